@@ -1,0 +1,65 @@
+package org.schedmsg.scheduler;
+
+import java.time.Duration;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.schedmsg.scheduler.config.SchedulerConfig;
+import org.schedmsg.scheduler.topology.SchedulerTopology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running scheduler: one {@link KafkaStreams} instance of {@link SchedulerTopology}. Topics are
+ * created by the infrastructure, not here.
+ */
+public final class SchedulerService implements AutoCloseable {
+  /** How long {@link #close()} waits for the stream threads to finish. */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Logger log = LoggerFactory.getLogger(SchedulerService.class);
+
+  private final KafkaStreams streams;
+
+  private SchedulerService(KafkaStreams streams) {
+    this.streams = streams;
+  }
+
+  /** Builds the topology and starts it; returns at once (the streams start in the background). */
+  public static SchedulerService start(SchedulerConfig config) {
+    KafkaStreams streams =
+        new KafkaStreams(SchedulerTopology.build(config), config.toStreamsProperties());
+    streams.setUncaughtExceptionHandler(
+        exception -> {
+          log.error(
+              "stream thread failed; replacing it and retrying from the last commit", exception);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    streams.setStateListener(
+        (newState, oldState) -> log.info("scheduler state {} -> {}", oldState, newState));
+    log.info(
+        "starting scheduler application.id={} namespace={}",
+        config.applicationId(),
+        config.topicNamespace());
+    streams.start();
+    return new SchedulerService(streams);
+  }
+
+  /** True while the streams are in state RUNNING (not while starting or rebalancing). */
+  public boolean isRunning() {
+    return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  /** Stops the stream threads and leaves the consumer group, so a restart need not wait for it. */
+  @Override
+  public void close() {
+    boolean closed =
+        streams.close(
+            CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT));
+    if (!closed) {
+      log.warn(
+          "scheduler did not stop within {}; some threads may still be running", CLOSE_TIMEOUT);
+    }
+  }
+}

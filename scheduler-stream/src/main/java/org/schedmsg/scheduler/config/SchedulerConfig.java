@@ -1,0 +1,179 @@
+package org.schedmsg.scheduler.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
+import org.schedmsg.contracts.Topics;
+import org.schedmsg.contracts.config.Env;
+import org.schedmsg.contracts.config.SettingKeys;
+
+/**
+ * Settings of the scheduler stream, read once from the environment by {@link #fromEnv(Env)} and
+ * validated here so that start-up fails fast naming the bad key (never its value). Every key is
+ * listed in {@link #KEYS} and in the module README.
+ *
+ * @param lease the senders' longest possible attempt: a released message is not released again
+ *     before it has passed, and no retry is due earlier than it after the last attempt
+ */
+public record SchedulerConfig(
+    String bootstrapServers,
+    String topicNamespace,
+    String applicationId,
+    Path stateDir,
+    Duration punctuateInterval,
+    Duration commitInterval,
+    int maxReleasesPerPunctuation,
+    Duration lease,
+    Duration retryBackoffBase,
+    Duration retryBackoffMax,
+    int replicationFactor) {
+
+  public static final String BOOTSTRAP_SERVERS = SettingKeys.KAFKA_BOOTSTRAP_SERVERS;
+  public static final String TOPIC_NAMESPACE = SettingKeys.TOPIC_NAMESPACE;
+  public static final String APPLICATION_ID = "SCHEDULER_APPLICATION_ID";
+  public static final String STATE_DIR = "SCHEDULER_STATE_DIR";
+  public static final String PUNCTUATE_INTERVAL = "SCHEDULER_PUNCTUATE_INTERVAL";
+  public static final String COMMIT_INTERVAL = "SCHEDULER_COMMIT_INTERVAL";
+  public static final String MAX_RELEASES_PER_PUNCTUATION =
+      "SCHEDULER_MAX_RELEASES_PER_PUNCTUATION";
+  public static final String LEASE = "SCHEDULER_LEASE";
+  public static final String RETRY_BACKOFF_BASE = "SCHEDULER_RETRY_BACKOFF_BASE";
+  public static final String RETRY_BACKOFF_MAX = "SCHEDULER_RETRY_BACKOFF_MAX";
+  public static final String REPLICATION_FACTOR = "SCHEDULER_REPLICATION_FACTOR";
+
+  /** Every environment key this config reads. */
+  public static final List<String> KEYS =
+      List.of(
+          BOOTSTRAP_SERVERS,
+          TOPIC_NAMESPACE,
+          APPLICATION_ID,
+          STATE_DIR,
+          PUNCTUATE_INTERVAL,
+          COMMIT_INTERVAL,
+          MAX_RELEASES_PER_PUNCTUATION,
+          LEASE,
+          RETRY_BACKOFF_BASE,
+          RETRY_BACKOFF_MAX,
+          REPLICATION_FACTOR);
+
+  public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofMillis(100);
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+  public static final int DEFAULT_MAX_RELEASES_PER_PUNCTUATION = 1000;
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_RETRY_BACKOFF_BASE = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofMinutes(15);
+
+  /** Let the broker's {@code default.replication.factor} decide. */
+  public static final int DEFAULT_REPLICATION_FACTOR = -1;
+
+  /** The application id used when {@value #APPLICATION_ID} is not set. */
+  public static String defaultApplicationId(String namespace) {
+    return namespace + "-scheduler";
+  }
+
+  /** The state directory used when {@value #STATE_DIR} is not set: one named after the app id. */
+  public static Path defaultStateDir(String applicationId) {
+    return Path.of(System.getProperty("java.io.tmpdir"), applicationId);
+  }
+
+  public SchedulerConfig {
+    requireText(bootstrapServers, BOOTSTRAP_SERVERS);
+    requireText(topicNamespace, TOPIC_NAMESPACE);
+    requireValidNamespace(topicNamespace);
+    requireText(applicationId, APPLICATION_ID);
+    if (!applicationId.matches("[a-zA-Z0-9._-]+")) {
+      throw new IllegalArgumentException(APPLICATION_ID + " may hold only a-z A-Z 0-9 . _ -");
+    }
+    Objects.requireNonNull(stateDir, STATE_DIR);
+    requirePositive(punctuateInterval, PUNCTUATE_INTERVAL);
+    requirePositive(commitInterval, COMMIT_INTERVAL);
+    if (maxReleasesPerPunctuation < 1) {
+      throw new IllegalArgumentException(MAX_RELEASES_PER_PUNCTUATION + " must be at least 1");
+    }
+    requirePositive(lease, LEASE);
+    requirePositive(retryBackoffBase, RETRY_BACKOFF_BASE);
+    requirePositive(retryBackoffMax, RETRY_BACKOFF_MAX);
+    if (retryBackoffMax.compareTo(retryBackoffBase) < 0) {
+      throw new IllegalArgumentException(
+          RETRY_BACKOFF_MAX + " must not be shorter than " + RETRY_BACKOFF_BASE);
+    }
+    if (replicationFactor != -1 && replicationFactor < 1) {
+      throw new IllegalArgumentException(
+          REPLICATION_FACTOR + " must be -1 (broker default) or at least 1");
+    }
+  }
+
+  /** Reads and validates every key; throws {@link IllegalArgumentException} naming a bad key. */
+  public static SchedulerConfig fromEnv(Env env) {
+    String namespace = env.string(TOPIC_NAMESPACE, Topics.DEFAULT_NAMESPACE);
+    String applicationId = env.string(APPLICATION_ID, defaultApplicationId(namespace));
+    String stateDir = env.optional(STATE_DIR).orElse(defaultStateDir(applicationId).toString());
+    return new SchedulerConfig(
+        env.required(BOOTSTRAP_SERVERS),
+        namespace,
+        applicationId,
+        Path.of(stateDir),
+        env.duration(PUNCTUATE_INTERVAL, DEFAULT_PUNCTUATE_INTERVAL),
+        env.duration(COMMIT_INTERVAL, DEFAULT_COMMIT_INTERVAL),
+        env.integer(MAX_RELEASES_PER_PUNCTUATION, DEFAULT_MAX_RELEASES_PER_PUNCTUATION),
+        env.duration(LEASE, DEFAULT_LEASE),
+        env.duration(RETRY_BACKOFF_BASE, DEFAULT_RETRY_BACKOFF_BASE),
+        env.duration(RETRY_BACKOFF_MAX, DEFAULT_RETRY_BACKOFF_MAX),
+        env.integer(REPLICATION_FACTOR, DEFAULT_REPLICATION_FACTOR));
+  }
+
+  /** The topic catalog of {@link #topicNamespace()}. */
+  public Topics topics() {
+    return Topics.of(topicNamespace);
+  }
+
+  /**
+   * Kafka Streams settings: exactly-once v2 (consumers then read committed), no default serdes
+   * (every source, sink and store names its own), undecodable records logged by coordinates and
+   * skipped, processing and production errors fail the stream thread (which is then replaced).
+   */
+  public Properties toStreamsProperties() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        SkipUndecodableRecordHandler.class);
+    props.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndFailProcessingExceptionHandler.class);
+    props.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DefaultProductionExceptionHandler.class);
+    return props;
+  }
+
+  private static void requireText(String value, String key) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("missing required setting " + key);
+    }
+  }
+
+  private static void requireValidNamespace(String namespace) {
+    try {
+      Topics.of(namespace);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(TOPIC_NAMESPACE + " has characters Kafka forbids");
+    }
+  }
+
+  private static void requirePositive(Duration value, String key) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(key + " must be a positive duration");
+    }
+  }
+}

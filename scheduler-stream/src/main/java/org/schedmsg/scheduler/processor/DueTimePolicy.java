@@ -1,0 +1,121 @@
+package org.schedmsg.scheduler.processor;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+import org.schedmsg.contracts.ScheduledMessage;
+import org.schedmsg.scheduler.config.SchedulerConfig;
+import org.schedmsg.scheduler.store.PendingMessage;
+
+/**
+ * The one place for the rules that decide when a pending message is released (see the module
+ * README, which names a test for each rule):
+ *
+ * <ol>
+ *   <li><b>first attempt</b> ({@code attempts == 0}): due at {@code scheduled_time};
+ *   <li><b>retry</b> ({@code attempts > 0}): due at {@code last_attempt_time} (or {@code
+ *       scheduled_time} when null) + {@link #backoff(UUID, int)};
+ *   <li><b>unchanged after release</b>: an update that changes none of {@code scheduled_time},
+ *       {@code priority}, {@code attempts}, {@code last_attempt_time} of an entry already released
+ *       at the same attempts value keeps its lease-based due time; any such change reschedules;
+ *   <li><b>lease</b>: a released message is due again at release + lease ({@link
+ *       #nextDueAfterRelease(Instant)}), so a release that makes no progress is retried.
+ * </ol>
+ *
+ * <p>Pure and deterministic: the same row always gets the same due time, so reprocessing an event
+ * (after a restart, or a replay) schedules it identically.
+ */
+public final class DueTimePolicy {
+  /** The jitter adds up to this fraction of the capped backoff. */
+  static final double JITTER_FRACTION = 0.10;
+
+  private final Duration lease;
+  private final Duration backoffBase;
+  private final Duration backoffMax;
+
+  public DueTimePolicy(Duration lease, Duration backoffBase, Duration backoffMax) {
+    this.lease = Objects.requireNonNull(lease, "lease");
+    this.backoffBase = Objects.requireNonNull(backoffBase, "backoffBase");
+    this.backoffMax = Objects.requireNonNull(backoffMax, "backoffMax");
+  }
+
+  public static DueTimePolicy from(SchedulerConfig config) {
+    return new DueTimePolicy(config.lease(), config.retryBackoffBase(), config.retryBackoffMax());
+  }
+
+  /**
+   * The store entry for {@code row}, given the entry it replaces ({@code previous}, or null): rule
+   * 3 keeps the previous release bookkeeping and due time, otherwise rules 1 and 2 decide.
+   */
+  public PendingMessage schedule(ScheduledMessage row, PendingMessage previous) {
+    if (previous != null && isUnchangedAfterRelease(previous, row)) {
+      return previous.withMessage(row);
+    }
+    return PendingMessage.scheduled(row, dueAt(row));
+  }
+
+  /** Rules 1 and 2: when {@code row} is due, ignoring any earlier release. */
+  public Instant dueAt(ScheduledMessage row) {
+    if (row.attempts() <= 0) {
+      return row.scheduledTime();
+    }
+    Instant last = row.lastAttemptTime() == null ? row.scheduledTime() : row.lastAttemptTime();
+    return last.plus(backoff(row.id(), row.attempts()));
+  }
+
+  /** Rule 4: when a message released at {@code releasedAt} is due again if nothing happens. */
+  public Instant nextDueAfterRelease(Instant releasedAt) {
+    return releasedAt.plus(lease);
+  }
+
+  /**
+   * The wait before retry number {@code attempts}: {@code min(base * 2^(attempts-1), max)} plus a
+   * jitter of up to 10% of that, derived from the message id and attempts, and never shorter than
+   * the lease (so an attempt still running is not raced by its own retry).
+   */
+  public Duration backoff(UUID messageId, int attempts) {
+    long capped = cappedExponentialMillis(Math.max(1, attempts));
+    long jitter = jitterMillis(messageId, attempts, capped);
+    return Duration.ofMillis(Math.max(lease.toMillis(), capped + jitter));
+  }
+
+  private boolean isUnchangedAfterRelease(PendingMessage previous, ScheduledMessage row) {
+    ScheduledMessage old = previous.message();
+    return previous.wasReleasedWith(row.attempts())
+        && old.attempts() == row.attempts()
+        && old.priority() == row.priority()
+        && Objects.equals(old.scheduledTime(), row.scheduledTime())
+        && Objects.equals(old.lastAttemptTime(), row.lastAttemptTime());
+  }
+
+  private long cappedExponentialMillis(int attempts) {
+    long base = backoffBase.toMillis();
+    long max = backoffMax.toMillis();
+    int doublings = attempts - 1;
+    if (doublings >= Long.SIZE - 2 || base > (max >> doublings)) {
+      return max;
+    }
+    return Math.min(base << doublings, max);
+  }
+
+  /** A value in [0, 10% of {@code backoffMillis}], the same for the same id and attempts. */
+  static long jitterMillis(UUID messageId, int attempts, long backoffMillis) {
+    long bound = (long) (backoffMillis * JITTER_FRACTION);
+    if (bound <= 0) {
+      return 0;
+    }
+    long seed =
+        messageId.getMostSignificantBits()
+            ^ Long.rotateLeft(messageId.getLeastSignificantBits(), 17);
+    return Math.floorMod(mix(seed + attempts * 0x9E3779B97F4A7C15L), bound + 1);
+  }
+
+  /** The SplitMix64 finaliser: spreads every input bit over the result. */
+  private static long mix(long value) {
+    long z = value;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}

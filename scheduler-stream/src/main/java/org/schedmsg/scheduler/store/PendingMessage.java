@@ -1,0 +1,62 @@
+package org.schedmsg.scheduler.store;
+
+import java.time.Instant;
+import java.util.Objects;
+import org.schedmsg.contracts.ScheduledMessage;
+
+/**
+ * Value of the {@code messages} store: the latest row of a pending message plus its release
+ * bookkeeping.
+ *
+ * @param message the latest pending row, as read from the CDC topic
+ * @param dueAt when the punctuator releases it next (the key of its {@code due-index} entry)
+ * @param releasedAttempts the {@code attempts} value of the last release, null if never released
+ * @param releasedAt when it was last released, null if never released
+ */
+public record PendingMessage(
+    ScheduledMessage message, Instant dueAt, Integer releasedAttempts, Instant releasedAt) {
+
+  public PendingMessage {
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(dueAt, "dueAt");
+  }
+
+  /** A message not released yet, due at {@code dueAt}. */
+  public static PendingMessage scheduled(ScheduledMessage message, Instant dueAt) {
+    return new PendingMessage(message, dueAt, null, null);
+  }
+
+  /** This message released at {@code at} with its current attempts, next due at {@code nextDue}. */
+  public PendingMessage releasedAt(Instant at, Instant nextDue) {
+    return new PendingMessage(message, nextDue, message.attempts(), at);
+  }
+
+  /** The same release bookkeeping for a newer version of the row. */
+  public PendingMessage withMessage(ScheduledMessage newer) {
+    return new PendingMessage(newer, dueAt, releasedAttempts, releasedAt);
+  }
+
+  /** True when it was released while the row held {@code attempts}. */
+  public boolean wasReleasedWith(int attempts) {
+    return releasedAttempts != null && releasedAttempts == attempts;
+  }
+
+  /** Its key in the {@code due-index} store. */
+  public DueIndexKey indexKey() {
+    return DueIndexKey.of(message.priority(), dueAt, message.id());
+  }
+
+  /** Identity and scheduling fields only: the row's content stays out of logs. */
+  @Override
+  public String toString() {
+    return "PendingMessage{message="
+        + message
+        + ", dueAt="
+        + dueAt
+        + ", releasedAttempts="
+        + releasedAttempts
+        + ", releasedAt="
+        + releasedAt
+        + '}';
+  }
+}

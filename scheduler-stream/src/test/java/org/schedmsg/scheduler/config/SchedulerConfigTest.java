@@ -1,0 +1,131 @@
+package org.schedmsg.scheduler.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.schedmsg.contracts.Topics;
+import org.schedmsg.contracts.config.Env;
+
+class SchedulerConfigTest {
+  static final Map<String, String> MINIMAL = Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9092");
+
+  @Test
+  void shouldUseDefaultsWhenOnlyBootstrapServersSet() {
+    SchedulerConfig config = SchedulerConfig.fromEnv(new Env(MINIMAL));
+
+    assertThat(config.bootstrapServers()).isEqualTo("broker:9092");
+    assertThat(config.topicNamespace()).isEqualTo(Topics.DEFAULT_NAMESPACE);
+    assertThat(config.applicationId()).isEqualTo("schedmsg-scheduler");
+    assertThat(config.stateDir())
+        .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "schedmsg-scheduler"));
+    assertThat(config.punctuateInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(config.maxReleasesPerPunctuation()).isEqualTo(1000);
+    assertThat(config.lease()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.retryBackoffBase()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.retryBackoffMax()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(config.replicationFactor()).isEqualTo(-1);
+  }
+
+  @Test
+  void shouldReadEveryKeyWhenSet() {
+    Map<String, String> env = new HashMap<>(MINIMAL);
+    env.put("TOPIC_NAMESPACE", "test-7");
+    env.put("SCHEDULER_STATE_DIR", "/var/lib/scheduler");
+    env.put("SCHEDULER_PUNCTUATE_INTERVAL", "250ms");
+    env.put("SCHEDULER_MAX_RELEASES_PER_PUNCTUATION", "10");
+    env.put("SCHEDULER_LEASE", "1m");
+    env.put("SCHEDULER_REPLICATION_FACTOR", "3");
+
+    SchedulerConfig config = SchedulerConfig.fromEnv(new Env(env));
+
+    assertThat(config.applicationId()).isEqualTo("test-7-scheduler");
+    assertThat(config.topics().cdc().name()).isEqualTo("test-7.cdc.scheduled-messages.v1");
+    assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/scheduler"));
+    assertThat(config.punctuateInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.maxReleasesPerPunctuation()).isEqualTo(10);
+    assertThat(config.lease()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.replicationFactor()).isEqualTo(3);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "SCHEDULER_PUNCTUATE_INTERVAL, 0ms",
+    "SCHEDULER_COMMIT_INTERVAL, -5s",
+    "SCHEDULER_LEASE, soon-ish",
+    "SCHEDULER_MAX_RELEASES_PER_PUNCTUATION, 0",
+    "SCHEDULER_MAX_RELEASES_PER_PUNCTUATION, lots",
+    "SCHEDULER_RETRY_BACKOFF_MAX, 1ms",
+    "SCHEDULER_REPLICATION_FACTOR, 0",
+    "SCHEDULER_APPLICATION_ID, bad/id",
+    "TOPIC_NAMESPACE, bad namespace"
+  })
+  void shouldNameKeyButNotValueWhenValueIsBad(String key, String value) {
+    Map<String, String> env = new HashMap<>(MINIMAL);
+    env.put(key, value);
+
+    assertThatThrownBy(() -> SchedulerConfig.fromEnv(new Env(env)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(key)
+        .hasMessageNotContaining(value);
+  }
+
+  @Test
+  void shouldNameKeyWhenBootstrapServersMissing() {
+    assertThatThrownBy(() -> SchedulerConfig.fromEnv(new Env(Map.of())))
+        .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
+  }
+
+  @Test
+  void shouldAskForExactlyOnceWhenTurnedIntoStreamsProperties() {
+    Properties props = SchedulerConfig.fromEnv(new Env(MINIMAL)).toStreamsProperties();
+
+    assertThat(props)
+        .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+        .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "schedmsg-scheduler")
+        .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092")
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L)
+        .containsEntry(
+            StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+            SkipUndecodableRecordHandler.class)
+        .doesNotContainKeys(
+            StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG,
+            StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG);
+    assertThat(new StreamsConfig(props).getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+        .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+  }
+
+  @Test
+  void shouldListEveryKeyWhenKeysDeclared() throws IllegalAccessException {
+    for (Field field : SchedulerConfig.class.getFields()) {
+      if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+        assertThat(SchedulerConfig.KEYS).contains((String) field.get(null));
+      }
+    }
+    assertThat(SchedulerConfig.KEYS).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void shouldDocumentEveryKeyWhenReadmeListsConfig() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+
+    assertThat(SchedulerConfig.KEYS)
+        .allSatisfy(key -> assertThat(readme).contains("| `" + key + "` |"));
+    assertThat(Arrays.stream(readme.split("\n")).filter(l -> l.matches("\\| `[A-Z_]+` \\|.*")))
+        .hasSameSizeAs(SchedulerConfig.KEYS);
+  }
+}

@@ -1,0 +1,81 @@
+package org.schedmsg.scheduler.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.common.utils.Bytes;
+import org.junit.jupiter.api.Test;
+
+class DueIndexKeyTest {
+  static final Instant T = Instant.parse("2026-11-28T08:00:00Z");
+  static final UUID LOW_ID = new UUID(0x0000_0000_0000_0001L, 5L);
+  static final UUID HIGH_ID = new UUID(0xF000_0000_0000_0000L, 0L);
+
+  @Test
+  void shouldSortByPriorityThenDueThenIdWhenComparedAsBytes() {
+    List<DueIndexKey> expected =
+        List.of(
+            DueIndexKey.of(1, T.plusSeconds(60), HIGH_ID),
+            DueIndexKey.of(2, T.minusSeconds(60), HIGH_ID),
+            DueIndexKey.of(2, T, LOW_ID),
+            DueIndexKey.of(2, T, HIGH_ID),
+            DueIndexKey.of(2, T.plusMillis(1), LOW_ID),
+            DueIndexKey.of(9, T, LOW_ID));
+    List<Bytes> shuffled = new ArrayList<>(expected.stream().map(DueIndexKey::toBytes).toList());
+    Collections.shuffle(shuffled);
+    Collections.sort(shuffled);
+
+    assertThat(shuffled.stream().map(DueIndexKey::fromBytes).toList())
+        .containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void shouldRoundTripWhenEncoded() {
+    DueIndexKey key = DueIndexKey.of(4, T, UUID.randomUUID());
+
+    assertThat(key.toBytes().get()).hasSize(DueIndexKey.SIZE);
+    assertThat(DueIndexKey.fromBytes(key.toBytes())).isEqualTo(key);
+  }
+
+  @Test
+  void shouldClampPriorityWhenOutsideOneToNine() {
+    assertThat(DueIndexKey.of(0, T, LOW_ID).priority()).isEqualTo(1);
+    assertThat(DueIndexKey.of(-3, T, LOW_ID).priority()).isEqualTo(1);
+    assertThat(DueIndexKey.of(10, T, LOW_ID).priority()).isEqualTo(9);
+    assertThat(DueIndexKey.of(5, T, LOW_ID).priority()).isEqualTo(5);
+  }
+
+  @Test
+  void shouldRoundDueUpWhenInstantHasSubMillisecondPart() {
+    assertThat(DueIndexKey.of(5, T.plusNanos(1), LOW_ID).dueEpochMillis())
+        .isEqualTo(T.toEpochMilli() + 1);
+    assertThat(DueIndexKey.of(5, T, LOW_ID).dueEpochMillis()).isEqualTo(T.toEpochMilli());
+  }
+
+  @Test
+  void shouldCountAsEpochZeroWhenDueBefore1970() {
+    assertThat(DueIndexKey.of(5, Instant.parse("1969-12-31T00:00:00Z"), LOW_ID).dueEpochMillis())
+        .isZero();
+  }
+
+  @Test
+  void shouldCoverOnePriorityUpToInstantWhenScanBoundsUsed() {
+    Bytes from = DueIndexKey.scanFrom(3);
+    Bytes to = DueIndexKey.scanTo(3, T);
+
+    assertThat(within(DueIndexKey.of(3, Instant.EPOCH, LOW_ID), from, to)).isTrue();
+    assertThat(within(DueIndexKey.of(3, T, HIGH_ID), from, to)).isTrue();
+    assertThat(within(DueIndexKey.of(3, T.plusMillis(1), LOW_ID), from, to)).isFalse();
+    assertThat(within(DueIndexKey.of(2, T, HIGH_ID), from, to)).isFalse();
+    assertThat(within(DueIndexKey.of(4, Instant.EPOCH, LOW_ID), from, to)).isFalse();
+  }
+
+  private static boolean within(DueIndexKey key, Bytes from, Bytes to) {
+    Bytes bytes = key.toBytes();
+    return bytes.compareTo(from) >= 0 && bytes.compareTo(to) <= 0;
+  }
+}
