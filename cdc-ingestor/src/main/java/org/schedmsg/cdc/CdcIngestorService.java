@@ -1,0 +1,178 @@
+package org.schedmsg.cdc;
+
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.format.Json;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.schedmsg.cdc.config.CdcIngestorConfig;
+import org.schedmsg.cdc.mapping.ChangeEventMapper;
+import org.schedmsg.cdc.publish.ChangePublisher;
+import org.schedmsg.contracts.ScheduledMessageChange;
+import org.schedmsg.contracts.Topic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running ingestor: a Debezium embedded engine on its own thread, streaming {@code
+ * public.scheduled_messages} through a {@link ChangePublisher} into the CDC topic. When the engine
+ * stops by itself (an error, or an unmappable row), {@link #failure()} holds the reason; the
+ * service does not restart it.
+ */
+public final class CdcIngestorService implements AutoCloseable {
+  /** How long {@link #close()} waits for each step: a starting task, the engine, the producer. */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Logger log = LoggerFactory.getLogger(CdcIngestorService.class);
+
+  private final DebeziumEngine<ChangeEvent<String, String>> engine;
+  private final Producer<String, ScheduledMessageChange> producer;
+  private final ExecutorService executor;
+  private final EngineLifecycle lifecycle;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private CdcIngestorService(
+      DebeziumEngine<ChangeEvent<String, String>> engine,
+      Producer<String, ScheduledMessageChange> producer,
+      ExecutorService executor,
+      EngineLifecycle lifecycle) {
+    this.engine = engine;
+    this.producer = producer;
+    this.executor = executor;
+    this.lifecycle = lifecycle;
+  }
+
+  /** Builds the engine and starts it on its own thread; returns at once. */
+  public static CdcIngestorService start(CdcIngestorConfig config) {
+    Topic<String, ScheduledMessageChange> cdc = config.topics().cdc();
+    Producer<String, ScheduledMessageChange> producer =
+        new KafkaProducer<>(
+            config.toProducerProperties(),
+            cdc.keySerde().serializer(),
+            cdc.valueSerde().serializer());
+    EngineLifecycle lifecycle = new EngineLifecycle();
+    DebeziumEngine<ChangeEvent<String, String>> engine;
+    try {
+      engine =
+          DebeziumEngine.create(Json.class)
+              .using(config.toDebeziumProperties())
+              .using((DebeziumEngine.CompletionCallback) lifecycle)
+              .using((DebeziumEngine.ConnectorCallback) lifecycle)
+              .notifying(new ChangePublisher(producer, cdc.name(), new ChangeEventMapper()))
+              .build();
+    } catch (RuntimeException e) {
+      producer.close(Duration.ZERO);
+      throw e;
+    }
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "cdc-ingestor-engine"));
+    log.info(
+        "starting CDC ingestor engine={} slot={} publication={} topic={}",
+        config.engineName(),
+        config.slotName(),
+        config.publicationName(),
+        cdc.name());
+    executor.execute(engine);
+    return new CdcIngestorService(engine, producer, executor, lifecycle);
+  }
+
+  /** True from the moment the engine polls (the slot exists) until it stops. */
+  public boolean isRunning() {
+    return lifecycle.polling().isDone() && !lifecycle.stopped().isDone();
+  }
+
+  /** Why the engine stopped by itself; empty while it runs or after a clean stop. */
+  public Optional<Throwable> failure() {
+    return lifecycle.stopped().getNow(Optional.empty());
+  }
+
+  /**
+   * Waits until the engine polls: the replication slot exists, so every change committed from now
+   * on reaches the topic (rows already there come first, as snapshot reads, on a first start).
+   *
+   * @throws IllegalStateException if the engine stopped first or did not get there in time
+   */
+  public void awaitStreaming(Duration timeout) {
+    try {
+      lifecycle.pollingOrStopped().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the CDC engine", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("CDC engine is not streaming after " + timeout, e);
+    }
+    Optional<Throwable> failure = failure();
+    if (!lifecycle.polling().isDone() || failure.isPresent()) {
+      throw new IllegalStateException("CDC engine stopped before streaming", failure.orElse(null));
+    }
+  }
+
+  /**
+   * Blocks until the engine has stopped, by {@link #close()} or by itself; returns the failure, if
+   * any. Returns empty when interrupted (the interrupt flag is kept).
+   */
+  public Optional<Throwable> awaitStop() {
+    try {
+      return lifecycle.stopped().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      return Optional.of(e.getCause());
+    }
+  }
+
+  /**
+   * Stops the engine (it commits the offsets of the changes already in Kafka), then closes the
+   * producer. Safe to call more than once and after the engine stopped by itself.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    stopEngine();
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("CDC engine thread did not end within {}; interrupting it", CLOSE_TIMEOUT);
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      executor.shutdownNow();
+    }
+    producer.close(CLOSE_TIMEOUT);
+    log.info("CDC ingestor closed");
+  }
+
+  private void stopEngine() {
+    // Debezium refuses to stop while its task is starting (it could leak the connections it opens).
+    try {
+      lifecycle.pollingOrStopped().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("CDC engine still starting after {}; stopping it anyway", CLOSE_TIMEOUT);
+    }
+    if (lifecycle.stopped().isDone()) {
+      return;
+    }
+    try {
+      engine.close();
+    } catch (IllegalStateException e) {
+      log.warn("CDC engine could not be stopped cleanly: {}", e.getMessage());
+    } catch (IOException e) {
+      log.warn("CDC engine failed while stopping", e);
+    }
+  }
+}

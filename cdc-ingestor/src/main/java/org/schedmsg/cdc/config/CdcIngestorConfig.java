@@ -1,0 +1,235 @@
+package org.schedmsg.cdc.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.schedmsg.contracts.Topics;
+import org.schedmsg.contracts.config.Env;
+import org.schedmsg.contracts.config.SettingKeys;
+
+/**
+ * Settings of the CDC ingestor, read once from the environment by {@link #fromEnv(Env)} and
+ * validated here so that start-up fails fast naming the bad key (never its value). Every key is
+ * listed in {@link #KEYS} and in the module README.
+ *
+ * @param databasePassword null when the database needs none; never shown by {@link #toString()}
+ * @param engineName the Debezium engine name; with {@code topicNamespace} it identifies the stored
+ *     offsets, so changing either starts over with a new snapshot
+ */
+public record CdcIngestorConfig(
+    String databaseUrl,
+    String databaseUser,
+    String databasePassword,
+    String bootstrapServers,
+    String topicNamespace,
+    String slotName,
+    String publicationName,
+    Duration pollInterval,
+    Duration offsetFlushInterval,
+    int replicationFactor,
+    String engineName) {
+
+  public static final String DATABASE_URL = SettingKeys.DATABASE_URL;
+  public static final String DATABASE_USER = SettingKeys.DATABASE_USER;
+  public static final String DATABASE_PASSWORD = SettingKeys.DATABASE_PASSWORD;
+  public static final String BOOTSTRAP_SERVERS = SettingKeys.KAFKA_BOOTSTRAP_SERVERS;
+  public static final String TOPIC_NAMESPACE = SettingKeys.TOPIC_NAMESPACE;
+  public static final String SLOT_NAME = "CDC_SLOT_NAME";
+  public static final String PUBLICATION_NAME = "CDC_PUBLICATION_NAME";
+  public static final String POLL_INTERVAL = "CDC_POLL_INTERVAL";
+  public static final String OFFSET_FLUSH_INTERVAL = "CDC_OFFSET_FLUSH_INTERVAL";
+  public static final String REPLICATION_FACTOR = "CDC_REPLICATION_FACTOR";
+  public static final String ENGINE_NAME = "CDC_ENGINE_NAME";
+
+  /** Every environment key this config reads. */
+  public static final List<String> KEYS =
+      List.of(
+          DATABASE_URL,
+          DATABASE_USER,
+          DATABASE_PASSWORD,
+          BOOTSTRAP_SERVERS,
+          TOPIC_NAMESPACE,
+          SLOT_NAME,
+          PUBLICATION_NAME,
+          POLL_INTERVAL,
+          OFFSET_FLUSH_INTERVAL,
+          REPLICATION_FACTOR,
+          ENGINE_NAME);
+
+  /** The least-privilege role created by migration V5. */
+  public static final String DEFAULT_DATABASE_USER = "schedmsg_ingestor";
+
+  public static final String DEFAULT_SLOT_NAME = "schedmsg_cdc";
+
+  /** The publication created by migration V5. */
+  public static final String DEFAULT_PUBLICATION_NAME = "schedmsg_cdc";
+
+  /** Debezium's own default (500 ms) adds about half a second to every change. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(50);
+
+  public static final Duration DEFAULT_OFFSET_FLUSH_INTERVAL = Duration.ofSeconds(1);
+
+  /** Kafka Connect's offset store needs an explicit factor (it cannot defer to the broker). */
+  public static final int DEFAULT_REPLICATION_FACTOR = 1;
+
+  /** The only table streamed. */
+  public static final String TABLE = "public.scheduled_messages";
+
+  private static final String POSTGRES_NAME = "[a-z_][a-z0-9_]{0,62}";
+
+  /** The engine name used when {@value #ENGINE_NAME} is not set. */
+  public static String defaultEngineName(String namespace) {
+    return namespace + "-cdc-ingestor";
+  }
+
+  public CdcIngestorConfig {
+    requireText(databaseUrl, DATABASE_URL);
+    DatabaseAddress.parse(databaseUrl, DATABASE_URL);
+    requireText(databaseUser, DATABASE_USER);
+    requireText(bootstrapServers, BOOTSTRAP_SERVERS);
+    requireText(topicNamespace, TOPIC_NAMESPACE);
+    requireValidNamespace(topicNamespace);
+    requireText(slotName, SLOT_NAME);
+    if (!slotName.matches(POSTGRES_NAME)) {
+      throw new IllegalArgumentException(
+          SLOT_NAME + " may hold only a-z 0-9 _ (at most 63, not starting with a digit)");
+    }
+    requireText(publicationName, PUBLICATION_NAME);
+    if (!publicationName.matches(POSTGRES_NAME)) {
+      throw new IllegalArgumentException(
+          PUBLICATION_NAME + " must be a plain lower-case PostgreSQL identifier");
+    }
+    requirePositive(pollInterval, POLL_INTERVAL);
+    requirePositive(offsetFlushInterval, OFFSET_FLUSH_INTERVAL);
+    if (replicationFactor < 1 || replicationFactor > Short.MAX_VALUE) {
+      throw new IllegalArgumentException(REPLICATION_FACTOR + " must be at least 1");
+    }
+    requireText(engineName, ENGINE_NAME);
+    if (!engineName.matches("[a-zA-Z0-9._-]+")) {
+      throw new IllegalArgumentException(ENGINE_NAME + " may hold only a-z A-Z 0-9 . _ -");
+    }
+  }
+
+  /** Reads and validates every key; throws {@link IllegalArgumentException} naming a bad key. */
+  public static CdcIngestorConfig fromEnv(Env env) {
+    String namespace = env.string(TOPIC_NAMESPACE, Topics.DEFAULT_NAMESPACE);
+    return new CdcIngestorConfig(
+        env.required(DATABASE_URL),
+        env.string(DATABASE_USER, DEFAULT_DATABASE_USER),
+        env.optional(DATABASE_PASSWORD).orElse(null),
+        env.required(BOOTSTRAP_SERVERS),
+        namespace,
+        env.string(SLOT_NAME, DEFAULT_SLOT_NAME),
+        env.string(PUBLICATION_NAME, DEFAULT_PUBLICATION_NAME),
+        env.duration(POLL_INTERVAL, DEFAULT_POLL_INTERVAL),
+        env.duration(OFFSET_FLUSH_INTERVAL, DEFAULT_OFFSET_FLUSH_INTERVAL),
+        env.integer(REPLICATION_FACTOR, DEFAULT_REPLICATION_FACTOR),
+        env.string(ENGINE_NAME, defaultEngineName(namespace)));
+  }
+
+  /** The topic catalog of {@link #topicNamespace()}. */
+  public Topics topics() {
+    return Topics.of(topicNamespace);
+  }
+
+  /**
+   * Debezium embedded engine settings: PostgreSQL connector over pgoutput on the existing
+   * publication, JSON without schemas, no Debezium tombstones (we write our own), offsets in the
+   * compacted Kafka topic of the catalog.
+   */
+  public Properties toDebeziumProperties() {
+    DatabaseAddress address = DatabaseAddress.parse(databaseUrl, DATABASE_URL);
+    Properties props = new Properties();
+    props.put("name", engineName);
+    props.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+    props.put("plugin.name", "pgoutput");
+    props.put("database.hostname", address.host());
+    props.put("database.port", Integer.toString(address.port()));
+    props.put("database.dbname", address.database());
+    props.put("database.user", databaseUser);
+    if (databasePassword != null) {
+      props.put("database.password", databasePassword);
+    }
+    if (address.sslMode() != null) {
+      props.put("database.sslmode", address.sslMode());
+    }
+    props.put("slot.name", slotName);
+    props.put("publication.name", publicationName);
+    props.put("publication.autocreate.mode", "disabled");
+    props.put("table.include.list", TABLE);
+    props.put("topic.prefix", topicNamespace);
+    props.put("snapshot.mode", "initial");
+    props.put("tombstones.on.delete", "false");
+    props.put("skipped.operations", "t");
+    props.put("message.prefix.exclude.list", ".*");
+    props.put("converter.schemas.enable", "false");
+    props.put("key.converter.schemas.enable", "false");
+    props.put("value.converter.schemas.enable", "false");
+    props.put("poll.interval.ms", Long.toString(pollInterval.toMillis()));
+    props.put("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+    props.put("offset.storage.topic", topics().cdcOffsets());
+    props.put("offset.storage.partitions", "1");
+    props.put("offset.storage.replication.factor", Integer.toString(replicationFactor));
+    props.put("offset.flush.interval.ms", Long.toString(offsetFlushInterval.toMillis()));
+    props.put("bootstrap.servers", bootstrapServers);
+    return props;
+  }
+
+  /** The producer of the CDC topic: idempotent, acknowledged by all in-sync replicas. */
+  public Properties toProducerProperties() {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, engineName + "-producer");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    return props;
+  }
+
+  @Override
+  public String toString() {
+    return "CdcIngestorConfig{databaseUrl="
+        + databaseUrl
+        + ", databaseUser="
+        + databaseUser
+        + ", databasePassword="
+        + (databasePassword == null ? "(none)" : "(hidden)")
+        + ", bootstrapServers="
+        + bootstrapServers
+        + ", topicNamespace="
+        + topicNamespace
+        + ", slotName="
+        + slotName
+        + ", publicationName="
+        + publicationName
+        + ", pollInterval="
+        + pollInterval
+        + ", offsetFlushInterval="
+        + offsetFlushInterval
+        + ", replicationFactor="
+        + replicationFactor
+        + ", engineName="
+        + engineName
+        + '}';
+  }
+
+  private static void requireText(String value, String key) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("missing required setting " + key);
+    }
+  }
+
+  private static void requireValidNamespace(String namespace) {
+    try {
+      Topics.of(namespace);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(TOPIC_NAMESPACE + " has characters Kafka forbids");
+    }
+  }
+
+  private static void requirePositive(Duration value, String key) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(key + " must be a positive duration");
+    }
+  }
+}

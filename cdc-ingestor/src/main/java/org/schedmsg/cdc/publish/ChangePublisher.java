@@ -1,0 +1,109 @@
+package org.schedmsg.cdc.publish;
+
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.schedmsg.cdc.mapping.CdcRecord;
+import org.schedmsg.cdc.mapping.ChangeEventMapper;
+import org.schedmsg.contracts.ScheduledMessageChange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's batch consumer (at-least-once): maps every event of a batch, sends the records,
+ * waits until Kafka has acknowledged all of them, and only then marks the events processed, so
+ * Debezium never stores an offset past a change that is not in Kafka. Any failure is thrown out of
+ * {@link #handleBatch}, which stops the engine; nothing of the failed batch is marked.
+ */
+public final class ChangePublisher
+    implements DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>> {
+  private static final Logger log = LoggerFactory.getLogger(ChangePublisher.class);
+
+  private final Producer<String, ScheduledMessageChange> producer;
+  private final String topic;
+  private final ChangeEventMapper mapper;
+
+  /** {@code producer} must use the CDC topic's serializers (key String, value JSON). */
+  public ChangePublisher(
+      Producer<String, ScheduledMessageChange> producer, String topic, ChangeEventMapper mapper) {
+    this.producer = Objects.requireNonNull(producer, "producer");
+    this.topic = Objects.requireNonNull(topic, "topic");
+    this.mapper = Objects.requireNonNull(mapper, "mapper");
+  }
+
+  @Override
+  public void handleBatch(
+      List<ChangeEvent<String, String>> events,
+      DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
+      throws InterruptedException {
+    List<CdcRecord> records = new ArrayList<>(events.size());
+    for (ChangeEvent<String, String> event : events) {
+      mapper.map(event.value()).ifPresent(records::add);
+    }
+    List<Future<RecordMetadata>> acks = send(records);
+    awaitAcks(records, acks);
+    for (ChangeEvent<String, String> event : events) {
+      committer.markProcessed(event);
+    }
+    committer.markBatchFinished();
+    log.debug("forwarded {} changes to {}", records.size(), topic);
+  }
+
+  private List<Future<RecordMetadata>> send(List<CdcRecord> records) throws InterruptedException {
+    List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+    for (CdcRecord record : records) {
+      try {
+        acks.add(producer.send(new ProducerRecord<>(topic, record.key(), record.value())));
+      } catch (InterruptException e) {
+        throw interrupted();
+      } catch (KafkaException e) {
+        throw failure(record, e);
+      }
+    }
+    return acks;
+  }
+
+  private void awaitAcks(List<CdcRecord> records, List<Future<RecordMetadata>> acks)
+      throws InterruptedException {
+    try {
+      producer.flush();
+    } catch (InterruptException e) {
+      throw interrupted();
+    } catch (KafkaException e) {
+      throw new CdcPublishException(
+          "could not flush a batch of " + records.size() + " changes to " + topic + stopping(), e);
+    }
+    for (int i = 0; i < acks.size(); i++) {
+      try {
+        acks.get(i).get();
+      } catch (ExecutionException e) {
+        throw failure(records.get(i), e.getCause());
+      }
+    }
+  }
+
+  /** Kafka's unchecked InterruptException re-set the flag; it travels as the checked kind. */
+  private static InterruptedException interrupted() {
+    Thread.interrupted();
+    return new InterruptedException("interrupted while handing a batch to Kafka");
+  }
+
+  private CdcPublishException failure(CdcRecord record, Throwable cause) {
+    return new CdcPublishException(
+        "Kafka did not take the change of message " + record.key() + " on " + topic + stopping(),
+        cause);
+  }
+
+  private static String stopping() {
+    return "; stopping the engine without committing the batch, which is sent again on restart";
+  }
+}

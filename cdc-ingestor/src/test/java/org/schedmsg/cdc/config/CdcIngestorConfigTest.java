@@ -1,0 +1,205 @@
+package org.schedmsg.cdc.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.schedmsg.contracts.Topics;
+import org.schedmsg.contracts.config.Env;
+
+class CdcIngestorConfigTest {
+  static final String PASSWORD = "s3cr3t-ingestor-pw";
+  static final Map<String, String> MINIMAL =
+      Map.of(
+          "DATABASE_URL", "jdbc:postgresql://db.internal:6432/clinic",
+          "KAFKA_BOOTSTRAP_SERVERS", "broker:9092");
+
+  private static CdcIngestorConfig config(Map<String, String> overrides) {
+    Map<String, String> env = new HashMap<>(MINIMAL);
+    env.putAll(overrides);
+    return CdcIngestorConfig.fromEnv(new Env(env));
+  }
+
+  @Test
+  void shouldUseDefaultsWhenOnlyRequiredKeysSet() {
+    CdcIngestorConfig config = CdcIngestorConfig.fromEnv(new Env(MINIMAL));
+
+    assertThat(config.databaseUrl()).isEqualTo("jdbc:postgresql://db.internal:6432/clinic");
+    assertThat(config.databaseUser()).isEqualTo("schedmsg_ingestor");
+    assertThat(config.databasePassword()).isNull();
+    assertThat(config.bootstrapServers()).isEqualTo("broker:9092");
+    assertThat(config.topicNamespace()).isEqualTo(Topics.DEFAULT_NAMESPACE);
+    assertThat(config.slotName()).isEqualTo("schedmsg_cdc");
+    assertThat(config.publicationName()).isEqualTo("schedmsg_cdc");
+    assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(50));
+    assertThat(config.offsetFlushInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.replicationFactor()).isEqualTo(1);
+    assertThat(config.engineName()).isEqualTo("schedmsg-cdc-ingestor");
+  }
+
+  @Test
+  void shouldReadEveryKeyWhenSet() {
+    CdcIngestorConfig config =
+        config(
+            Map.of(
+                "DATABASE_USER", "cdc",
+                "DATABASE_PASSWORD", PASSWORD,
+                "TOPIC_NAMESPACE", "test-7",
+                "CDC_SLOT_NAME", "slot_7",
+                "CDC_PUBLICATION_NAME", "pub_7",
+                "CDC_POLL_INTERVAL", "20ms",
+                "CDC_OFFSET_FLUSH_INTERVAL", "5s",
+                "CDC_REPLICATION_FACTOR", "3",
+                "CDC_ENGINE_NAME", "cdc-a"));
+
+    assertThat(config.databaseUser()).isEqualTo("cdc");
+    assertThat(config.databasePassword()).isEqualTo(PASSWORD);
+    assertThat(config.topics().cdc().name()).isEqualTo("test-7.cdc.scheduled-messages.v1");
+    assertThat(config.slotName()).isEqualTo("slot_7");
+    assertThat(config.publicationName()).isEqualTo("pub_7");
+    assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(20));
+    assertThat(config.offsetFlushInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.replicationFactor()).isEqualTo(3);
+    assertThat(config.engineName()).isEqualTo("cdc-a");
+  }
+
+  @Test
+  void shouldDeriveEngineNameFromNamespaceWhenNotSet() {
+    assertThat(config(Map.of("TOPIC_NAMESPACE", "t9")).engineName()).isEqualTo("t9-cdc-ingestor");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "DATABASE_URL, postgres://user:pw@host/db",
+    "DATABASE_URL, jdbc:postgresql://host:5432/db?password=pw",
+    "DATABASE_URL, jdbc:postgresql://host:5432/",
+    "DATABASE_URL, jdbc:postgresql://db.internal:fivefour/clinic",
+    "CDC_SLOT_NAME, Slot-One",
+    "CDC_PUBLICATION_NAME, pub;drop",
+    "CDC_POLL_INTERVAL, 0ms",
+    "CDC_OFFSET_FLUSH_INTERVAL, soon-ish",
+    "CDC_REPLICATION_FACTOR, 0",
+    "CDC_REPLICATION_FACTOR, -1",
+    "CDC_REPLICATION_FACTOR, three",
+    "CDC_ENGINE_NAME, bad/name",
+    "TOPIC_NAMESPACE, bad namespace"
+  })
+  void shouldNameKeyButNotValueWhenValueIsBad(String key, String value) {
+    assertThatThrownBy(() -> config(Map.of(key, value)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(key)
+        .hasMessageNotContaining(value);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS"})
+  void shouldNameKeyWhenRequiredKeyMissing(String key) {
+    Map<String, String> env = new HashMap<>(MINIMAL);
+    env.remove(key);
+
+    assertThatThrownBy(() -> CdcIngestorConfig.fromEnv(new Env(env)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(key);
+  }
+
+  @Test
+  void shouldHidePasswordWhenPrinted() {
+    String printed = config(Map.of("DATABASE_PASSWORD", PASSWORD)).toString();
+
+    assertThat(printed).doesNotContain(PASSWORD).contains("databasePassword=(hidden)");
+    assertThat(printed).contains("db.internal", "schedmsg_cdc");
+  }
+
+  @Test
+  void shouldConfigurePgoutputOnExistingPublicationWhenTurnedIntoDebeziumProperties() {
+    Properties props =
+        config(Map.of("DATABASE_PASSWORD", PASSWORD, "CDC_SLOT_NAME", "slot_a"))
+            .toDebeziumProperties();
+
+    assertThat(props)
+        .containsEntry("name", "schedmsg-cdc-ingestor")
+        .containsEntry("connector.class", "io.debezium.connector.postgresql.PostgresConnector")
+        .containsEntry("plugin.name", "pgoutput")
+        .containsEntry("database.hostname", "db.internal")
+        .containsEntry("database.port", "6432")
+        .containsEntry("database.dbname", "clinic")
+        .containsEntry("database.user", "schedmsg_ingestor")
+        .containsEntry("database.password", PASSWORD)
+        .containsEntry("slot.name", "slot_a")
+        .containsEntry("publication.name", "schedmsg_cdc")
+        .containsEntry("publication.autocreate.mode", "disabled")
+        .containsEntry("table.include.list", "public.scheduled_messages")
+        .containsEntry("topic.prefix", "schedmsg")
+        .containsEntry("snapshot.mode", "initial")
+        .containsEntry("tombstones.on.delete", "false")
+        .containsEntry("converter.schemas.enable", "false")
+        .containsEntry("key.converter.schemas.enable", "false")
+        .containsEntry("value.converter.schemas.enable", "false")
+        .containsEntry("poll.interval.ms", "50")
+        .containsEntry("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore")
+        .containsEntry("offset.storage.topic", "schedmsg.cdc.offsets")
+        .containsEntry("offset.storage.partitions", "1")
+        .containsEntry("offset.storage.replication.factor", "1")
+        .containsEntry("offset.flush.interval.ms", "1000")
+        .containsEntry("bootstrap.servers", "broker:9092")
+        .doesNotContainKey("database.sslmode");
+  }
+
+  @Test
+  void shouldLeavePasswordOutAndPassSslModeWhenUrlAsksForIt() {
+    Properties props =
+        config(Map.of("DATABASE_URL", "jdbc:postgresql://db/clinic?sslmode=verify-full"))
+            .toDebeziumProperties();
+
+    assertThat(props)
+        .containsEntry("database.port", "5432")
+        .containsEntry("database.sslmode", "verify-full")
+        .doesNotContainKey("database.password");
+  }
+
+  @Test
+  void shouldAskForIdempotentAcksFromAllWhenTurnedIntoProducerProperties() {
+    Properties props = CdcIngestorConfig.fromEnv(new Env(MINIMAL)).toProducerProperties();
+
+    assertThat(props)
+        .containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092")
+        .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+        .containsEntry(ProducerConfig.ACKS_CONFIG, "all");
+  }
+
+  @Test
+  void shouldListEveryKeyWhenKeysDeclared() throws IllegalAccessException {
+    for (Field field : CdcIngestorConfig.class.getFields()) {
+      if (Modifier.isStatic(field.getModifiers())
+          && field.getType() == String.class
+          && !field.getName().startsWith("DEFAULT_")
+          && !field.getName().equals("TABLE")) {
+        assertThat(CdcIngestorConfig.KEYS).contains((String) field.get(null));
+      }
+    }
+    assertThat(CdcIngestorConfig.KEYS).doesNotHaveDuplicates().hasSize(11);
+  }
+
+  @Test
+  void shouldDocumentEveryKeyWhenReadmeListsConfig() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+
+    assertThat(CdcIngestorConfig.KEYS)
+        .allSatisfy(key -> assertThat(readme).contains("| `" + key + "` |"));
+    assertThat(Arrays.stream(readme.split("\n")).filter(l -> l.matches("\\| `[A-Z_]+` \\|.*")))
+        .hasSameSizeAs(CdcIngestorConfig.KEYS);
+  }
+}
