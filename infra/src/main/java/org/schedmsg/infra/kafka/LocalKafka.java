@@ -34,12 +34,12 @@ public final class LocalKafka implements AutoCloseable {
 
   /**
    * Starts a broker on {@code port} (0 picks a free one) with its data in {@code dataDir} (null
-   * for a temporary directory).
+   * for a temporary directory). A fixed port puts the KRaft controller on {@code port + 1}.
    */
   public static LocalKafka start(int port, Path dataDir) {
     try {
       int brokerPort = port == 0 ? freePort() : port;
-      int controllerPort = freePort();
+      int controllerPort = port == 0 ? freePort() : port + 1;
       Path dir = dataDir != null ? dataDir : Files.createTempDirectory("schedmsg-kafka");
       Files.createDirectories(dir);
       Properties props = brokerProperties(brokerPort, controllerPort, dir);

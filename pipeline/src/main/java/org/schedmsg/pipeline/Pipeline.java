@@ -1,0 +1,130 @@
+package org.schedmsg.pipeline;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.schedmsg.cdc.CdcIngestorService;
+import org.schedmsg.cdc.config.CdcIngestorConfig;
+import org.schedmsg.pipeline.config.PipelineConfig;
+import org.schedmsg.scheduler.SchedulerService;
+import org.schedmsg.scheduler.config.SchedulerConfig;
+import org.schedmsg.sender.core.SenderService;
+import org.schedmsg.sender.telegram.client.TelegramClient;
+import org.schedmsg.sender.telegram.config.TelegramSenderConfig;
+import org.schedmsg.sender.whatsapp.client.WhatsAppClient;
+import org.schedmsg.sender.whatsapp.config.WhatsAppSenderConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The four services in one JVM, each built from its own typed config exactly as its {@code App}
+ * builds it: the scheduler and the senders first (so nothing waits for a consumer), the CDC
+ * ingestor last. Stops in reverse order.
+ */
+public final class Pipeline implements AutoCloseable {
+  /** How long {@link #awaitRunning()} waits for every service. */
+  public static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+  private static final Duration CHECK_INTERVAL = Duration.ofMillis(200);
+
+  private final Deque<AutoCloseable> services = new ArrayDeque<>();
+  private SchedulerService scheduler;
+  private CdcIngestorService ingestor;
+
+  private Pipeline() {}
+
+  public static Pipeline start(PipelineConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  /** Starts the services; on failure stops those already started and rethrows. */
+  public static Pipeline start(PipelineConfig config, Clock clock) {
+    Pipeline pipeline = new Pipeline();
+    try {
+      pipeline.startAll(config, clock);
+      return pipeline;
+    } catch (RuntimeException e) {
+      pipeline.close();
+      throw e;
+    }
+  }
+
+  private void startAll(PipelineConfig config, Clock clock) {
+    var senderEnv = config.envFor(config.senderLogin());
+    scheduler = remember(SchedulerService.start(SchedulerConfig.fromEnv(senderEnv)));
+    TelegramSenderConfig telegram = TelegramSenderConfig.fromEnv(senderEnv);
+    remember(SenderService.start(telegram.core(), TelegramClient.create(telegram), clock));
+    WhatsAppSenderConfig whatsapp = WhatsAppSenderConfig.fromEnv(senderEnv);
+    remember(SenderService.start(whatsapp.core(), WhatsAppClient.create(whatsapp), clock));
+    ingestor =
+        remember(
+            CdcIngestorService.start(
+                CdcIngestorConfig.fromEnv(config.envFor(config.ingestorLogin()))));
+  }
+
+  private <T extends AutoCloseable> T remember(T service) {
+    services.push(service);
+    return service;
+  }
+
+  /**
+   * Waits until the CDC engine streams and the scheduler runs, so a row written from now on flows
+   * through.
+   *
+   * @throws IllegalStateException if a service failed or did not start in time
+   */
+  public void awaitRunning() {
+    Instant deadline = Instant.now().plus(START_TIMEOUT);
+    ingestor.awaitStreaming(START_TIMEOUT);
+    while (!scheduler.isRunning()) {
+      failure()
+          .ifPresent(
+              f -> {
+                throw new IllegalStateException("a service failed during start-up", f);
+              });
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("the scheduler is not running after " + START_TIMEOUT);
+      }
+      pause();
+    }
+    log.info("pipeline running");
+  }
+
+  /** Why a service stopped by itself, if one did. */
+  public Optional<Throwable> failure() {
+    return ingestor == null ? Optional.empty() : ingestor.failure();
+  }
+
+  /** Blocks until a service fails (returns) or the thread is interrupted. */
+  public void awaitFailure() {
+    while (failure().isEmpty() && !Thread.currentThread().isInterrupted()) {
+      pause();
+    }
+  }
+
+  private static void pause() {
+    try {
+      TimeUnit.MILLISECONDS.sleep(CHECK_INTERVAL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    while (!services.isEmpty()) {
+      AutoCloseable service = services.pop();
+      try {
+        service.close();
+      } catch (Exception e) {
+        log.warn(
+            "stopping {} failed; continuing with the rest", service.getClass().getSimpleName(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,247 @@
+package org.schedmsg.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.schedmsg.contracts.Topics;
+import org.schedmsg.contracts.config.SettingKeys;
+import org.schedmsg.infra.sandbox.FakeTelegramServer;
+import org.schedmsg.infra.sandbox.FakeWhatsAppServer;
+import org.schedmsg.infra.sandbox.ReceivedRequest;
+import org.schedmsg.infra.testing.TestDatabase;
+import org.schedmsg.infra.testing.TestInfrastructure;
+import org.schedmsg.pipeline.config.DatabaseLogin;
+import org.schedmsg.pipeline.config.PipelineConfig;
+
+/**
+ * The whole path on real parts: embedded PostgreSQL with logical decoding, a real Kafka broker,
+ * the four services, and local HTTP servers speaking the Telegram Bot API and the WhatsApp Cloud
+ * API. Upstream writes rows; the test watches the rows and what the platforms received.
+ */
+class PipelineEndToEndIT {
+  private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+  private static final String TELEGRAM_TOKEN = "123456:tg-secret-" + UUID.randomUUID();
+  private static final String WHATSAPP_TOKEN = "EAAG-wa-secret-" + UUID.randomUUID();
+  private static final String PHONE_NUMBER_ID = "106540352242922";
+
+  private static CapturedLogs logs;
+  private static FakeTelegramServer telegram;
+  private static FakeWhatsAppServer whatsapp;
+  private static Pipeline pipeline;
+  private static MessageTable table;
+  /** Every recipient id and text the tests used: none may appear in a log line. */
+  private static final List<String> patientData = new ArrayList<>();
+
+  @BeforeAll
+  static void startPipeline() throws Exception {
+    logs = CapturedLogs.attachToRoot();
+    TestInfrastructure infra = TestInfrastructure.shared();
+    TestDatabase db = infra.newDatabase();
+    Topics topics = infra.newTopics();
+    telegram = FakeTelegramServer.start(0, TELEGRAM_TOKEN);
+    whatsapp = FakeWhatsAppServer.start(0, WHATSAPP_TOKEN, PHONE_NUMBER_ID);
+    Path stateDir = Files.createTempDirectory("scheduler-state");
+
+    Map<String, String> env = new HashMap<>();
+    env.put(SettingKeys.DATABASE_URL, db.jdbcUrl());
+    env.put(SettingKeys.KAFKA_BOOTSTRAP_SERVERS, infra.bootstrapServers());
+    env.put(SettingKeys.TOPIC_NAMESPACE, topics.namespace());
+    env.put("SCHEDULER_STATE_DIR", stateDir.toString());
+    env.put("CDC_SLOT_NAME", TestInfrastructure.uniqueName("slot"));
+    env.put("TELEGRAM_BOT_TOKEN", TELEGRAM_TOKEN);
+    env.put("TELEGRAM_API_BASE_URL", telegram.baseUrl());
+    env.put("WHATSAPP_ACCESS_TOKEN", WHATSAPP_TOKEN);
+    env.put("WHATSAPP_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
+    env.put("WHATSAPP_API_BASE_URL", whatsapp.baseUrl());
+    pipeline =
+        Pipeline.start(
+            new PipelineConfig(
+                env,
+                new DatabaseLogin(db.ingestorUser(), db.ingestorPassword()),
+                new DatabaseLogin(db.senderUser(), db.senderPassword())));
+    pipeline.awaitRunning();
+    table = new MessageTable(db.dataSource());
+  }
+
+  @AfterAll
+  static void stopPipelineAndCheckLogs() {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+    if (telegram != null) {
+      telegram.close();
+    }
+    if (whatsapp != null) {
+      whatsapp.close();
+    }
+    logs.detach();
+    List<String> secrets = new ArrayList<>(patientData);
+    secrets.add(TELEGRAM_TOKEN);
+    secrets.add(WHATSAPP_TOKEN);
+    assertThat(logs.lines()).isNotEmpty();
+    for (String line : logs.lines()) {
+      for (String secret : secrets) {
+        assertThat(line).as("a log line leaks patient data or a token").doesNotContain(secret);
+      }
+    }
+  }
+
+  private static String telegramChat() {
+    String chat = Long.toString(ThreadLocalRandom.current().nextLong(100_000_000_000L, 999_999_999_999L));
+    patientData.add(chat);
+    return chat;
+  }
+
+  private static String whatsappNumber() {
+    String number = "49" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L);
+    patientData.add(number);
+    return number;
+  }
+
+  private static String text(String what) {
+    String text = what + " " + UUID.randomUUID();
+    patientData.add(text);
+    return text;
+  }
+
+  private static List<ReceivedRequest> telegramRequestsFor(String chat) {
+    return telegram.requests().stream().filter(r -> chat.equals(r.field("chat_id"))).toList();
+  }
+
+  private static List<ReceivedRequest> whatsappRequestsFor(String number) {
+    return whatsapp.requests().stream().filter(r -> number.equals(r.field("to"))).toList();
+  }
+
+  @Test
+  void shouldDeliverOnceAndRecordSentWhenMessageIsDueNow() throws Exception {
+    String chat = telegramChat();
+    String text = text("Take your 08:00 medication");
+    Instant due = Instant.now();
+    UUID id = table.insert("telegram", chat, text, due, 5);
+
+    await().atMost(DELIVERY_TIMEOUT).until(() -> "sent".equals(table.status(id)));
+
+    MessageTable.Row row = table.find(id).orElseThrow();
+    assertThat(row.attempts()).isEqualTo(1);
+    assertThat(row.sentAt()).isAfterOrEqualTo(due);
+    assertThat(row.errorMessage()).isNull();
+    assertThat(row.platformMessageId()).isNotBlank();
+    List<ReceivedRequest> received = telegramRequestsFor(chat);
+    assertThat(received).hasSize(1);
+    assertThat(received.get(0).field("text")).isEqualTo(text);
+    assertThat(received.get(0).path()).endsWith("/sendMessage").doesNotContain(TELEGRAM_TOKEN);
+    // nothing arrives a second time while the pipeline keeps running
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> telegramRequestsFor(chat).size() == 1);
+  }
+
+  @Test
+  void shouldNotDeliverBeforeScheduledTimeWhenDueInAFewSeconds() throws Exception {
+    String chat = telegramChat();
+    String text = text("Your appointment is tomorrow");
+    Instant due = Instant.now().plusSeconds(4);
+    UUID id = table.insert("telegram", chat, text, due, 5);
+
+    await().atMost(DELIVERY_TIMEOUT).until(() -> "sent".equals(table.status(id)));
+
+    List<ReceivedRequest> received = telegramRequestsFor(chat);
+    assertThat(received).hasSize(1);
+    assertThat(received.get(0).receivedAt()).isAfterOrEqualTo(due);
+    assertThat(Duration.between(due, received.get(0).receivedAt()))
+        .isLessThan(Duration.ofSeconds(3));
+    assertThat(table.find(id).orElseThrow().sentAt()).isAfterOrEqualTo(due);
+  }
+
+  @Test
+  void shouldNeverDeliverWhenCancelledBeforeItsTime() throws Exception {
+    String chat = telegramChat();
+    Instant due = Instant.now().plusSeconds(3);
+    UUID cancelled = table.insert("telegram", chat, text("Cancelled reminder"), due, 5);
+    table.cancel(cancelled);
+    // a second message to the same chat, due later, shows the pipeline did process this chat
+    UUID control = table.insert("telegram", chat, text("Control reminder"), due.plusSeconds(2), 5);
+
+    await().atMost(DELIVERY_TIMEOUT).until(() -> "sent".equals(table.status(control)));
+
+    assertThat(table.status(cancelled)).isEqualTo("cancelled");
+    assertThat(table.find(cancelled).orElseThrow().attempts()).isZero();
+    assertThat(telegramRequestsFor(chat)).hasSize(1);
+  }
+
+  @Test
+  void shouldReleasePriorityOneFirstWhenDueAtTheSameInstant() throws Exception {
+    String chat = telegramChat();
+    Instant due = Instant.now().plusSeconds(3);
+    String bulk = text("Newsletter");
+    String urgent = text("Urgent: take your insulin");
+    UUID bulkId = table.insert("telegram", chat, bulk, due, 9);
+    UUID urgentId = table.insert("telegram", chat, urgent, due, 1);
+
+    await()
+        .atMost(DELIVERY_TIMEOUT)
+        .until(() -> "sent".equals(table.status(bulkId)) && "sent".equals(table.status(urgentId)));
+
+    List<String> order = telegramRequestsFor(chat).stream().map(r -> r.field("text")).toList();
+    assertThat(order).containsExactly(urgent, bulk);
+    assertThat(table.find(urgentId).orElseThrow().sentAt())
+        .isBefore(table.find(bulkId).orElseThrow().sentAt());
+  }
+
+  @Test
+  void shouldDeliverWhatsAppTextToTheRightNumberWhenDue() throws Exception {
+    String number = whatsappNumber();
+    String text = text("Take your evening medication");
+    UUID id = table.insert("whatsapp", number, text, Instant.now(), 5);
+
+    await().atMost(DELIVERY_TIMEOUT).until(() -> "sent".equals(table.status(id)));
+
+    List<ReceivedRequest> received = whatsappRequestsFor(number);
+    assertThat(received).hasSize(1);
+    assertThat(received.get(0).path()).endsWith("/" + PHONE_NUMBER_ID + "/messages");
+    assertThat(received.get(0).body().path("messaging_product").asText()).isEqualTo("whatsapp");
+    assertThat(received.get(0).body().path("type").asText()).isEqualTo("text");
+    assertThat(received.get(0).body().path("text").path("body").asText()).isEqualTo(text);
+    assertThat(table.find(id).orElseThrow().platformMessageId()).startsWith("wamid.");
+  }
+
+  @Test
+  void shouldEndFailedWithReasonWhenPlatformRejectsTheMessage() throws Exception {
+    String number = whatsappNumber();
+    whatsapp.failFor(number, FakeWhatsAppServer.reEngagementRequired());
+    UUID id = table.insert("whatsapp", number, text("Outside the 24h window"), Instant.now(), 5);
+
+    await().atMost(DELIVERY_TIMEOUT).until(() -> "failed".equals(table.status(id)));
+
+    MessageTable.Row row = table.find(id).orElseThrow();
+    assertThat(row.errorMessage()).isEqualTo("whatsapp:131047");
+    assertThat(row.failedAt()).isNotNull();
+    assertThat(row.attempts()).isEqualTo(1);
+    assertThat(row.sentAt()).isNull();
+  }
+
+  @Test
+  void shouldEndFailedWithReasonWhenTelegramChatDoesNotExist() throws Exception {
+    String chat = telegramChat();
+    telegram.failFor(chat, FakeTelegramServer.chatNotFound());
+    UUID id = table.insert("telegram", chat, text("To a missing chat"), Instant.now(), 5);
+
+    await().atMost(DELIVERY_TIMEOUT).until(() -> "failed".equals(table.status(id)));
+
+    assertThat(table.find(id).orElseThrow().errorMessage()).isEqualTo("telegram:400:chat_not_found");
+  }
+}

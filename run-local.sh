@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds everything and runs the whole pipeline locally on embedded defaults:
+# PostgreSQL on localhost:15432, Kafka on localhost:19092, sandbox Telegram on :18081 and
+# WhatsApp on :18082 (unless TELEGRAM_BOT_TOKEN / WHATSAPP_ACCESS_TOKEN are set), data in ./.local.
+# Ports and the data directory are overridable (see README.md). Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")"
+mvn -B -q -DskipTests install
+exec mvn -B -q -pl pipeline exec:exec

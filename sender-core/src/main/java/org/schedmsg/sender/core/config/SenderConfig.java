@@ -1,0 +1,166 @@
+package org.schedmsg.sender.core.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.Platform;
+import org.schedmsg.contracts.Topic;
+import org.schedmsg.contracts.Topics;
+import org.schedmsg.contracts.config.Env;
+import org.schedmsg.contracts.config.SettingKeys;
+
+/**
+ * The settings every sender shares, built once from the environment and validated here so that
+ * start-up fails naming the bad key (never a value, which may be a secret). The module README lists
+ * every key with its default; {@code SenderConfigTest} keeps the two in step.
+ *
+ * @param databaseUser null to take the user from the URL or the driver's defaults
+ * @param databasePassword null when the URL or the driver supplies it; hidden by {@link
+ *     #toString()}
+ */
+public record SenderConfig(
+    Platform platform,
+    String databaseUrl,
+    String databaseUser,
+    String databasePassword,
+    String bootstrapServers,
+    String topicNamespace,
+    String groupId,
+    int maxAttempts,
+    Duration httpTimeout,
+    Duration pollTimeout) {
+
+  public static final String DATABASE_URL = SettingKeys.DATABASE_URL;
+  public static final String DATABASE_USER = SettingKeys.DATABASE_USER;
+  public static final String DATABASE_PASSWORD = SettingKeys.DATABASE_PASSWORD;
+  public static final String KAFKA_BOOTSTRAP_SERVERS = SettingKeys.KAFKA_BOOTSTRAP_SERVERS;
+  public static final String TOPIC_NAMESPACE = SettingKeys.TOPIC_NAMESPACE;
+  public static final String SENDER_GROUP_ID = "SENDER_GROUP_ID";
+  public static final String SENDER_MAX_ATTEMPTS = "SENDER_MAX_ATTEMPTS";
+  public static final String SENDER_HTTP_TIMEOUT = "SENDER_HTTP_TIMEOUT";
+  public static final String SENDER_POLL_TIMEOUT = "SENDER_POLL_TIMEOUT";
+
+  /** Every key this record reads, in README order. */
+  public static final List<String> KEYS =
+      List.of(
+          DATABASE_URL,
+          DATABASE_USER,
+          DATABASE_PASSWORD,
+          KAFKA_BOOTSTRAP_SERVERS,
+          TOPIC_NAMESPACE,
+          SENDER_GROUP_ID,
+          SENDER_MAX_ATTEMPTS,
+          SENDER_HTTP_TIMEOUT,
+          SENDER_POLL_TIMEOUT);
+
+  public static final int DEFAULT_MAX_ATTEMPTS = 5;
+  public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
+
+  /**
+   * Records per poll: small, so that a batch of slow platform calls (each up to the HTTP timeout)
+   * stays well inside the consumer's {@code max.poll.interval.ms} (5 minutes).
+   */
+  public static final int MAX_POLL_RECORDS = 20;
+
+  public SenderConfig {
+    Objects.requireNonNull(platform, "platform");
+    require(
+        databaseUrl != null && databaseUrl.startsWith("jdbc:postgresql:"),
+        DATABASE_URL + " must be a jdbc:postgresql: URL");
+    require(
+        bootstrapServers != null && !bootstrapServers.isBlank(),
+        KAFKA_BOOTSTRAP_SERVERS + " must name at least one broker");
+    require(
+        topicNamespace != null && topicNamespace.matches("[a-zA-Z0-9._-]+"),
+        TOPIC_NAMESPACE + " may hold only letters, digits, '.', '_' and '-'");
+    require(groupId != null && !groupId.isBlank(), SENDER_GROUP_ID + " must not be blank");
+    require(maxAttempts >= 1, SENDER_MAX_ATTEMPTS + " must be at least 1");
+    require(isPositive(httpTimeout), SENDER_HTTP_TIMEOUT + " must be a positive duration");
+    require(isPositive(pollTimeout), SENDER_POLL_TIMEOUT + " must be a positive duration");
+  }
+
+  /** Reads the keys in {@link #KEYS} from {@code env} for {@code platform}'s sender. */
+  public static SenderConfig fromEnv(Env env, Platform platform) {
+    Objects.requireNonNull(platform, "platform");
+    String namespace = env.string(TOPIC_NAMESPACE, Topics.DEFAULT_NAMESPACE);
+    return new SenderConfig(
+        platform,
+        env.required(DATABASE_URL),
+        env.optional(DATABASE_USER).orElse(null),
+        env.optional(DATABASE_PASSWORD).orElse(null),
+        env.required(KAFKA_BOOTSTRAP_SERVERS),
+        namespace,
+        env.string(SENDER_GROUP_ID, defaultGroupId(namespace, platform)),
+        env.integer(SENDER_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS),
+        env.duration(SENDER_HTTP_TIMEOUT, DEFAULT_HTTP_TIMEOUT),
+        env.duration(SENDER_POLL_TIMEOUT, DEFAULT_POLL_TIMEOUT));
+  }
+
+  /** {@code <namespace>-sender-<platform>}, e.g. {@code schedmsg-sender-telegram}. */
+  public static String defaultGroupId(String namespace, Platform platform) {
+    return namespace + "-sender-" + platform.id();
+  }
+
+  /** The delivery topic this sender consumes. */
+  public Topic<String, DeliveryRequest> inputTopic() {
+    return Topics.of(topicNamespace).delivery(platform);
+  }
+
+  /** Consumer settings: read committed, manual commits, start at the earliest record. */
+  public Properties consumerProperties() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(MAX_POLL_RECORDS));
+    return props;
+  }
+
+  @Override
+  public String toString() {
+    return "SenderConfig[platform="
+        + platform.id()
+        + ", databaseUrl="
+        + withoutQuery(databaseUrl)
+        + ", databaseUser="
+        + databaseUser
+        + ", databasePassword="
+        + (databasePassword == null ? "<none>" : "<hidden>")
+        + ", bootstrapServers="
+        + bootstrapServers
+        + ", topicNamespace="
+        + topicNamespace
+        + ", groupId="
+        + groupId
+        + ", maxAttempts="
+        + maxAttempts
+        + ", httpTimeout="
+        + httpTimeout
+        + ", pollTimeout="
+        + pollTimeout
+        + ']';
+  }
+
+  /** The URL without its query, which may carry a password. */
+  private static String withoutQuery(String url) {
+    int query = url.indexOf('?');
+    return query < 0 ? url : url.substring(0, query) + "?<hidden>";
+  }
+
+  private static boolean isPositive(Duration duration) {
+    return duration != null && !duration.isNegative() && !duration.isZero();
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

@@ -1,0 +1,285 @@
+package org.schedmsg.sender.core.consume;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.Topic;
+import org.schedmsg.sender.core.config.SenderConfig;
+import org.schedmsg.sender.core.status.StatusStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll loop of one sender, on its own thread: poll the delivery topic, process each record in
+ * order, and commit the offsets only after the batch's outcomes are in PostgreSQL.
+ *
+ * <ul>
+ *   <li>A record that cannot be deserialized is logged with topic/partition/offset and skipped.
+ *   <li>A database outage does not commit: the record is retried after a pause, and the loop stays
+ *       alive.
+ *   <li>Any other Kafka error is logged and the loop polls again after a pause.
+ *   <li>{@link #close()} lets the in-flight message finish, commits what is done and leaves the
+ *       group; the rest of the batch is redelivered to the next owner (and skipped there if already
+ *       claimed).
+ * </ul>
+ */
+public final class DeliveryConsumer implements Runnable, AutoCloseable {
+  /** How long {@link #close()} waits for the in-flight message before interrupting it. */
+  public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryConsumer.class);
+
+  private final Consumer<String, DeliveryRequest> consumer;
+  private final Topic<String, DeliveryRequest> topic;
+  private final DeliveryProcessor processor;
+  private final Duration pollTimeout;
+  private final OutagePause outagePause;
+  private final Duration shutdownGrace;
+  private volatile boolean running = true;
+  private volatile Thread thread;
+
+  /**
+   * @param shutdownGrace how long {@link #close()} lets the in-flight message finish before
+   *     interrupting it ({@link #SHUTDOWN_GRACE} in production)
+   */
+  public DeliveryConsumer(
+      Consumer<String, DeliveryRequest> consumer,
+      Topic<String, DeliveryRequest> topic,
+      DeliveryProcessor processor,
+      Duration pollTimeout,
+      OutagePause outagePause,
+      Duration shutdownGrace) {
+    this.consumer = Objects.requireNonNull(consumer, "consumer");
+    this.topic = Objects.requireNonNull(topic, "topic");
+    this.processor = Objects.requireNonNull(processor, "processor");
+    this.pollTimeout = Objects.requireNonNull(pollTimeout, "pollTimeout");
+    this.outagePause = Objects.requireNonNull(outagePause, "outagePause");
+    this.shutdownGrace = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+  }
+
+  /** A consumer of {@code config}'s input topic, with the topic's serdes. */
+  public static DeliveryConsumer create(
+      SenderConfig config, DeliveryProcessor processor, OutagePause outagePause) {
+    Topic<String, DeliveryRequest> topic = config.inputTopic();
+    KafkaConsumer<String, DeliveryRequest> consumer =
+        new KafkaConsumer<>(
+            config.consumerProperties(),
+            topic.keySerde().deserializer(),
+            topic.valueSerde().deserializer());
+    return new DeliveryConsumer(
+        consumer, topic, processor, config.pollTimeout(), outagePause, SHUTDOWN_GRACE);
+  }
+
+  /** Runs the loop on a new thread named {@code name}. */
+  public synchronized void start(String name) {
+    if (thread != null) {
+      throw new IllegalStateException("already started");
+    }
+    thread = new Thread(this, name);
+    thread.start();
+  }
+
+  @Override
+  public void run() {
+    thread = thread == null ? Thread.currentThread() : thread;
+    try {
+      consumer.subscribe(List.of(topic.name()));
+      LOG.info("consuming {}", topic.name());
+      int failures = 0;
+      while (running) {
+        try {
+          pollAndProcess();
+          failures = 0;
+        } catch (WakeupException e) {
+          LOG.debug("consumer of {} woken up to stop", topic.name());
+        } catch (InterruptException e) {
+          LOG.info("consumer of {} interrupted; stopping", topic.name());
+          running = false;
+        } catch (RuntimeException e) {
+          failures++;
+          LOG.error(
+              "polling {} failed; polling again after {} ms",
+              topic.name(),
+              outagePause.delay(failures).toMillis(),
+              e);
+          outagePause.await(failures);
+        }
+      }
+    } finally {
+      closeConsumer();
+    }
+  }
+
+  private void pollAndProcess() {
+    ConsumerRecords<String, DeliveryRequest> records;
+    try {
+      records = consumer.poll(pollTimeout);
+    } catch (RecordDeserializationException e) {
+      skipUndecodable(e);
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+    for (ConsumerRecord<String, DeliveryRequest> record : records) {
+      if (!running || !processWithRetry(record)) {
+        rewindUnprocessed(records, done);
+        break;
+      }
+      done.put(
+          new TopicPartition(record.topic(), record.partition()),
+          new OffsetAndMetadata(record.offset() + 1));
+    }
+    commit(done);
+  }
+
+  /** Seeks back to the first unprocessed record of each partition, so none is passed over. */
+  private void rewindUnprocessed(
+      ConsumerRecords<String, DeliveryRequest> records,
+      Map<TopicPartition, OffsetAndMetadata> done) {
+    for (TopicPartition partition : records.partitions()) {
+      OffsetAndMetadata processed = done.get(partition);
+      long next =
+          processed != null ? processed.offset() : records.records(partition).get(0).offset();
+      consumer.seek(partition, next);
+    }
+  }
+
+  /** True when {@code record} is done (processed or skipped), false when stopping first. */
+  private boolean processWithRetry(ConsumerRecord<String, DeliveryRequest> record) {
+    if (record.value() == null) {
+      LOG.warn(
+          "record {}-{}@{} has no value; skipped",
+          record.topic(),
+          record.partition(),
+          record.offset());
+      return true;
+    }
+    for (int failures = 1; ; failures++) {
+      try {
+        processor.process(record.value());
+        return true;
+      } catch (StatusStoreException e) {
+        LOG.warn(
+            "message {} ({}-{}@{}): status store unavailable; retrying after {} ms",
+            record.value().messageId(),
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            outagePause.delay(failures).toMillis(),
+            e);
+        if (!running || !outagePause.await(failures)) {
+          return false;
+        }
+      } catch (OutcomeNotRecordedException e) {
+        LOG.error(
+            "message {} ({}-{}@{}): offset not committed",
+            record.value().messageId(),
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            e);
+        return false;
+      } catch (RuntimeException e) {
+        LOG.error(
+            "message {} ({}-{}@{}): processing failed unexpectedly; skipped, the row stays"
+                + " pending and the scheduler releases it again",
+            record.value().messageId(),
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            e);
+        return true;
+      }
+    }
+  }
+
+  private void skipUndecodable(RecordDeserializationException e) {
+    TopicPartition partition = e.topicPartition();
+    long next = e.offset() + 1;
+    LOG.error(
+        "record {}@{} ({}) cannot be deserialized; skipped", partition, e.offset(), e.origin(), e);
+    consumer.seek(partition, next);
+    commit(Map.of(partition, new OffsetAndMetadata(next)));
+  }
+
+  private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    if (offsets.isEmpty()) {
+      return;
+    }
+    try {
+      commitSync(offsets);
+    } catch (KafkaException e) {
+      LOG.warn(
+          "committing {} failed; those records will be redelivered and skipped as already"
+              + " claimed",
+          offsets,
+          e);
+    }
+  }
+
+  private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    try {
+      consumer.commitSync(offsets);
+    } catch (WakeupException e) {
+      // close() woke us while committing finished work: commit it before stopping
+      consumer.commitSync(offsets);
+    }
+  }
+
+  private void closeConsumer() {
+    boolean interrupted = Thread.interrupted(); // let close() commit and leave the group
+    try {
+      consumer.close();
+    } catch (KafkaException e) {
+      LOG.warn("closing the consumer of {} failed", topic.name(), e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    LOG.info("stopped consuming {}", topic.name());
+  }
+
+  /**
+   * Stops the loop: the in-flight message finishes (up to the shutdown grace, then it is
+   * interrupted), finished work is committed, the consumer leaves its group.
+   */
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    Thread worker = thread;
+    if (worker == null || worker == Thread.currentThread()) {
+      return;
+    }
+    try {
+      worker.join(shutdownGrace.toMillis());
+      if (worker.isAlive()) {
+        LOG.warn("the in-flight message did not finish within {}; interrupting", shutdownGrace);
+        outagePause.stop();
+        worker.interrupt();
+        worker.join(shutdownGrace.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      outagePause.stop();
+    }
+  }
+
+  public boolean isRunning() {
+    Thread current = thread;
+    return current != null && current.isAlive();
+  }
+}

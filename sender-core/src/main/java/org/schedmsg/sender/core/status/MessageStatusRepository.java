@@ -1,0 +1,40 @@
+package org.schedmsg.sender.core.status;
+
+import java.time.Instant;
+import org.schedmsg.contracts.DeliveryRequest;
+
+/**
+ * The sender's writes to {@code scheduled_messages}. Every call is a compare-and-set on {@code (id,
+ * status = 'pending', attempts)}: it changes the row only while the row is still the one the sender
+ * was given, and returns whether it did. Implementations throw {@link StatusStoreException} when
+ * the store cannot be reached; messages name the message id, never row content.
+ */
+public interface MessageStatusRepository {
+  /** Longest {@code error_message} written; longer reasons are cut. */
+  int MAX_ERROR_MESSAGE_LENGTH = 200;
+
+  /**
+   * Fails a message whose delivery window has passed ({@code error_message =
+   * delivery_window_expired}) without counting an attempt. False when the row is no longer pending
+   * at the released {@code attempts}.
+   */
+  boolean expire(DeliveryRequest request, Instant now);
+
+  /**
+   * Counts an attempt ({@code attempts + 1}, {@code last_attempt_time}) and so takes the message
+   * for this sender. False (do not send) when the row was claimed before (a replayed or duplicate
+   * record), is no longer pending (sent, failed, cancelled) or was rescheduled to another {@code
+   * scheduled_time}.
+   */
+  boolean claim(DeliveryRequest request, Instant now);
+
+  /** Status {@code sent}, {@code sent_at}, {@code metadata.platform_message_id}. */
+  boolean markSent(
+      DeliveryRequest request, int claimedAttempts, String platformMessageId, Instant now);
+
+  /** Status {@code failed}, {@code failed_at}, {@code error_message = reason} (cut to 200). */
+  boolean markFailed(DeliveryRequest request, int claimedAttempts, String reason, Instant now);
+
+  /** Stays {@code pending} with {@code error_message = reason}; the scheduler releases it again. */
+  boolean markRetryable(DeliveryRequest request, int claimedAttempts, String reason, Instant now);
+}

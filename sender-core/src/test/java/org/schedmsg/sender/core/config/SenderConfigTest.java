@@ -1,0 +1,152 @@
+package org.schedmsg.sender.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.schedmsg.contracts.Platform;
+import org.schedmsg.contracts.config.Env;
+import org.schedmsg.sender.core.testing.ReadmeConfigTable;
+
+class SenderConfigTest {
+  static Map<String, String> required() {
+    Map<String, String> env = new HashMap<>();
+    env.put("DATABASE_URL", "jdbc:postgresql://db:5432/schedmsg");
+    env.put("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+    return env;
+  }
+
+  @Test
+  void shouldUseDefaultsWhenOnlyRequiredKeysSet() {
+    SenderConfig config = SenderConfig.fromEnv(new Env(required()), Platform.TELEGRAM);
+
+    assertThat(config.topicNamespace()).isEqualTo("schedmsg");
+    assertThat(config.groupId()).isEqualTo("schedmsg-sender-telegram");
+    assertThat(config.maxAttempts()).isEqualTo(5);
+    assertThat(config.httpTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.databaseUser()).isNull();
+    assertThat(config.inputTopic().name()).isEqualTo("schedmsg.delivery.telegram.v1");
+  }
+
+  @Test
+  void shouldDeriveGroupIdFromNamespaceWhenNamespaceSet() {
+    Map<String, String> env = required();
+    env.put("TOPIC_NAMESPACE", "staging");
+
+    SenderConfig config = SenderConfig.fromEnv(new Env(env), Platform.WHATSAPP);
+
+    assertThat(config.groupId()).isEqualTo("staging-sender-whatsapp");
+    assertThat(config.inputTopic().name()).isEqualTo("staging.delivery.whatsapp.v1");
+  }
+
+  @Test
+  void shouldReadEveryKeyWhenAllSet() {
+    Map<String, String> env = required();
+    env.put("DATABASE_USER", "schedmsg_sender");
+    env.put("DATABASE_PASSWORD", "pw");
+    env.put("SENDER_GROUP_ID", "g1");
+    env.put("SENDER_MAX_ATTEMPTS", "3");
+    env.put("SENDER_HTTP_TIMEOUT", "2s");
+    env.put("SENDER_POLL_TIMEOUT", "100ms");
+
+    SenderConfig config = SenderConfig.fromEnv(new Env(env), Platform.TELEGRAM);
+
+    assertThat(config.databaseUser()).isEqualTo("schedmsg_sender");
+    assertThat(config.databasePassword()).isEqualTo("pw");
+    assertThat(config.groupId()).isEqualTo("g1");
+    assertThat(config.maxAttempts()).isEqualTo(3);
+    assertThat(config.httpTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
+  void shouldNameKeyWhenRequiredKeyMissing() {
+    for (String key : new String[] {"DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS"}) {
+      Map<String, String> env = required();
+      env.remove(key);
+
+      assertThatThrownBy(() -> SenderConfig.fromEnv(new Env(env), Platform.TELEGRAM))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(key);
+    }
+  }
+
+  @Test
+  void shouldNameKeyButNotValueWhenValueInvalid() {
+    Map<String, String> env = required();
+    env.put("DATABASE_URL", "mysql://secret-host/db");
+    assertThatThrownBy(() -> SenderConfig.fromEnv(new Env(env), Platform.TELEGRAM))
+        .hasMessageContaining("DATABASE_URL")
+        .hasMessageNotContaining("secret-host");
+
+    Map<String, String> attempts = required();
+    attempts.put("SENDER_MAX_ATTEMPTS", "0");
+    assertThatThrownBy(() -> SenderConfig.fromEnv(new Env(attempts), Platform.TELEGRAM))
+        .hasMessageContaining("SENDER_MAX_ATTEMPTS");
+
+    Map<String, String> timeout = required();
+    timeout.put("SENDER_HTTP_TIMEOUT", "0s");
+    assertThatThrownBy(() -> SenderConfig.fromEnv(new Env(timeout), Platform.TELEGRAM))
+        .hasMessageContaining("SENDER_HTTP_TIMEOUT");
+
+    Map<String, String> namespace = required();
+    namespace.put("TOPIC_NAMESPACE", "bad name!");
+    assertThatThrownBy(() -> SenderConfig.fromEnv(new Env(namespace), Platform.TELEGRAM))
+        .hasMessageContaining("TOPIC_NAMESPACE")
+        .hasMessageNotContaining("bad name!");
+  }
+
+  @Test
+  void shouldHidePasswordWhenPrinted() {
+    Map<String, String> env = required();
+    env.put("DATABASE_URL", "jdbc:postgresql://db/schedmsg?password=url-secret");
+    env.put("DATABASE_PASSWORD", "s3cret-password");
+
+    String printed = SenderConfig.fromEnv(new Env(env), Platform.TELEGRAM).toString();
+
+    assertThat(printed)
+        .doesNotContain("s3cret-password")
+        .doesNotContain("url-secret")
+        .contains("jdbc:postgresql://db/schedmsg");
+  }
+
+  @Test
+  void shouldReadCommittedWithManualCommitsWhenBuildingConsumerProperties() {
+    Properties props =
+        SenderConfig.fromEnv(new Env(required()), Platform.TELEGRAM).consumerProperties();
+
+    assertThat(props)
+        .containsEntry("bootstrap.servers", "kafka:9092")
+        .containsEntry("group.id", "schedmsg-sender-telegram")
+        .containsEntry("isolation.level", "read_committed")
+        .containsEntry("enable.auto.commit", "false")
+        .containsEntry("auto.offset.reset", "earliest")
+        .containsEntry("max.poll.records", "20");
+  }
+
+  @Test
+  void shouldListEveryKeyWithDefaultWhenReadmeDocumentsConfig() throws Exception {
+    Map<String, String> table = ReadmeConfigTable.read(Path.of("README.md"));
+
+    assertThat(table.keySet()).containsExactlyElementsOf(SenderConfig.KEYS);
+    assertThat(table)
+        .containsEntry("DATABASE_URL", "(required)")
+        .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "(required)")
+        .containsEntry("TOPIC_NAMESPACE", org.schedmsg.contracts.Topics.DEFAULT_NAMESPACE)
+        .containsEntry(
+            "SENDER_GROUP_ID",
+            SenderConfig.defaultGroupId("<namespace>", Platform.TELEGRAM)
+                .replace("telegram", "<platform>"))
+        .containsEntry("SENDER_MAX_ATTEMPTS", String.valueOf(SenderConfig.DEFAULT_MAX_ATTEMPTS))
+        .containsEntry(
+            "SENDER_HTTP_TIMEOUT", ReadmeConfigTable.format(SenderConfig.DEFAULT_HTTP_TIMEOUT))
+        .containsEntry(
+            "SENDER_POLL_TIMEOUT", ReadmeConfigTable.format(SenderConfig.DEFAULT_POLL_TIMEOUT));
+  }
+}

@@ -1,0 +1,244 @@
+package org.schedmsg.sender.core.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.MessageStatus;
+import org.schedmsg.contracts.Platform;
+import org.schedmsg.contracts.Topic;
+import org.schedmsg.contracts.Topics;
+import org.schedmsg.sender.core.client.PlatformClient;
+import org.schedmsg.sender.core.client.SendResult;
+import org.schedmsg.sender.core.retry.RetryPolicy;
+import org.schedmsg.sender.core.testing.InMemoryStatusRepository;
+import org.schedmsg.sender.core.testing.SettableClock;
+import org.schedmsg.sender.core.testing.TestRequests;
+
+class DeliveryConsumerTest {
+  private final Topic<String, DeliveryRequest> topic = Topics.of("unit").telegram();
+  private final TopicPartition partition = new TopicPartition(topic.name(), 0);
+  private final Map<TopicPartition, OffsetAndMetadata> commits = new ConcurrentHashMap<>();
+  private final MockConsumer<String, DeliveryRequest> kafka =
+      new MockConsumer<>("earliest") {
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+          super.commitSync(offsets);
+          commits.putAll(offsets);
+        }
+      };
+  private final InMemoryStatusRepository repository = new InMemoryStatusRepository();
+  private final List<DeliveryRequest> sent = new CopyOnWriteArrayList<>();
+  private final OutagePause pause = new OutagePause(Duration.ofMillis(1), Duration.ofMillis(5));
+  private PlatformClient client =
+      request -> {
+        sent.add(request);
+        return new SendResult.Delivered("1");
+      };
+  private DeliveryConsumer consumer;
+
+  @AfterEach
+  void stop() {
+    if (consumer != null) {
+      consumer.close();
+    }
+  }
+
+  private void start() {
+    SettableClock clock = new SettableClock(TestRequests.SCHEDULED);
+    DeliveryProcessor processor =
+        new DeliveryProcessor(
+            Platform.TELEGRAM, repository, r -> client.send(r), new RetryPolicy(5), clock, pause);
+    consumer =
+        new DeliveryConsumer(
+            kafka, topic, processor, Duration.ofMillis(5), pause, Duration.ofMillis(500));
+    consumer.start("test-consumer");
+  }
+
+  private void assignAnd(Runnable then) {
+    kafka.schedulePollTask(
+        () -> {
+          kafka.rebalance(List.of(partition));
+          kafka.updateBeginningOffsets(Map.of(partition, 0L));
+          then.run();
+        });
+  }
+
+  private DeliveryRequest pending() {
+    DeliveryRequest request = TestRequests.request(Platform.TELEGRAM, "99", "text");
+    repository.insertPending(request);
+    return request;
+  }
+
+  private ConsumerRecord<String, DeliveryRequest> record(long offset, DeliveryRequest value) {
+    return new ConsumerRecord<>(topic.name(), 0, offset, "99", value);
+  }
+
+  private Long committed() {
+    OffsetAndMetadata offset = commits.get(partition);
+    return offset == null ? null : offset.offset();
+  }
+
+  @Test
+  void shouldCommitOffsetsWhenBatchOutcomesAreRecorded() {
+    DeliveryRequest first = pending();
+    DeliveryRequest second = pending();
+    assignAnd(
+        () -> {
+          kafka.addRecord(record(0, first));
+          kafka.addRecord(record(1, second));
+        });
+
+    start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(2).equals(committed()));
+    assertThat(sent).containsExactly(first, second);
+    assertThat(repository.row(second.messageId()).status()).isEqualTo(MessageStatus.SENT);
+  }
+
+  @Test
+  void shouldNotCommitWhenDatabaseIsDown() {
+    DeliveryRequest request = pending();
+    repository.failNextCalls(Integer.MAX_VALUE);
+    assignAnd(() -> kafka.addRecord(record(0, request)));
+
+    start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> repository.calls() >= 5);
+    assertThat(committed()).isNull();
+    assertThat(consumer.isRunning()).isTrue();
+
+    repository.failNextCalls(0);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(1).equals(committed()));
+    assertThat(sent).containsExactly(request);
+  }
+
+  @Test
+  void shouldSkipRecordWhenItCannotBeDeserialized() {
+    DeliveryRequest request = pending();
+    assignAnd(
+        () -> {
+          kafka.setPollException(
+              new RecordDeserializationException(
+                  RecordDeserializationException.DeserializationExceptionOrigin.VALUE,
+                  partition,
+                  0L,
+                  0L,
+                  TimestampType.CREATE_TIME,
+                  null,
+                  null,
+                  new RecordHeaders(),
+                  "bad value",
+                  null));
+          kafka.schedulePollTask(() -> kafka.addRecord(record(1, request)));
+        });
+
+    start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(2).equals(committed()));
+    assertThat(sent).containsExactly(request);
+  }
+
+  @Test
+  void shouldKeepPollingWhenPollFails() {
+    DeliveryRequest request = pending();
+    assignAnd(
+        () -> {
+          kafka.setPollException(new KafkaException("broker gone"));
+          kafka.schedulePollTask(() -> kafka.addRecord(record(0, request)));
+        });
+
+    start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(1).equals(committed()));
+    assertThat(sent).containsExactly(request);
+  }
+
+  @Test
+  void shouldSkipRecordWhenValueIsNull() {
+    DeliveryRequest request = pending();
+    assignAnd(
+        () -> {
+          kafka.addRecord(record(0, null));
+          kafka.addRecord(record(1, request));
+        });
+
+    start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(2).equals(committed()));
+    assertThat(sent).containsExactly(request);
+  }
+
+  @Test
+  void shouldFinishInFlightMessageWhenClosed() throws Exception {
+    DeliveryRequest request = pending();
+    CountDownLatch inSend = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    client =
+        r -> {
+          inSend.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return new SendResult.Delivered("5");
+        };
+    assignAnd(() -> kafka.addRecord(record(0, request)));
+    start();
+    assertThat(inSend.await(10, TimeUnit.SECONDS)).isTrue();
+
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(consumer::close);
+    release.countDown();
+    closing.get(10, TimeUnit.SECONDS);
+
+    assertThat(repository.row(request.messageId()).status()).isEqualTo(MessageStatus.SENT);
+    assertThat(committed()).isEqualTo(1L);
+    assertThat(kafka.closed()).isTrue();
+    assertThat(consumer.isRunning()).isFalse();
+  }
+
+  @Test
+  void shouldCommitOnlyRecordedOutcomesWhenClosedDuringOutageAfterSend() {
+    DeliveryRequest first = pending();
+    DeliveryRequest second = pending();
+    client =
+        request -> {
+          sent.add(request);
+          repository.failNextCalls(request.equals(first) ? 0 : Integer.MAX_VALUE);
+          return new SendResult.Delivered("1");
+        };
+    assignAnd(
+        () -> {
+          kafka.addRecord(record(0, first));
+          kafka.addRecord(record(1, second));
+        });
+    start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> repository.calls() >= 5);
+
+    consumer.close();
+
+    assertThat(committed()).isEqualTo(1L);
+    assertThat(repository.row(first.messageId()).status()).isEqualTo(MessageStatus.SENT);
+    assertThat(consumer.isRunning()).isFalse();
+  }
+}

@@ -1,0 +1,65 @@
+package org.schedmsg.sender.core.retry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.Platform;
+import org.schedmsg.sender.core.client.SendResult;
+import org.schedmsg.sender.core.testing.TestRequests;
+
+/** One test per outcome rule; the module README names them. */
+class RetryPolicyTest {
+  private final RetryPolicy policy = new RetryPolicy(5);
+
+  @Test
+  void shouldMarkSentWhenDelivered() {
+    assertThat(policy.decide(new SendResult.Delivered("42"), 1))
+        .isEqualTo(new Decision.MarkSent("42"));
+  }
+
+  @Test
+  void shouldMarkFailedWithReasonWhenPermanent() {
+    assertThat(policy.decide(new SendResult.Permanent("telegram:400:chat_not_found"), 1))
+        .isEqualTo(new Decision.MarkFailed("telegram:400:chat_not_found"));
+  }
+
+  @Test
+  void shouldKeepPendingWithReasonWhenRetryableBelowMaxAttempts() {
+    Duration wait = Duration.ofSeconds(7);
+    assertThat(policy.decide(new SendResult.Retryable("telegram:429", wait), 4))
+        .isEqualTo(new Decision.KeepPending("telegram:429", wait));
+  }
+
+  @Test
+  void shouldFailWithMaxAttemptsExceededWhenRetryableOnLastAttempt() {
+    assertThat(policy.decide(new SendResult.Retryable("timeout"), 5))
+        .isEqualTo(new Decision.MarkFailed("max_attempts_exceeded:timeout"));
+    assertThat(policy.decide(new SendResult.Retryable("timeout"), 6))
+        .isEqualTo(new Decision.MarkFailed("max_attempts_exceeded:timeout"));
+  }
+
+  @Test
+  void shouldExpireWhenPastDeliveryWindow() {
+    DeliveryRequest request = TestRequests.request(Platform.TELEGRAM, "1", "hi");
+
+    assertThat(policy.isExpired(request, request.deliveryDeadline())).isFalse();
+    assertThat(policy.isExpired(request, request.deliveryDeadline().plusMillis(1))).isTrue();
+  }
+
+  @Test
+  void shouldNeverExpireWhenNoDeliveryWindow() {
+    DeliveryRequest request =
+        TestRequests.withDeadline(TestRequests.request(Platform.TELEGRAM, "1", "hi"), null);
+
+    assertThat(policy.isExpired(request, request.scheduledTime().plus(Duration.ofDays(30))))
+        .isFalse();
+  }
+
+  @Test
+  void shouldRejectMaxAttemptsWhenBelowOne() {
+    assertThatThrownBy(() -> new RetryPolicy(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+}

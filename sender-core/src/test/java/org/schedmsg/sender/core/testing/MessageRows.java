@@ -1,0 +1,142 @@
+package org.schedmsg.sender.core.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.Platform;
+import org.schedmsg.contracts.serde.Json;
+
+/** Rows of {@code scheduled_messages} for integration tests, written as the table owner. */
+public final class MessageRows {
+  /** The delivery columns of one row. */
+  public record Row(
+      String status,
+      int attempts,
+      Instant lastAttemptTime,
+      Instant sentAt,
+      Instant failedAt,
+      Instant updatedAt,
+      String errorMessage,
+      JsonNode metadata) {
+
+    public String platformMessageId() {
+      return metadata == null || !metadata.hasNonNull("platform_message_id")
+          ? null
+          : metadata.get("platform_message_id").asText();
+    }
+  }
+
+  private final DataSource owner;
+
+  public MessageRows(DataSource owner) {
+    this.owner = owner;
+  }
+
+  /**
+   * Inserts a pending row and returns its first release, as the scheduler would publish it. {@code
+   * scheduledTime} is cut to microseconds (PostgreSQL's precision).
+   */
+  public DeliveryRequest insertPending(
+      Platform platform,
+      String recipientId,
+      String text,
+      Instant scheduledTime,
+      Integer windowSeconds,
+      String metadataJson) {
+    UUID id = UUID.randomUUID();
+    Instant scheduled = scheduledTime.truncatedTo(ChronoUnit.MICROS);
+    execute(
+        "INSERT INTO scheduled_messages (id, recipient_id, platform, message_content,"
+            + " scheduled_time, status, delivery_window_seconds, metadata)"
+            + " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?::jsonb)",
+        id,
+        recipientId,
+        platform.id(),
+        text,
+        timestamp(scheduled),
+        windowSeconds,
+        metadataJson);
+    return new DeliveryRequest(
+        DeliveryRequest.SCHEMA_VERSION,
+        id,
+        platform,
+        recipientId,
+        text,
+        null,
+        null,
+        null,
+        5,
+        0,
+        scheduled,
+        scheduled,
+        windowSeconds == null ? null : scheduled.plusSeconds(windowSeconds));
+  }
+
+  public Row read(UUID id) {
+    try (Connection c = owner.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT status, attempts, last_attempt_time, sent_at, failed_at, updated_at,"
+                    + " error_message, metadata::text FROM scheduled_messages WHERE id = ?")) {
+      ps.setObject(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("no row " + id);
+        }
+        String metadata = rs.getString(8);
+        return new Row(
+            rs.getString(1),
+            rs.getInt(2),
+            instant(rs, 3),
+            instant(rs, 4),
+            instant(rs, 5),
+            instant(rs, 6),
+            rs.getString(7),
+            metadata == null ? null : Json.mapper().readTree(metadata));
+      }
+    } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("reading row " + id + " failed", e);
+    }
+  }
+
+  public void setStatus(UUID id, String status) {
+    execute("UPDATE scheduled_messages SET status = ? WHERE id = ?", status, id);
+  }
+
+  public void reschedule(UUID id, Instant scheduledTime) {
+    execute(
+        "UPDATE scheduled_messages SET scheduled_time = ? WHERE id = ?",
+        timestamp(scheduledTime),
+        id);
+  }
+
+  private void execute(String sql, Object... values) {
+    try (Connection c = owner.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < values.length; i++) {
+        ps.setObject(i + 1, values[i]);
+      }
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("statement failed: " + sql, e);
+    }
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
+  }
+
+  private static OffsetDateTime timestamp(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+}

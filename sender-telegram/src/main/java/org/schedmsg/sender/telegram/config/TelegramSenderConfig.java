@@ -1,0 +1,74 @@
+package org.schedmsg.sender.telegram.config;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.schedmsg.contracts.Platform;
+import org.schedmsg.contracts.config.Env;
+import org.schedmsg.sender.core.config.SenderConfig;
+
+/**
+ * The Telegram sender's settings: the shared {@link SenderConfig} plus the bot token and the Bot
+ * API base URL. The token is a secret: {@link #toString()} hides it and errors never quote it.
+ *
+ * @param apiBaseUrl without a trailing slash; the client appends {@code /bot<token>/sendMessage}
+ */
+public record TelegramSenderConfig(SenderConfig core, String botToken, URI apiBaseUrl) {
+  public static final String TELEGRAM_BOT_TOKEN = "TELEGRAM_BOT_TOKEN";
+  public static final String TELEGRAM_API_BASE_URL = "TELEGRAM_API_BASE_URL";
+  public static final String DEFAULT_API_BASE_URL = "https://api.telegram.org";
+
+  /** Every key this sender reads, in README order: the shared ones, then Telegram's. */
+  public static final List<String> KEYS =
+      Stream.concat(
+              SenderConfig.KEYS.stream(), Stream.of(TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL))
+          .toList();
+
+  public TelegramSenderConfig {
+    Objects.requireNonNull(core, "core");
+    if (core.platform() != Platform.TELEGRAM) {
+      throw new IllegalArgumentException("the core settings are not for the Telegram sender");
+    }
+    if (botToken == null || !botToken.matches("[A-Za-z0-9:_-]+")) {
+      throw new IllegalArgumentException(
+          TELEGRAM_BOT_TOKEN + " must be a bot token (letters, digits, ':', '_', '-')");
+    }
+    apiBaseUrl = baseUrl(apiBaseUrl);
+  }
+
+  public static TelegramSenderConfig fromEnv(Env env) {
+    SenderConfig core = SenderConfig.fromEnv(env, Platform.TELEGRAM);
+    String token = env.required(TELEGRAM_BOT_TOKEN);
+    return new TelegramSenderConfig(
+        core, token, parse(env.string(TELEGRAM_API_BASE_URL, DEFAULT_API_BASE_URL)));
+  }
+
+  private static URI parse(String url) {
+    try {
+      return URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(TELEGRAM_API_BASE_URL + " is not a URL");
+    }
+  }
+
+  private static URI baseUrl(URI url) {
+    if (url == null
+        || !url.isAbsolute()
+        || url.getHost() == null
+        || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+      throw new IllegalArgumentException(TELEGRAM_API_BASE_URL + " must be an http(s) URL");
+    }
+    String text = url.toString();
+    return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : url;
+  }
+
+  @Override
+  public String toString() {
+    return "TelegramSenderConfig[core="
+        + core
+        + ", botToken=<hidden>, apiBaseUrl="
+        + apiBaseUrl
+        + ']';
+  }
+}

@@ -1,0 +1,202 @@
+package org.schedmsg.sender.telegram.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.Platform;
+import org.schedmsg.infra.sandbox.FakeTelegramServer;
+import org.schedmsg.infra.sandbox.ReceivedRequest;
+import org.schedmsg.sender.core.client.SendResult;
+import org.schedmsg.sender.core.testing.TestRequests;
+import org.slf4j.LoggerFactory;
+
+class TelegramClientTest {
+  static final String TOKEN = "123456:ABC-sandbox_token";
+
+  private final FakeTelegramServer telegram = FakeTelegramServer.start(0, TOKEN);
+
+  @AfterEach
+  void stop() {
+    telegram.close();
+  }
+
+  private TelegramClient client(String token, Duration timeout) {
+    return new TelegramClient(
+        HttpClient.newBuilder().connectTimeout(timeout).build(),
+        URI.create(telegram.baseUrl()),
+        token,
+        timeout);
+  }
+
+  private SendResult send(DeliveryRequest request) {
+    return client(TOKEN, Duration.ofSeconds(5)).send(request);
+  }
+
+  private static DeliveryRequest request(String chatId) {
+    return TestRequests.request(Platform.TELEGRAM, chatId, "Time for your 8pm dose");
+  }
+
+  @Test
+  void shouldReturnMessageIdWhenTelegramAccepts() {
+    assertThat(send(request("1001"))).isEqualTo(new SendResult.Delivered("1"));
+    assertThat(send(request("1002"))).isEqualTo(new SendResult.Delivered("2"));
+  }
+
+  @Test
+  void shouldSendChatIdAndTextWhenSending() {
+    send(request("987654321"));
+
+    assertThat(telegram.requests())
+        .singleElement()
+        .satisfies(
+            received -> {
+              assertThat(received.path()).isEqualTo("/bot<token>/sendMessage");
+              assertThat(received.body().get("chat_id").isIntegralNumber()).isTrue();
+              assertThat(received.body().get("chat_id").asLong()).isEqualTo(987654321L);
+              assertThat(received.field("text")).isEqualTo("Time for your 8pm dose");
+            });
+  }
+
+  @Test
+  void shouldSendChannelUsernameAsStringWhenRecipientIsNotNumeric() {
+    assertThat(send(request("@clinic_reminders"))).isInstanceOf(SendResult.Delivered.class);
+
+    ReceivedRequest received = telegram.requests().get(0);
+    assertThat(received.body().get("chat_id").isTextual()).isTrue();
+    assertThat(received.field("chat_id")).isEqualTo("@clinic_reminders");
+  }
+
+  @Test
+  void shouldFailPermanentlyWithSlugWhenChatNotFound() {
+    telegram.respondWith(FakeTelegramServer.chatNotFound());
+
+    assertThat(send(request("1")))
+        .isEqualTo(new SendResult.Permanent("telegram:400:chat_not_found"));
+  }
+
+  @Test
+  void shouldFailPermanentlyWhenBotBlockedByUser() {
+    telegram.failFor("42", FakeTelegramServer.botBlocked());
+
+    assertThat(send(request("42")))
+        .isEqualTo(new SendResult.Permanent("telegram:403:bot_was_blocked_by_the_user"));
+    assertThat(send(request("43"))).isInstanceOf(SendResult.Delivered.class);
+  }
+
+  @Test
+  void shouldRetryAfterGivenSecondsWhenRateLimited() {
+    telegram.respondWith(FakeTelegramServer.tooManyRequests(17));
+
+    assertThat(send(request("1")))
+        .isEqualTo(new SendResult.Retryable("telegram:429", Duration.ofSeconds(17)));
+  }
+
+  @Test
+  void shouldRetryWhenServerFails() {
+    telegram.respondWith(FakeTelegramServer.internalServerError(), FakeTelegramServer.badGateway());
+
+    assertThat(send(request("1"))).isEqualTo(new SendResult.Retryable("telegram:500"));
+    assertThat(send(request("1"))).isEqualTo(new SendResult.Retryable("telegram:502"));
+    assertThat(send(request("1"))).isInstanceOf(SendResult.Delivered.class);
+  }
+
+  @Test
+  void shouldRetryAsUnauthorizedWhenTokenIsRejected() {
+    SendResult result = client("999:wrong", Duration.ofSeconds(5)).send(request("1"));
+
+    assertThat(result).isEqualTo(new SendResult.Retryable("telegram:401_unauthorized"));
+    assertThat(telegram.requests()).isEmpty();
+  }
+
+  @Test
+  void shouldRetryAsConnectionFailedWhenPortIsClosed() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    TelegramClient client =
+        new TelegramClient(
+            HttpClient.newHttpClient(),
+            URI.create("http://127.0.0.1:" + closedPort),
+            TOKEN,
+            Duration.ofSeconds(2));
+
+    assertThat(client.send(request("1"))).isEqualTo(new SendResult.Retryable("connection_failed"));
+  }
+
+  @Test
+  void shouldRetryAsTimeoutWhenAnswerIsSlow() {
+    telegram.respondWith(
+        FakeTelegramServer.internalServerError().delayedBy(Duration.ofSeconds(30)));
+
+    SendResult result = client(TOKEN, Duration.ofMillis(300)).send(request("1"));
+
+    assertThat(result).isEqualTo(new SendResult.Retryable("timeout"));
+  }
+
+  @Test
+  void shouldKeepTokenTextAndChatIdOutOfLogsWhenSending() {
+    Logger logger = (Logger) LoggerFactory.getLogger(TelegramClient.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    Level level = logger.getLevel();
+    logger.setLevel(Level.DEBUG);
+    try {
+      send(request("555123"));
+      telegram.respondWith(FakeTelegramServer.chatNotFound());
+      send(request("555123"));
+      client(TOKEN, Duration.ofMillis(200)).send(request("555123"));
+      telegram.close();
+      send(request("555123"));
+    } finally {
+      logger.detachAppender(logs);
+      logger.setLevel(level);
+    }
+
+    assertThat(logs.list)
+        .isNotEmpty()
+        .allSatisfy(
+            event ->
+                assertThat(event.getFormattedMessage())
+                    .doesNotContain(TOKEN)
+                    .doesNotContain("555123")
+                    .doesNotContain("8pm dose"));
+  }
+
+  @Test
+  void shouldFailPermanentlyWithoutCallingTelegramWhenTextIsMissing() {
+    DeliveryRequest noText = TestRequests.request(Platform.TELEGRAM, "1", null);
+
+    assertThat(send(noText)).isEqualTo(new SendResult.Permanent("telegram:no_text"));
+    assertThat(telegram.requests()).isEmpty();
+  }
+
+  @Test
+  void shouldAnswerBadRequestWhenFakeReceivesBodyWithoutText() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    var response =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    URI.create(telegram.baseUrl() + "/bot" + TOKEN + "/sendMessage"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"chat_id\":1}"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(TelegramResponses.classify(response.statusCode(), response.body()))
+        .isEqualTo(new SendResult.Permanent("telegram:400:message_text_is_empty"));
+  }
+}
