@@ -6,4 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 mvn -B -q -DskipTests install
-exec mvn -B -q -pl pipeline exec:exec
+mvn -B -q -pl pipeline dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+exec java ${JAVA_OPTS:--Xmx1g} -Dlogback.configurationFile=pipeline/target/classes/logback.xml -cp "pipeline/target/classes:$(cat pipeline/target/classpath.txt)" \
+  org.schedmsg.pipeline.LocalPipelineApp
