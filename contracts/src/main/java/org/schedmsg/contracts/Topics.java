@@ -15,13 +15,19 @@ import org.schedmsg.contracts.serde.JsonSerde;
  * @param telegram released Telegram deliveries, keyed by recipient id
  * @param whatsapp released WhatsApp deliveries, keyed by recipient id
  * @param cdcOffsets the CDC ingestor's Debezium offsets (internal, compacted)
+ * @param rejections messages the scheduler will never release, keyed by message id; the senders
+ *     write them {@code failed}
+ * @param cdcDeadLetters CDC records the scheduler could not read: the original key and value
+ *     bytes, with headers naming their topic, partition and offset
  */
 public record Topics(
     String namespace,
     Topic<String, ScheduledMessageChange> cdc,
     Topic<String, DeliveryRequest> telegram,
     Topic<String, DeliveryRequest> whatsapp,
-    String cdcOffsets) {
+    String cdcOffsets,
+    Topic<String, RejectedMessage> rejections,
+    Topic<byte[], byte[]> cdcDeadLetters) {
 
   public static final String DEFAULT_NAMESPACE = "schedmsg";
 
@@ -40,7 +46,11 @@ public record Topics(
             new JsonSerde<>(ScheduledMessageChange.class)),
         new Topic<>(namespace + ".delivery.telegram.v1", key, delivery),
         new Topic<>(namespace + ".delivery.whatsapp.v1", key, delivery),
-        namespace + ".cdc.offsets");
+        namespace + ".cdc.offsets",
+        new Topic<>(
+            namespace + ".scheduler.rejections.v1", key, new JsonSerde<>(RejectedMessage.class)),
+        new Topic<>(
+            namespace + ".cdc.dead-letter.v1", Serdes.ByteArray(), Serdes.ByteArray()));
   }
 
   public static Topics defaults() {

@@ -70,6 +70,18 @@ class JsonSerdeTest {
   }
 
   @Test
+  void shouldRoundTripRejectionWhenSerialized() throws Exception {
+    RejectedMessage rejection =
+        RejectedMessage.of(sample(), "delivery_window_expired", Instant.parse("2026-11-28T08:05:00Z"));
+    var serde = TOPICS.rejections().valueSerde();
+    byte[] bytes = serde.serializer().serialize("t", rejection);
+    assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(rejection);
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .contains("\"reason\":\"delivery_window_expired\"")
+        .doesNotContain("chat-4711");
+  }
+
+  @Test
   void shouldKeepTombstoneNullWhenValueIsNull() {
     var serde = TOPICS.cdc().valueSerde();
     assertThat(serde.serializer().serialize("t", null)).isNull();

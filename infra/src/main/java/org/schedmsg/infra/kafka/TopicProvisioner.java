@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the topics of a {@link Topics} catalog if they do not exist. The CDC topic and the
- * ingestor's offsets are compacted changelogs; the delivery topics keep seven days for replay.
+ * ingestor's offsets are compacted changelogs; the delivery, rejection and dead-letter topics keep
+ * seven days for replay and inspection.
  */
 public final class TopicProvisioner {
   private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
@@ -50,6 +51,11 @@ public final class TopicProvisioner {
         new NewTopic(topics.cdc().name(), DEFAULT_CDC_PARTITIONS, replicationFactor)
             .configs(compacted));
     list.add(new NewTopic(topics.cdcOffsets(), 1, replicationFactor).configs(compacted));
+    list.add(
+        new NewTopic(topics.rejections().name(), DEFAULT_DELIVERY_PARTITIONS, replicationFactor)
+            .configs(delivery));
+    list.add(
+        new NewTopic(topics.cdcDeadLetters().name(), 1, replicationFactor).configs(delivery));
     topics
         .deliveryTopics()
         .forEach(
