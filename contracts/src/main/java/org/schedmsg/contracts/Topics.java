@@ -1,5 +1,6 @@
 package org.schedmsg.contracts;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
@@ -30,6 +31,15 @@ public record Topics(
     Topic<byte[], byte[]> cdcDeadLetters) {
 
   public static final String DEFAULT_NAMESPACE = "schedmsg";
+
+  /** One CDC partition keeps the scheduler's priority order global (see scheduler-stream). */
+  public static final int CDC_PARTITIONS = 1;
+
+  public static final int DELIVERY_PARTITIONS = 3;
+  public static final Duration DELIVERY_RETENTION = Duration.ofDays(7);
+
+  /** Header of CDC records naming their schema version. */
+  public static final String CDC_SCHEMA_VERSION_HEADER = "schedmsg-schema-version";
 
   public static Topics of(String namespace) {
     Objects.requireNonNull(namespace, "namespace");
@@ -67,5 +77,80 @@ public record Topics(
 
   public List<Topic<String, DeliveryRequest>> deliveryTopics() {
     return List.of(telegram, whatsapp);
+  }
+
+  /**
+   * The descriptors of every topic this system owns: the one source of truth for their creation
+   * and their documentation.
+   */
+  public List<TopicDescriptor> descriptors() {
+    List<String> deliveryReaders =
+        List.of("the platform's sender", "platform teams (read_committed)", "operators replaying");
+    return List.of(
+        new TopicDescriptor(
+            cdc.name(),
+            "The current state of a scheduled_messages row after each insert, update or"
+                + " snapshot read; a tombstone (null value) when the row is deleted.",
+            "message id (UUID string): all changes of a row in order, one live record per row"
+                + " after compaction",
+            "scheduled-message-change.v1.schema.json",
+            List.of(),
+            CDC_PARTITIONS,
+            true,
+            null,
+            "cdc-ingestor",
+            List.of("scheduler-stream", "operators rebuilding scheduler state")),
+        delivery(telegram, "Telegram", deliveryReaders),
+        delivery(whatsapp, "WhatsApp", deliveryReaders),
+        new TopicDescriptor(
+            rejections.name(),
+            "A message the scheduler will never release (delivery window expired, maximum"
+                + " attempts, undeliverable row); the sender of its platform writes the row"
+                + " failed with the reason.",
+            "message id (UUID string)",
+            "rejected-message.v1.schema.json",
+            List.of(),
+            DELIVERY_PARTITIONS,
+            false,
+            DELIVERY_RETENTION,
+            "scheduler-stream",
+            List.of("sender-telegram", "sender-whatsapp", "operators")),
+        new TopicDescriptor(
+            cdcDeadLetters.name(),
+            "A CDC record the scheduler could not read: its original key and value bytes.",
+            "the original record key (bytes)",
+            null,
+            List.of("headers naming the source topic, partition, offset and the exception class"),
+            1,
+            false,
+            DELIVERY_RETENTION,
+            "scheduler-stream",
+            List.of("operators")),
+        new TopicDescriptor(
+            cdcOffsets,
+            "Debezium's source offsets of the CDC ingestor (internal).",
+            "Debezium's offset key",
+            null,
+            List.of(),
+            1,
+            true,
+            null,
+            "cdc-ingestor",
+            List.of("cdc-ingestor")));
+  }
+
+  private static TopicDescriptor delivery(
+      Topic<String, DeliveryRequest> topic, String platform, List<String> readers) {
+    return new TopicDescriptor(
+        topic.name(),
+        "A " + platform + " message released by the scheduler at its due time, to be sent now.",
+        "recipient id: one recipient's messages stay in order on one partition",
+        "delivery-request.v1.schema.json",
+        DeliveryHeaders.ALL,
+        DELIVERY_PARTITIONS,
+        false,
+        DELIVERY_RETENTION,
+        "scheduler-stream",
+        readers);
   }
 }

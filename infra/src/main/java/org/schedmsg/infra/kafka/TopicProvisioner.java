@@ -1,6 +1,6 @@
 package org.schedmsg.infra.kafka;
 
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,23 +12,17 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.schedmsg.contracts.TopicDescriptor;
 import org.schedmsg.contracts.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the topics of a {@link Topics} catalog if they do not exist. The CDC topic and the
- * ingestor's offsets are compacted changelogs; the delivery, rejection and dead-letter topics keep
- * seven days for replay and inspection.
+ * Creates the topics of a {@link Topics} catalog if they do not exist, as their {@link
+ * TopicDescriptor}s say (partitions, compaction, retention).
  */
 public final class TopicProvisioner {
   private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
-
-  /** One partition keeps priority order global; see the scheduler README. */
-  public static final int DEFAULT_CDC_PARTITIONS = 1;
-
-  public static final int DEFAULT_DELIVERY_PARTITIONS = 3;
-  public static final long DELIVERY_RETENTION_MS = TimeUnit.DAYS.toMillis(7);
 
   private final String bootstrapServers;
   private final short replicationFactor;
@@ -38,32 +32,19 @@ public final class TopicProvisioner {
     this.replicationFactor = replicationFactor;
   }
 
-  /** The topics of {@code topics} with their partitions and configuration. */
+  /** The topics of {@code topics} with the partitions and cleanup of their descriptors. */
   public List<NewTopic> newTopics(Topics topics) {
-    Map<String, String> compacted =
-        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-    Map<String, String> delivery =
-        Map.of(
-            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-            TopicConfig.RETENTION_MS_CONFIG, Long.toString(DELIVERY_RETENTION_MS));
-    List<NewTopic> list = new ArrayList<>();
-    list.add(
-        new NewTopic(topics.cdc().name(), DEFAULT_CDC_PARTITIONS, replicationFactor)
-            .configs(compacted));
-    list.add(new NewTopic(topics.cdcOffsets(), 1, replicationFactor).configs(compacted));
-    list.add(
-        new NewTopic(topics.rejections().name(), DEFAULT_DELIVERY_PARTITIONS, replicationFactor)
-            .configs(delivery));
-    list.add(
-        new NewTopic(topics.cdcDeadLetters().name(), 1, replicationFactor).configs(delivery));
-    topics
-        .deliveryTopics()
-        .forEach(
-            t ->
-                list.add(
-                    new NewTopic(t.name(), DEFAULT_DELIVERY_PARTITIONS, replicationFactor)
-                        .configs(delivery)));
-    return list;
+    return topics.descriptors().stream().map(this::newTopic).toList();
+  }
+
+  private NewTopic newTopic(TopicDescriptor descriptor) {
+    Map<String, String> configs = new HashMap<>();
+    configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, descriptor.cleanupPolicy());
+    if (descriptor.retention() != null) {
+      configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(descriptor.retention().toMillis()));
+    }
+    return new NewTopic(descriptor.name(), descriptor.partitions(), replicationFactor)
+        .configs(configs);
   }
 
   /** Creates the missing topics and waits until the broker confirms them. */
