@@ -2,6 +2,7 @@ package org.schedmsg.infra.postgres;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -47,6 +48,7 @@ public final class LocalPostgres implements AutoCloseable {
       }
       long started = System.nanoTime();
       EmbeddedPostgres postgres = builder.start();
+      requirePasswordsForServiceRoles(postgres);
       log.info(
           "PostgreSQL started on localhost:{} in {} ms",
           postgres.getPort(),
@@ -54,6 +56,38 @@ public final class LocalPostgres implements AutoCloseable {
       return new LocalPostgres(postgres);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the embedded PostgreSQL", e);
+    }
+  }
+
+  /**
+   * initdb trusts every local connection; the service roles must prove their passwords like in
+   * production. Only the superuser (the local owner, used by tests and the developer) stays
+   * trusted.
+   */
+  private static void requirePasswordsForServiceRoles(EmbeddedPostgres postgres) {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      var rs = s.executeQuery("SHOW hba_file");
+      rs.next();
+      Path hba = Path.of(rs.getString(1));
+      Files.writeString(
+          hba,
+          String.join(
+              "\n",
+              "# written by LocalPostgres: the superuser is trusted on loopback, others use passwords",
+              "local all postgres trust",
+              "host all postgres 127.0.0.1/32 trust",
+              "host all postgres ::1/128 trust",
+              "local all all scram-sha-256",
+              "host all all 127.0.0.1/32 scram-sha-256",
+              "host all all ::1/128 scram-sha-256",
+              "local replication all scram-sha-256",
+              "host replication all 127.0.0.1/32 scram-sha-256",
+              "host replication all ::1/128 scram-sha-256",
+              ""));
+      s.execute("SELECT pg_reload_conf()");
+    } catch (SQLException | IOException e) {
+      throw new IllegalStateException("cannot require passwords of the service roles", e);
     }
   }
 

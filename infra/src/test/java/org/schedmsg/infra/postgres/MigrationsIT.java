@@ -127,6 +127,16 @@ class MigrationsIT {
   }
 
   @Test
+  void shouldRefuseServiceRoleWhenPasswordIsWrong() throws SQLException {
+    TestDatabase db = infra.newDatabase();
+    assertThatThrownBy(() -> db.dataSource(db.senderUser(), "wrong-password").getConnection())
+        .hasMessageContaining("password authentication failed");
+    try (Connection c = db.dataSource(db.senderUser(), db.senderPassword()).getConnection()) {
+      assertThat(c.isValid(5)).isTrue();
+    }
+  }
+
+  @Test
   void shouldRejectPriorityOutsideOneToNineWhenInserted() throws SQLException {
     TestDatabase db = infra.newDatabase();
     try (Connection c = db.dataSource().getConnection();
