@@ -1,0 +1,140 @@
+package org.schedmsg.cli.command;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.TopicPartition;
+import org.schedmsg.cli.config.ConnectionOptions;
+import org.schedmsg.cli.db.MessageRepository;
+import org.schedmsg.cli.kafka.ConsumerGroupOffsets;
+import org.schedmsg.cli.kafka.DeliveryRecordReader;
+import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.Platform;
+import org.schedmsg.contracts.Topic;
+import org.schedmsg.contracts.Topics;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Rewinds a sender's consumer group so it processes a platform topic again from a timestamp or
+ * an offset. Refuses while the group has members (stop the sender first). Before moving the
+ * offsets it reports how many of the replayed records a sender would actually send: the claim's
+ * compare-and-set skips every message that is already sent, failed, cancelled or re-attempted.
+ */
+@Command(
+    name = "replay",
+    mixinStandardHelpOptions = true,
+    description =
+        "Rewind the sender of a platform to a timestamp or offset (the sender must be stopped)."
+            + " Reports how many records would be re-sent; already-sent messages never are.")
+public final class ReplayCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ConnectionOptions connection;
+
+  @Option(names = "--platform", required = true, description = "telegram or whatsapp")
+  String platform;
+
+  @ArgGroup(multiplicity = "1")
+  Start start;
+
+  static final class Start {
+    @Option(names = "--from-time", description = "-1h style or ISO-8601: records written since then")
+    String fromTime;
+
+    @Option(names = "--from-offset", description = "the same offset on every partition")
+    Long fromOffset;
+  }
+
+  @Option(names = "--dry-run", description = "report only; do not move the offsets")
+  boolean dryRun;
+
+  private final Clock clock;
+
+  public ReplayCommand(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Platform target = platform();
+    Topics topics = connection.topics();
+    Topic<String, DeliveryRequest> topic = topics.delivery(target);
+    String group = SenderGroups.of(topics.namespace(), target);
+    PrintWriter out = spec.commandLine().getOut();
+    try (ConsumerGroupOffsets groups = new ConsumerGroupOffsets(connection.kafkaProperties())) {
+      int members = groups.activeMembers(group);
+      if (members > 0) {
+        spec.commandLine()
+            .getErr()
+            .println("refused: consumer group " + group + " has " + members
+                + " active member(s); stop the " + target.id() + " sender first");
+        return ExitCodes.REFUSED;
+      }
+      Map<TopicPartition, Long> from = startOffsets(groups, topic.name());
+      Map<TopicPartition, Long> to = groups.committed(group, topic.name());
+      int wouldSend = countWouldSend(topic, from, to);
+      long records = from.entrySet().stream()
+          .mapToLong(e -> Math.max(0, to.getOrDefault(e.getKey(), 0L) - e.getValue())).sum();
+      out.printf("replay of %s for group %s: %d record(s) to process again, %d would be re-sent,"
+          + " %d skipped (already sent, failed, cancelled or re-attempted)%n",
+          topic.name(), group, records, wouldSend, records - wouldSend);
+      if (!dryRun) {
+        groups.reset(group, from);
+        out.println("offsets moved; start the " + target.id() + " sender to replay");
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private Platform platform() {
+    try {
+      return Platform.fromId(platform);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--platform must be telegram or whatsapp");
+    }
+  }
+
+  private Map<TopicPartition, Long> startOffsets(ConsumerGroupOffsets groups, String topic)
+      throws Exception {
+    if (start.fromTime != null) {
+      Instant from = TimeArgument.parse(start.fromTime, clock, spec, "--from-time");
+      return groups.offsetsAt(topic, from);
+    }
+    if (start.fromOffset < 0) {
+      throw new ParameterException(spec.commandLine(), "--from-offset must not be negative");
+    }
+    Map<TopicPartition, Long> end = groups.endOffsets(topic);
+    Map<TopicPartition, Long> from = new HashMap<>();
+    end.forEach((tp, last) -> from.put(tp, Math.min(start.fromOffset, last)));
+    return from;
+  }
+
+  private int countWouldSend(
+      Topic<String, DeliveryRequest> topic,
+      Map<TopicPartition, Long> from,
+      Map<TopicPartition, Long> to)
+      throws Exception {
+    List<DeliveryRequest> records =
+        new DeliveryRecordReader(connection.kafkaProperties()).read(topic, from, to);
+    int count = 0;
+    try (Connection c = connection.openDatabase()) {
+      MessageRepository repository = new MessageRepository(c);
+      for (DeliveryRequest r : records) {
+        if (repository.wouldBeClaimed(r.messageId(), r.attempts(), r.scheduledTime())) {
+          count++;
+        }
+      }
+    }
+    return count;
+  }
+}
