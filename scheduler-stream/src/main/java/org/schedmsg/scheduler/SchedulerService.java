@@ -1,10 +1,13 @@
 package org.schedmsg.scheduler;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.schedmsg.scheduler.config.SchedulerConfig;
+import org.schedmsg.scheduler.metrics.RestoreProgress;
 import org.schedmsg.scheduler.topology.SchedulerTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +28,22 @@ public final class SchedulerService implements AutoCloseable {
     this.streams = streams;
   }
 
-  /** Builds the topology and starts it; returns at once (the streams start in the background). */
+  /**
+   * Builds the topology and starts it with meters in a registry of its own; returns at once (the
+   * streams start in the background).
+   */
   public static SchedulerService start(SchedulerConfig config) {
+    return start(config, new SimpleMeterRegistry());
+  }
+
+  /**
+   * Builds the topology and starts it, its meters (see the module README) in {@code registry};
+   * returns at once (the streams start in the background).
+   */
+  public static SchedulerService start(SchedulerConfig config, MeterRegistry registry) {
     KafkaStreams streams =
-        new KafkaStreams(SchedulerTopology.build(config), config.toStreamsProperties());
+        new KafkaStreams(SchedulerTopology.build(config, registry), config.toStreamsProperties());
+    streams.setGlobalStateRestoreListener(new RestoreProgress(registry));
     streams.setUncaughtExceptionHandler(
         exception -> {
           log.error(
@@ -38,9 +53,10 @@ public final class SchedulerService implements AutoCloseable {
     streams.setStateListener(
         (newState, oldState) -> log.info("scheduler state {} -> {}", oldState, newState));
     log.info(
-        "starting scheduler application.id={} namespace={}",
+        "starting scheduler application.id={} namespace={} standby.replicas={}",
         config.applicationId(),
-        config.topicNamespace());
+        config.topicNamespace(),
+        config.standbyReplicas());
     streams.start();
     return new SchedulerService(streams);
   }

@@ -1,5 +1,6 @@
 package org.schedmsg.scheduler;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Instant;
 import java.util.UUID;
@@ -14,7 +15,7 @@ public final class MessageRow {
   public static final String PARAMETER = "10mg";
 
   private UUID id = UUID.randomUUID();
-  private String recipientId = "chat-4711";
+  private String recipientId = "4915112345678";
   private Platform platform = Platform.TELEGRAM;
   private Instant scheduledTime;
   private MessageStatus status = MessageStatus.PENDING;
@@ -23,6 +24,9 @@ public final class MessageRow {
   private Instant lastAttemptTime;
   private int priority = ScheduledMessage.DEFAULT_PRIORITY;
   private Integer deliveryWindowSeconds = 60;
+  private String content = CONTENT;
+  private JsonNode parameters = JsonNodeFactory.instance.objectNode().put("dose", PARAMETER);
+  private String errorMessage;
 
   private MessageRow(Instant scheduledTime) {
     this.scheduledTime = scheduledTime;
@@ -43,6 +47,9 @@ public final class MessageRow {
     b.lastAttemptTime = row.lastAttemptTime();
     b.priority = row.priority();
     b.deliveryWindowSeconds = row.deliveryWindowSeconds();
+    b.content = row.messageContent();
+    b.parameters = row.parameters();
+    b.errorMessage = row.errorMessage();
     return b;
   }
 
@@ -87,19 +94,40 @@ public final class MessageRow {
     return this;
   }
 
+  public MessageRow content(String value) {
+    content = value;
+    return this;
+  }
+
+  public MessageRow parameters(JsonNode value) {
+    parameters = value;
+    return this;
+  }
+
+  public MessageRow errorMessage(String value) {
+    errorMessage = value;
+    return this;
+  }
+
+  /** The delivery window in seconds; null = no limit. */
+  public MessageRow deliveryWindow(Integer seconds) {
+    deliveryWindowSeconds = seconds;
+    return this;
+  }
+
   public ScheduledMessage build() {
     return new ScheduledMessage(
         id,
         UUID.fromString("1c1e8a0e-7f1a-4a4b-9a53-6c1d2a0b7a10"),
         recipientId,
         platform,
-        CONTENT,
+        content,
         scheduledTime,
         "med_reminder",
-        JsonNodeFactory.instance.objectNode().put("dose", PARAMETER),
+        parameters,
         null,
         status,
-        null,
+        errorMessage,
         null,
         null,
         Instant.parse("2026-11-27T10:00:00Z"),

@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
+import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.Env;
 import org.schedmsg.contracts.config.SettingKeys;
@@ -17,6 +19,9 @@ import org.schedmsg.contracts.config.SettingKeys;
  * validated here so that start-up fails fast naming the bad key (never its value). Every key is
  * listed in {@link #KEYS} and in the module README.
  *
+ * @param maxAttempts a pending row with at least this many attempts is rejected at its due time
+ * @param telegramReleaseRate Telegram releases per second (per stream task)
+ * @param whatsappReleaseRate WhatsApp releases per second (per stream task)
  * @param lease the senders' longest possible attempt: a released message is not released again
  *     before it has passed, and no retry is due earlier than it after the last attempt
  */
@@ -31,7 +36,12 @@ public record SchedulerConfig(
     Duration lease,
     Duration retryBackoffBase,
     Duration retryBackoffMax,
-    int replicationFactor) {
+    int replicationFactor,
+    int maxAttempts,
+    int telegramReleaseRate,
+    int whatsappReleaseRate,
+    int standbyReplicas,
+    Duration sessionTimeout) {
 
   public static final String BOOTSTRAP_SERVERS = SettingKeys.KAFKA_BOOTSTRAP_SERVERS;
   public static final String TOPIC_NAMESPACE = SettingKeys.TOPIC_NAMESPACE;
@@ -45,6 +55,11 @@ public record SchedulerConfig(
   public static final String RETRY_BACKOFF_BASE = "SCHEDULER_RETRY_BACKOFF_BASE";
   public static final String RETRY_BACKOFF_MAX = "SCHEDULER_RETRY_BACKOFF_MAX";
   public static final String REPLICATION_FACTOR = "SCHEDULER_REPLICATION_FACTOR";
+  public static final String MAX_ATTEMPTS = "SCHEDULER_MAX_ATTEMPTS";
+  public static final String TELEGRAM_RELEASE_RATE = "SCHEDULER_TELEGRAM_RELEASE_RATE";
+  public static final String WHATSAPP_RELEASE_RATE = "SCHEDULER_WHATSAPP_RELEASE_RATE";
+  public static final String STANDBY_REPLICAS = "SCHEDULER_STANDBY_REPLICAS";
+  public static final String SESSION_TIMEOUT = "SCHEDULER_SESSION_TIMEOUT";
 
   /** Every environment key this config reads. */
   public static final List<String> KEYS =
@@ -59,7 +74,12 @@ public record SchedulerConfig(
           LEASE,
           RETRY_BACKOFF_BASE,
           RETRY_BACKOFF_MAX,
-          REPLICATION_FACTOR);
+          REPLICATION_FACTOR,
+          MAX_ATTEMPTS,
+          TELEGRAM_RELEASE_RATE,
+          WHATSAPP_RELEASE_RATE,
+          STANDBY_REPLICAS,
+          SESSION_TIMEOUT);
 
   public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofMillis(100);
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
@@ -67,6 +87,19 @@ public record SchedulerConfig(
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_RETRY_BACKOFF_BASE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofMinutes(15);
+
+  public static final int DEFAULT_MAX_ATTEMPTS = 5;
+
+  /** Telegram's default limit: about 30 messages per second per bot. */
+  public static final int DEFAULT_TELEGRAM_RELEASE_RATE = 30;
+
+  /** WhatsApp Cloud API's default limit: 80 messages per second per phone number. */
+  public static final int DEFAULT_WHATSAPP_RELEASE_RATE = 80;
+
+  public static final int DEFAULT_STANDBY_REPLICAS = 0;
+
+  /** Kafka's default: how long a crashed instance keeps its tasks before they move. */
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
 
   /** Let the broker's {@code default.replication.factor} decide. */
   public static final int DEFAULT_REPLICATION_FACTOR = -1;
@@ -106,6 +139,11 @@ public record SchedulerConfig(
       throw new IllegalArgumentException(
           REPLICATION_FACTOR + " must be -1 (broker default) or at least 1");
     }
+    requireAtLeast(maxAttempts, 1, MAX_ATTEMPTS);
+    requireAtLeast(telegramReleaseRate, 1, TELEGRAM_RELEASE_RATE);
+    requireAtLeast(whatsappReleaseRate, 1, WHATSAPP_RELEASE_RATE);
+    requireAtLeast(standbyReplicas, 0, STANDBY_REPLICAS);
+    requirePositive(sessionTimeout, SESSION_TIMEOUT);
   }
 
   /** Reads and validates every key; throws {@link IllegalArgumentException} naming a bad key. */
@@ -124,7 +162,20 @@ public record SchedulerConfig(
         env.duration(LEASE, DEFAULT_LEASE),
         env.duration(RETRY_BACKOFF_BASE, DEFAULT_RETRY_BACKOFF_BASE),
         env.duration(RETRY_BACKOFF_MAX, DEFAULT_RETRY_BACKOFF_MAX),
-        env.integer(REPLICATION_FACTOR, DEFAULT_REPLICATION_FACTOR));
+        env.integer(REPLICATION_FACTOR, DEFAULT_REPLICATION_FACTOR),
+        env.integer(MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS),
+        env.integer(TELEGRAM_RELEASE_RATE, DEFAULT_TELEGRAM_RELEASE_RATE),
+        env.integer(WHATSAPP_RELEASE_RATE, DEFAULT_WHATSAPP_RELEASE_RATE),
+        env.integer(STANDBY_REPLICAS, DEFAULT_STANDBY_REPLICAS),
+        env.duration(SESSION_TIMEOUT, DEFAULT_SESSION_TIMEOUT));
+  }
+
+  /** Releases per second allowed to {@code platform}'s delivery topic. */
+  public int releaseRate(Platform platform) {
+    return switch (platform) {
+      case TELEGRAM -> telegramReleaseRate;
+      case WHATSAPP -> whatsappReleaseRate;
+    };
   }
 
   /** The topic catalog of {@link #topicNamespace()}. */
@@ -135,7 +186,8 @@ public record SchedulerConfig(
   /**
    * Kafka Streams settings: exactly-once v2 (consumers then read committed), no default serdes
    * (every source, sink and store names its own), undecodable records logged by coordinates and
-   * skipped, processing and production errors fail the stream thread (which is then replaced).
+   * copied to the CDC dead-letter topic, processing and production errors fail the stream thread
+   * (which is then replaced).
    */
   public Properties toStreamsProperties() {
     Properties props = new Properties();
@@ -145,9 +197,17 @@ public record SchedulerConfig(
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
+    props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
+    props.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        (int) sessionTimeout.toMillis());
+    props.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+        (int) Math.max(1, sessionTimeout.toMillis() / 3));
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        SkipUndecodableRecordHandler.class);
+        DeadLetterUndecodableRecordHandler.class);
+    props.put(DeadLetterUndecodableRecordHandler.TOPIC_PROPERTY, topics().cdcDeadLetters().name());
     props.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndFailProcessingExceptionHandler.class);
@@ -168,6 +228,12 @@ public record SchedulerConfig(
       Topics.of(namespace);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(TOPIC_NAMESPACE + " has characters Kafka forbids");
+    }
+  }
+
+  private static void requireAtLeast(int value, int min, String key) {
+    if (value < min) {
+      throw new IllegalArgumentException(key + " must be at least " + min);
     }
   }
 

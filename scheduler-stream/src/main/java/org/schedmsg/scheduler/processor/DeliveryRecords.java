@@ -8,6 +8,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.schedmsg.contracts.DeliveryHeaders;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.ScheduledMessage;
+import org.schedmsg.contracts.TraceContext;
 
 /** Builds the record of one release: keyed by recipient id, with routing headers. */
 final class DeliveryRecords {
@@ -26,6 +27,12 @@ final class DeliveryRecords {
     add(headers, DeliveryHeaders.PRIORITY, Integer.toString(request.priority()));
     add(headers, DeliveryHeaders.ATTEMPTS, Integer.toString(request.attempts()));
     add(headers, DeliveryHeaders.SCHEMA_VERSION, Integer.toString(request.schemaVersion()));
+    add(headers, DeliveryHeaders.SCHEDULED_TIME, request.scheduledTime().toString());
+    add(headers, DeliveryHeaders.RELEASED_AT, request.releasedAt().toString());
+    add(
+        headers,
+        DeliveryHeaders.TRACEPARENT,
+        TraceContext.traceparent(request.messageId(), request.attempts(), TraceContext.Hop.RELEASE));
     return headers;
   }
 

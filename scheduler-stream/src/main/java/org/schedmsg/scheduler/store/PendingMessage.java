@@ -43,7 +43,7 @@ public record PendingMessage(
 
   /** Its key in the {@code due-index} store. */
   public DueIndexKey indexKey() {
-    return DueIndexKey.of(message.priority(), dueAt, message.id());
+    return DueIndexKey.of(message.platform(), message.priority(), dueAt, message.id());
   }
 
   /** Identity and scheduling fields only: the row's content stays out of logs. */

@@ -1,29 +1,34 @@
 package org.schedmsg.scheduler.topology;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Platform;
+import org.schedmsg.contracts.RejectedMessage;
 import org.schedmsg.contracts.ScheduledMessageChange;
 import org.schedmsg.contracts.Topic;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.scheduler.config.SchedulerConfig;
-import org.schedmsg.scheduler.processor.DueTimePolicy;
+import org.schedmsg.scheduler.metrics.SchedulerMetrics;
 import org.schedmsg.scheduler.processor.ScheduleProcessor;
+import org.schedmsg.scheduler.processor.ScheduleSettings;
 import org.schedmsg.scheduler.store.SchedulerStores;
 
 /**
  * The scheduler's topology: CDC topic -> {@link ScheduleProcessor} (with the {@code messages} and
- * {@code due-index} stores) -> one sink per platform's delivery topic. Every source, sink and store
- * takes its serdes from the {@link Topics} catalog or {@link SchedulerStores}.
+ * {@code due-index} stores) -> one sink per platform's delivery topic and one for the rejections
+ * topic. Every source, sink and store takes its serdes from the {@link Topics} catalog or {@link
+ * SchedulerStores}.
  */
 public final class SchedulerTopology {
   public static final String CDC_SOURCE = "cdc-source";
   public static final String SCHEDULE_PROCESSOR = "schedule-processor";
   public static final String TELEGRAM_SINK = "telegram-sink";
   public static final String WHATSAPP_SINK = "whatsapp-sink";
+  public static final String REJECTIONS_SINK = "rejections-sink";
   public static final String MESSAGES_STORE = SchedulerStores.MESSAGES;
   public static final String DUE_INDEX_STORE = SchedulerStores.DUE_INDEX;
 
@@ -37,14 +42,22 @@ public final class SchedulerTopology {
     };
   }
 
-  /** Builds the topology; performs no I/O. */
+  /** Builds the topology with meters nobody reads; performs no I/O. */
   public static Topology build(SchedulerConfig config) {
+    return build(config, new SimpleMeterRegistry());
+  }
+
+  /** Builds the topology, its meters registered in {@code registry}; performs no I/O. */
+  public static Topology build(SchedulerConfig config, MeterRegistry registry) {
     Topics topics = config.topics();
     Topic<String, ScheduledMessageChange> cdc = topics.cdc();
     Topology topology = new Topology();
     topology.addSource(
         CDC_SOURCE, cdc.keySerde().deserializer(), cdc.valueSerde().deserializer(), cdc.name());
-    topology.addProcessor(SCHEDULE_PROCESSOR, processor(config), CDC_SOURCE);
+    ScheduleSettings settings = ScheduleSettings.from(config, deliverySinks(), REJECTIONS_SINK);
+    SchedulerMetrics metrics = new SchedulerMetrics(registry);
+    topology.addProcessor(
+        SCHEDULE_PROCESSOR, () -> new ScheduleProcessor(settings, metrics), CDC_SOURCE);
     topology.addStateStore(SchedulerStores.messages(), SCHEDULE_PROCESSOR);
     topology.addStateStore(SchedulerStores.dueIndex(), SCHEDULE_PROCESSOR);
     for (Platform platform : Platform.values()) {
@@ -56,18 +69,21 @@ public final class SchedulerTopology {
           delivery.valueSerde().serializer(),
           SCHEDULE_PROCESSOR);
     }
+    Topic<String, RejectedMessage> rejections = topics.rejections();
+    topology.addSink(
+        REJECTIONS_SINK,
+        rejections.name(),
+        rejections.keySerde().serializer(),
+        rejections.valueSerde().serializer(),
+        SCHEDULE_PROCESSOR);
     return topology;
   }
 
-  private static ProcessorSupplier<String, ScheduledMessageChange, String, DeliveryRequest>
-      processor(SchedulerConfig config) {
-    DueTimePolicy policy = DueTimePolicy.from(config);
+  private static Map<Platform, String> deliverySinks() {
     Map<Platform, String> sinks = new EnumMap<>(Platform.class);
     for (Platform platform : Platform.values()) {
       sinks.put(platform, sinkName(platform));
     }
-    return () ->
-        new ScheduleProcessor(
-            policy, config.punctuateInterval(), config.maxReleasesPerPunctuation(), sinks);
+    return sinks;
   }
 }

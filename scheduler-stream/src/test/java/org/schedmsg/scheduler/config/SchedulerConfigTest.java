@@ -17,6 +17,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.Env;
 
@@ -39,6 +40,11 @@ class SchedulerConfigTest {
     assertThat(config.retryBackoffBase()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.retryBackoffMax()).isEqualTo(Duration.ofMinutes(15));
     assertThat(config.replicationFactor()).isEqualTo(-1);
+    assertThat(config.maxAttempts()).isEqualTo(5);
+    assertThat(config.releaseRate(Platform.TELEGRAM)).isEqualTo(30);
+    assertThat(config.releaseRate(Platform.WHATSAPP)).isEqualTo(80);
+    assertThat(config.standbyReplicas()).isZero();
+    assertThat(config.sessionTimeout()).isEqualTo(Duration.ofSeconds(45));
   }
 
   @Test
@@ -50,6 +56,11 @@ class SchedulerConfigTest {
     env.put("SCHEDULER_MAX_RELEASES_PER_PUNCTUATION", "10");
     env.put("SCHEDULER_LEASE", "1m");
     env.put("SCHEDULER_REPLICATION_FACTOR", "3");
+    env.put("SCHEDULER_MAX_ATTEMPTS", "7");
+    env.put("SCHEDULER_TELEGRAM_RELEASE_RATE", "20");
+    env.put("SCHEDULER_WHATSAPP_RELEASE_RATE", "250");
+    env.put("SCHEDULER_STANDBY_REPLICAS", "1");
+    env.put("SCHEDULER_SESSION_TIMEOUT", "12s");
 
     SchedulerConfig config = SchedulerConfig.fromEnv(new Env(env));
 
@@ -60,6 +71,13 @@ class SchedulerConfigTest {
     assertThat(config.maxReleasesPerPunctuation()).isEqualTo(10);
     assertThat(config.lease()).isEqualTo(Duration.ofMinutes(1));
     assertThat(config.replicationFactor()).isEqualTo(3);
+    assertThat(config.maxAttempts()).isEqualTo(7);
+    assertThat(config.releaseRate(Platform.TELEGRAM)).isEqualTo(20);
+    assertThat(config.releaseRate(Platform.WHATSAPP)).isEqualTo(250);
+    assertThat(config.toStreamsProperties())
+        .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1)
+        .containsEntry("consumer.session.timeout.ms", 12_000)
+        .containsEntry("consumer.heartbeat.interval.ms", 4_000);
   }
 
   @ParameterizedTest
@@ -71,6 +89,11 @@ class SchedulerConfigTest {
     "SCHEDULER_MAX_RELEASES_PER_PUNCTUATION, lots",
     "SCHEDULER_RETRY_BACKOFF_MAX, 1ms",
     "SCHEDULER_REPLICATION_FACTOR, 0",
+    "SCHEDULER_MAX_ATTEMPTS, 0",
+    "SCHEDULER_TELEGRAM_RELEASE_RATE, 0",
+    "SCHEDULER_WHATSAPP_RELEASE_RATE, fast",
+    "SCHEDULER_STANDBY_REPLICAS, -1",
+    "SCHEDULER_SESSION_TIMEOUT, 0s",
     "SCHEDULER_APPLICATION_ID, bad/id",
     "TOPIC_NAMESPACE, bad namespace"
   })
@@ -101,7 +124,10 @@ class SchedulerConfigTest {
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L)
         .containsEntry(
             StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-            SkipUndecodableRecordHandler.class)
+            DeadLetterUndecodableRecordHandler.class)
+        .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0)
+        .containsEntry(
+            DeadLetterUndecodableRecordHandler.TOPIC_PROPERTY, "schedmsg.cdc.dead-letter.v1")
         .doesNotContainKeys(
             StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG,
             StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG);

@@ -9,22 +9,25 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.common.utils.Bytes;
 import org.junit.jupiter.api.Test;
+import org.schedmsg.contracts.Platform;
 
 class DueIndexKeyTest {
   static final Instant T = Instant.parse("2026-11-28T08:00:00Z");
   static final UUID LOW_ID = new UUID(0x0000_0000_0000_0001L, 5L);
   static final UUID HIGH_ID = new UUID(0xF000_0000_0000_0000L, 0L);
+  static final Platform TG = Platform.TELEGRAM;
+  static final Platform WA = Platform.WHATSAPP;
 
   @Test
   void shouldSortByPriorityThenDueThenIdWhenComparedAsBytes() {
     List<DueIndexKey> expected =
         List.of(
-            DueIndexKey.of(1, T.plusSeconds(60), HIGH_ID),
-            DueIndexKey.of(2, T.minusSeconds(60), HIGH_ID),
-            DueIndexKey.of(2, T, LOW_ID),
-            DueIndexKey.of(2, T, HIGH_ID),
-            DueIndexKey.of(2, T.plusMillis(1), LOW_ID),
-            DueIndexKey.of(9, T, LOW_ID));
+            DueIndexKey.of(TG, 1, T.plusSeconds(60), HIGH_ID),
+            DueIndexKey.of(TG, 2, T.minusSeconds(60), HIGH_ID),
+            DueIndexKey.of(TG, 2, T, LOW_ID),
+            DueIndexKey.of(TG, 2, T, HIGH_ID),
+            DueIndexKey.of(TG, 2, T.plusMillis(1), LOW_ID),
+            DueIndexKey.of(TG, 9, T, LOW_ID));
     List<Bytes> shuffled = new ArrayList<>(expected.stream().map(DueIndexKey::toBytes).toList());
     Collections.shuffle(shuffled);
     Collections.sort(shuffled);
@@ -35,7 +38,7 @@ class DueIndexKeyTest {
 
   @Test
   void shouldRoundTripWhenEncoded() {
-    DueIndexKey key = DueIndexKey.of(4, T, UUID.randomUUID());
+    DueIndexKey key = DueIndexKey.of(TG, 4, T, UUID.randomUUID());
 
     assertThat(key.toBytes().get()).hasSize(DueIndexKey.SIZE);
     assertThat(DueIndexKey.fromBytes(key.toBytes())).isEqualTo(key);
@@ -43,35 +46,48 @@ class DueIndexKeyTest {
 
   @Test
   void shouldClampPriorityWhenOutsideOneToNine() {
-    assertThat(DueIndexKey.of(0, T, LOW_ID).priority()).isEqualTo(1);
-    assertThat(DueIndexKey.of(-3, T, LOW_ID).priority()).isEqualTo(1);
-    assertThat(DueIndexKey.of(10, T, LOW_ID).priority()).isEqualTo(9);
-    assertThat(DueIndexKey.of(5, T, LOW_ID).priority()).isEqualTo(5);
+    assertThat(DueIndexKey.of(TG, 0, T, LOW_ID).priority()).isEqualTo(1);
+    assertThat(DueIndexKey.of(TG, -3, T, LOW_ID).priority()).isEqualTo(1);
+    assertThat(DueIndexKey.of(TG, 10, T, LOW_ID).priority()).isEqualTo(9);
+    assertThat(DueIndexKey.of(TG, 5, T, LOW_ID).priority()).isEqualTo(5);
   }
 
   @Test
   void shouldRoundDueUpWhenInstantHasSubMillisecondPart() {
-    assertThat(DueIndexKey.of(5, T.plusNanos(1), LOW_ID).dueEpochMillis())
+    assertThat(DueIndexKey.of(TG, 5, T.plusNanos(1), LOW_ID).dueEpochMillis())
         .isEqualTo(T.toEpochMilli() + 1);
-    assertThat(DueIndexKey.of(5, T, LOW_ID).dueEpochMillis()).isEqualTo(T.toEpochMilli());
+    assertThat(DueIndexKey.of(TG, 5, T, LOW_ID).dueEpochMillis()).isEqualTo(T.toEpochMilli());
   }
 
   @Test
   void shouldCountAsEpochZeroWhenDueBefore1970() {
-    assertThat(DueIndexKey.of(5, Instant.parse("1969-12-31T00:00:00Z"), LOW_ID).dueEpochMillis())
+    assertThat(
+            DueIndexKey.of(TG, 5, Instant.parse("1969-12-31T00:00:00Z"), LOW_ID).dueEpochMillis())
         .isZero();
   }
 
   @Test
   void shouldCoverOnePriorityUpToInstantWhenScanBoundsUsed() {
-    Bytes from = DueIndexKey.scanFrom(3);
-    Bytes to = DueIndexKey.scanTo(3, T);
+    Bytes from = DueIndexKey.scanFrom(TG, 3);
+    Bytes to = DueIndexKey.scanTo(TG, 3, T);
 
-    assertThat(within(DueIndexKey.of(3, Instant.EPOCH, LOW_ID), from, to)).isTrue();
-    assertThat(within(DueIndexKey.of(3, T, HIGH_ID), from, to)).isTrue();
-    assertThat(within(DueIndexKey.of(3, T.plusMillis(1), LOW_ID), from, to)).isFalse();
-    assertThat(within(DueIndexKey.of(2, T, HIGH_ID), from, to)).isFalse();
-    assertThat(within(DueIndexKey.of(4, Instant.EPOCH, LOW_ID), from, to)).isFalse();
+    assertThat(within(DueIndexKey.of(TG, 3, Instant.EPOCH, LOW_ID), from, to)).isTrue();
+    assertThat(within(DueIndexKey.of(TG, 3, T, HIGH_ID), from, to)).isTrue();
+    assertThat(within(DueIndexKey.of(TG, 3, T.plusMillis(1), LOW_ID), from, to)).isFalse();
+    assertThat(within(DueIndexKey.of(TG, 2, T, HIGH_ID), from, to)).isFalse();
+    assertThat(within(DueIndexKey.of(TG, 4, Instant.EPOCH, LOW_ID), from, to)).isFalse();
+  }
+
+  @Test
+  void shouldKeepPlatformsApartWhenScanBoundsUsed() {
+    Bytes from = DueIndexKey.scanFrom(WA, 1);
+    Bytes to = DueIndexKey.scanTo(WA, 9, T);
+
+    assertThat(within(DueIndexKey.of(WA, 1, Instant.EPOCH, LOW_ID), from, to)).isTrue();
+    assertThat(within(DueIndexKey.of(TG, 1, Instant.EPOCH, LOW_ID), from, to)).isFalse();
+    assertThat(within(DueIndexKey.of(TG, 9, T, HIGH_ID), from, to)).isFalse();
+    assertThat(DueIndexKey.fromBytes(DueIndexKey.of(WA, 2, T, LOW_ID).toBytes()).platform())
+        .isEqualTo(WA);
   }
 
   private static boolean within(DueIndexKey key, Bytes from, Bytes to) {

@@ -9,13 +9,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -30,26 +27,22 @@ import org.schedmsg.contracts.MessageStatus;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.contracts.ScheduledMessageChange;
-import org.schedmsg.contracts.Topic;
-import org.schedmsg.contracts.Topics;
 import org.schedmsg.scheduler.MessageRow;
 import org.schedmsg.scheduler.config.SchedulerConfig;
 import org.schedmsg.scheduler.processor.DueTimePolicy;
 import org.schedmsg.scheduler.store.PendingMessage;
 
 class SchedulerTopologyTest {
-  static final Instant START = Instant.parse("2026-11-28T08:00:00Z");
-  static final Duration INTERVAL = Duration.ofMillis(100);
-  static final Duration LEASE = Duration.ofSeconds(30);
+  static final Instant START = SchedulerDriver.START;
+  static final Duration INTERVAL = SchedulerDriver.INTERVAL;
+  static final Duration LEASE = SchedulerDriver.LEASE;
 
   @TempDir Path stateDir;
 
-  private SchedulerConfig config;
-  private TopologyTestDriver driver;
+  private SchedulerDriver driver;
   private TestInputTopic<String, ScheduledMessageChange> cdc;
   private TestOutputTopic<String, DeliveryRequest> telegram;
   private TestOutputTopic<String, DeliveryRequest> whatsapp;
-  private Instant now;
 
   @BeforeEach
   void startDriver() {
@@ -85,6 +78,12 @@ class SchedulerTopologyTest {
     assertThat(header(record, DeliveryHeaders.PRIORITY)).isEqualTo("3");
     assertThat(header(record, DeliveryHeaders.ATTEMPTS)).isEqualTo("0");
     assertThat(header(record, DeliveryHeaders.SCHEMA_VERSION)).isEqualTo("1");
+    assertThat(header(record, DeliveryHeaders.SCHEDULED_TIME))
+        .isEqualTo(row.scheduledTime().toString());
+    assertThat(header(record, DeliveryHeaders.RELEASED_AT)).isEqualTo(releasedAt.toString());
+    assertThat(header(record, DeliveryHeaders.TRACEPARENT))
+        .startsWith("00-" + row.id().toString().replace("-", "") + "-")
+        .endsWith("-01");
     PendingMessage stored = messages().get(row.id().toString());
     assertThat(stored.releasedAttempts()).isZero();
     assertThat(stored.releasedAt()).isEqualTo(releasedAt);
@@ -195,7 +194,10 @@ class SchedulerTopologyTest {
   void shouldReleaseRetryWhenLastAttemptPlusBackoffHasPassed() {
     Instant lastAttempt = START.minusSeconds(10);
     ScheduledMessage row =
-        MessageRow.pendingAt(START.minusSeconds(90)).attempts(2, lastAttempt).build();
+        MessageRow.pendingAt(START.minusSeconds(90))
+            .deliveryWindow(null)
+            .attempts(2, lastAttempt)
+            .build();
     pipe(row);
     Instant due = lastAttempt.plus(policy().backoff(row.id(), 2));
     assertThat(due).isAfter(START.plus(INTERVAL));
@@ -265,57 +267,78 @@ class SchedulerTopologyTest {
   }
 
   @Test
-  void shouldReleaseWhenDueEvenIfDeliveryWindowExpired() {
-    ScheduledMessage row = MessageRow.pendingAt(START.minusSeconds(7200)).build();
-    pipe(row);
+  void shouldNotReleaseAgainWhenSenderClaimsAndWritesSent() {
+    MessageRow row = MessageRow.pendingAt(START);
+    pipe(row.build());
+    advance(INTERVAL);
+    assertThat(telegram.readValuesToList()).hasSize(1);
 
+    pipe(row.attempts(1, START.plusMillis(150)).build());
+    pipe(row.status(MessageStatus.SENT).build());
+    advanceTo(START.plus(Duration.ofHours(2)));
     advance(INTERVAL);
 
-    assertThat(telegram.readValuesToList())
-        .singleElement()
-        .satisfies(r -> assertThat(r.isExpiredAt(START)).isTrue());
+    assertThat(telegram.isEmpty()).isTrue();
+    assertThat(entries(messages())).isEmpty();
+    assertThat(entries(dueIndex())).isEmpty();
   }
 
   @Test
-  void shouldSkipRecordWhenValueIsNotValidJson() {
-    TestInputTopic<String, byte[]> raw =
-        driver.createInputTopic(
-            config.topics().cdc().name(),
-            config.topics().cdc().keySerde().serializer(),
-            new ByteArraySerializer());
-    raw.pipeInput(UUID.randomUUID().toString(), "{not json".getBytes(StandardCharsets.UTF_8));
-    pipe(MessageRow.pendingAt(START).build());
+  void shouldReleaseAtNewTimeWhenRescheduledEarlier() {
+    MessageRow row = MessageRow.pendingAt(START.plusSeconds(60));
+    pipe(row.build());
+    pipe(row.scheduledAt(START.plusSeconds(2)).build());
+
+    advanceTo(START.plusSeconds(2));
+    assertThat(telegram.readValuesToList())
+        .singleElement()
+        .extracting(DeliveryRequest::scheduledTime)
+        .isEqualTo(START.plusSeconds(2));
+    assertThat(entries(dueIndex())).hasSize(1);
+    assertThat(messages().get(row.build().id().toString()).dueAt())
+        .isEqualTo(START.plusSeconds(2).plus(LEASE));
+  }
+
+  @Test
+  void shouldMoveEntryWhenPriorityChanges() {
+    MessageRow row = MessageRow.pendingAt(START).priority(9);
+    ScheduledMessage other = MessageRow.pendingAt(START.minusSeconds(1)).priority(5).build();
+    pipe(row.build());
+    pipe(other);
+    ScheduledMessage urgent = row.priority(1).build();
+    pipe(urgent);
 
     advance(INTERVAL);
 
+    assertThat(ids(telegram.readValuesToList())).containsExactly(urgent.id(), other.id());
+    assertThat(entries(dueIndex())).hasSize(2);
+  }
+
+  @Test
+  void shouldNeverReleaseAgainWhenCancelledAfterRelease() {
+    MessageRow row = MessageRow.pendingAt(START);
+    pipe(row.build());
+    advance(INTERVAL);
     assertThat(telegram.readValuesToList()).hasSize(1);
+
+    pipe(row.status(MessageStatus.CANCELLED).build());
+    advanceTo(START.plus(LEASE).plus(LEASE));
+
+    assertThat(telegram.isEmpty()).isTrue();
+    assertThat(entries(dueIndex())).isEmpty();
   }
 
   private void start(int maxReleases) {
-    config =
-        new SchedulerConfig(
-            "localhost:9092",
-            "test",
-            "test-scheduler",
-            stateDir.resolve("run-" + maxReleases),
-            INTERVAL,
-            INTERVAL,
-            maxReleases,
-            LEASE,
-            SchedulerConfig.DEFAULT_RETRY_BACKOFF_BASE,
-            SchedulerConfig.DEFAULT_RETRY_BACKOFF_MAX,
-            SchedulerConfig.DEFAULT_REPLICATION_FACTOR);
     driver =
-        new TopologyTestDriver(
-            SchedulerTopology.build(config), config.toStreamsProperties(), START);
-    now = START;
-    Topics topics = config.topics();
-    Topic<String, ScheduledMessageChange> cdcTopic = topics.cdc();
-    cdc =
-        driver.createInputTopic(
-            cdcTopic.name(), cdcTopic.keySerde().serializer(), cdcTopic.valueSerde().serializer());
-    telegram = output(topics.telegram());
-    whatsapp = output(topics.whatsapp());
+        new SchedulerDriver(
+            SchedulerDriver.config(
+                stateDir.resolve("run-" + maxReleases),
+                maxReleases,
+                SchedulerDriver.UNLIMITED_RATE,
+                SchedulerConfig.DEFAULT_MAX_ATTEMPTS));
+    cdc = driver.cdc;
+    telegram = driver.telegram;
+    whatsapp = driver.whatsapp;
   }
 
   private void restart(int maxReleases) {
@@ -323,44 +346,32 @@ class SchedulerTopologyTest {
     start(maxReleases);
   }
 
-  private TestOutputTopic<String, DeliveryRequest> output(Topic<String, DeliveryRequest> topic) {
-    return driver.createOutputTopic(
-        topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
-  }
-
   private DueTimePolicy policy() {
-    return DueTimePolicy.from(config);
+    return DueTimePolicy.from(driver.config);
   }
 
   private void pipe(ScheduledMessage row) {
-    cdc.pipeInput(
-        row.id().toString(),
-        new ScheduledMessageChange(ScheduledMessageChange.SCHEMA_VERSION, "u", 1L, now, row));
+    driver.pipe(row);
   }
 
   private void advance(Duration duration) {
-    driver.advanceWallClockTime(duration);
-    now = now.plus(duration);
+    driver.advance(duration);
   }
 
   private void advanceTo(Instant target) {
-    advance(Duration.between(now, target));
+    driver.advanceTo(target);
   }
 
   private KeyValueStore<String, PendingMessage> messages() {
-    return driver.getKeyValueStore(SchedulerTopology.MESSAGES_STORE);
+    return driver.messages();
   }
 
   private KeyValueStore<Bytes, String> dueIndex() {
-    return driver.getKeyValueStore(SchedulerTopology.DUE_INDEX_STORE);
+    return driver.dueIndex();
   }
 
   private static <K, V> List<KeyValue<K, V>> entries(KeyValueStore<K, V> store) {
-    List<KeyValue<K, V>> entries = new ArrayList<>();
-    try (KeyValueIterator<K, V> it = store.all()) {
-      it.forEachRemaining(entries::add);
-    }
-    return entries;
+    return SchedulerDriver.entries(store);
   }
 
   private static String header(TestRecord<String, DeliveryRequest> record, String name) {

@@ -1,0 +1,55 @@
+package org.schedmsg.scheduler.processor;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import org.schedmsg.contracts.Platform;
+import org.schedmsg.scheduler.config.SchedulerConfig;
+
+/**
+ * What a {@link ScheduleProcessor} needs, built once per topology.
+ *
+ * @param maxWorkPerPunctuation cap of due-index entries visited per platform per punctuation
+ * @param deliverySinks the child sink of each platform's delivery topic
+ * @param rejectionSink the child sink of the rejections topic
+ */
+public record ScheduleSettings(
+    DueTimePolicy policy,
+    DeliverabilityRules rules,
+    Duration punctuateInterval,
+    int maxWorkPerPunctuation,
+    Map<Platform, Integer> ratePerSecond,
+    Map<Platform, String> deliverySinks,
+    String rejectionSink) {
+
+  public ScheduleSettings {
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(rules, "rules");
+    Objects.requireNonNull(punctuateInterval, "punctuateInterval");
+    Objects.requireNonNull(rejectionSink, "rejectionSink");
+    ratePerSecond = Map.copyOf(ratePerSecond);
+    deliverySinks = Map.copyOf(deliverySinks);
+    for (Platform platform : Platform.values()) {
+      Objects.requireNonNull(ratePerSecond.get(platform), "no release rate for " + platform);
+      Objects.requireNonNull(deliverySinks.get(platform), "no sink for " + platform);
+    }
+  }
+
+  /** The settings of {@code config}, with the given sink names. */
+  public static ScheduleSettings from(
+      SchedulerConfig config, Map<Platform, String> deliverySinks, String rejectionSink) {
+    Map<Platform, Integer> rates = new EnumMap<>(Platform.class);
+    for (Platform platform : Platform.values()) {
+      rates.put(platform, config.releaseRate(platform));
+    }
+    return new ScheduleSettings(
+        DueTimePolicy.from(config),
+        new DeliverabilityRules(config.maxAttempts()),
+        config.punctuateInterval(),
+        config.maxReleasesPerPunctuation(),
+        rates,
+        deliverySinks,
+        rejectionSink);
+  }
+}

@@ -1,0 +1,45 @@
+package org.schedmsg.scheduler.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.schedmsg.contracts.Platform;
+import org.schedmsg.scheduler.store.DueIndexKey;
+
+class ScanCursorsTest {
+  static final Instant T = Instant.parse("2026-11-28T08:00:00Z");
+  static final Platform TG = Platform.TELEGRAM;
+
+  private final ScanCursors cursors = new ScanCursors();
+
+  @Test
+  void shouldStartAtFirstKeyOfPriorityWhenNothingHandled() {
+    assertThat(cursors.from(TG, 4)).isEqualTo(DueIndexKey.scanFrom(TG, 4));
+  }
+
+  @Test
+  void shouldResumeAtLastHandledKeyWhenScannedBefore() {
+    DueIndexKey handled = DueIndexKey.of(TG, 4, T, UUID.randomUUID());
+    cursors.handled(TG, 4, handled.toBytes());
+
+    assertThat(cursors.from(TG, 4)).isEqualTo(handled.toBytes());
+    assertThat(cursors.from(TG, 5)).isEqualTo(DueIndexKey.scanFrom(TG, 5));
+    assertThat(cursors.from(Platform.WHATSAPP, 4))
+        .isEqualTo(DueIndexKey.scanFrom(Platform.WHATSAPP, 4));
+  }
+
+  @Test
+  void shouldMoveBackWhenEntryIndexedBeforeCursor() {
+    DueIndexKey handled = DueIndexKey.of(TG, 4, T, UUID.randomUUID());
+    cursors.handled(TG, 4, handled.toBytes());
+    DueIndexKey earlier = DueIndexKey.of(TG, 4, T.minusSeconds(5), UUID.randomUUID());
+    DueIndexKey later = DueIndexKey.of(TG, 4, T.plusSeconds(30), UUID.randomUUID());
+
+    cursors.indexed(later, later.toBytes());
+    assertThat(cursors.from(TG, 4)).isEqualTo(handled.toBytes());
+    cursors.indexed(earlier, earlier.toBytes());
+    assertThat(cursors.from(TG, 4)).isEqualTo(earlier.toBytes());
+  }
+}

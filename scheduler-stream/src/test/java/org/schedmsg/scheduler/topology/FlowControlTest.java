@@ -1,0 +1,175 @@
+package org.schedmsg.scheduler.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.schedmsg.scheduler.topology.SchedulerDriver.INTERVAL;
+import static org.schedmsg.scheduler.topology.SchedulerDriver.START;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.Platform;
+import org.schedmsg.contracts.ScheduledMessage;
+import org.schedmsg.scheduler.MessageRow;
+import org.schedmsg.scheduler.config.SchedulerConfig;
+
+/** Release rate per platform, priority under a backlog, resumable scans and bounded work. */
+class FlowControlTest {
+  @TempDir Path stateDir;
+
+  private SchedulerDriver driver;
+
+  @AfterEach
+  void closeDriver() {
+    if (driver != null) {
+      driver.close();
+    }
+  }
+
+  @Test
+  void shouldLetUrgentMessageOvertakeBulkBacklogWhenRateLimited() {
+    start(SchedulerConfig.DEFAULT_MAX_RELEASES_PER_PUNCTUATION, 10);
+    List<UUID> bulk = pipeDue(100, 9, Platform.TELEGRAM);
+    driver.advance(INTERVAL);
+    List<UUID> first = ids(driver.telegram.readValuesToList());
+    assertThat(first).hasSize(10).containsExactlyElementsOf(bulk.subList(0, 10));
+
+    ScheduledMessage urgent = MessageRow.pendingAt(driver.now()).priority(1).build();
+    driver.pipe(urgent);
+    driver.advance(INTERVAL);
+
+    assertThat(ids(driver.telegram.readValuesToList())).containsExactly(urgent.id());
+    for (int tick = 0; tick < 100; tick++) {
+      driver.advance(INTERVAL);
+    }
+    List<UUID> rest = ids(driver.telegram.readValuesToList());
+    assertThat(rest).containsExactlyElementsOf(bulk.subList(10, 100));
+  }
+
+  @Test
+  void shouldReleaseAtMostRatePerSecondWhenBacklogForms() {
+    start(SchedulerConfig.DEFAULT_MAX_RELEASES_PER_PUNCTUATION, 10);
+    pipeDue(200, 5, Platform.TELEGRAM);
+
+    driver.advance(INTERVAL);
+    int burst = driver.telegram.readValuesToList().size();
+    int perSecond = 0;
+    for (int tick = 0; tick < 10; tick++) {
+      driver.advance(INTERVAL);
+      perSecond += driver.telegram.readValuesToList().size();
+    }
+
+    assertThat(burst).isEqualTo(10);
+    assertThat(perSecond).isEqualTo(10);
+  }
+
+  @Test
+  void shouldReleaseOtherPlatformWhenOnePlatformHasBacklog() {
+    start(SchedulerConfig.DEFAULT_MAX_RELEASES_PER_PUNCTUATION, 10);
+    pipeDue(100, 1, Platform.TELEGRAM);
+    List<UUID> whatsapp = pipeDue(5, 9, Platform.WHATSAPP);
+
+    driver.advance(INTERVAL);
+    driver.advance(INTERVAL);
+
+    assertThat(ids(driver.whatsapp.readValuesToList())).containsExactlyElementsOf(whatsapp);
+  }
+
+  @Test
+  void shouldScanNoEntryWhenOnlyFarFutureEntriesAreIndexed() {
+    start(SchedulerConfig.DEFAULT_MAX_RELEASES_PER_PUNCTUATION, 30);
+    for (int i = 0; i < 100_000; i++) {
+      driver.pipe(
+          MessageRow.pendingAt(START.plus(Duration.ofDays(30)).plusSeconds(i))
+              .priority(1 + i % 9)
+              .build());
+    }
+    long before = driver.scanned();
+
+    for (int tick = 0; tick < 20; tick++) {
+      driver.advance(INTERVAL);
+    }
+
+    assertThat(driver.scanned() - before).isZero();
+    ScheduledMessage due = MessageRow.pendingAt(driver.now()).priority(9).build();
+    driver.pipe(due);
+    driver.advance(INTERVAL);
+    assertThat(driver.scanned() - before).isEqualTo(1);
+    assertThat(ids(driver.telegram.readValuesToList())).containsExactly(due.id());
+  }
+
+  @Test
+  void shouldNotVisitHandledEntriesAgainWhenScanResumes() {
+    start(SchedulerConfig.DEFAULT_MAX_RELEASES_PER_PUNCTUATION, 100);
+    pipeDue(300, 5, Platform.TELEGRAM);
+    for (int tick = 0; tick < 40; tick++) {
+      driver.advance(INTERVAL);
+    }
+    assertThat(driver.telegram.readValuesToList()).hasSize(300);
+    long before = driver.scanned();
+
+    driver.advance(INTERVAL);
+    driver.advance(INTERVAL);
+
+    assertThat(driver.scanned() - before).isZero();
+  }
+
+  @Test
+  void shouldReleaseEntryIndexedBeforeCursorWhenItIsDueEarlier() {
+    start(SchedulerConfig.DEFAULT_MAX_RELEASES_PER_PUNCTUATION, 100);
+    pipeDue(3, 5, Platform.TELEGRAM);
+    driver.advance(INTERVAL);
+    assertThat(driver.telegram.readValuesToList()).hasSize(3);
+
+    ScheduledMessage late =
+        MessageRow.pendingAt(START.minusSeconds(3600)).priority(5).deliveryWindow(null).build();
+    driver.pipe(late);
+    driver.advance(INTERVAL);
+
+    assertThat(ids(driver.telegram.readValuesToList())).containsExactly(late.id());
+  }
+
+  @Test
+  void shouldVisitAtMostCapEntriesPerPlatformWhenManyAreDue() {
+    start(50, 10_000);
+    pipeDue(500, 3, Platform.TELEGRAM);
+    pipeDue(500, 3, Platform.WHATSAPP);
+    long before = driver.scanned();
+
+    driver.advance(INTERVAL);
+
+    assertThat(driver.scanned() - before).isEqualTo(100);
+    assertThat(driver.telegram.readValuesToList()).hasSize(50);
+    assertThat(driver.whatsapp.readValuesToList()).hasSize(50);
+  }
+
+  private void start(int maxWork, int rate) {
+    driver =
+        new SchedulerDriver(
+            SchedulerDriver.config(stateDir, maxWork, rate, SchedulerConfig.DEFAULT_MAX_ATTEMPTS));
+  }
+
+  /** {@code count} rows due one millisecond apart (all before START), in due order. */
+  private List<UUID> pipeDue(int count, int priority, Platform platform) {
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ScheduledMessage row =
+          MessageRow.pendingAt(START.minusMillis(count - i))
+              .priority(priority)
+              .platform(platform)
+              .build();
+      ids.add(row.id());
+      driver.pipe(row);
+    }
+    return ids;
+  }
+
+  private static List<UUID> ids(List<DeliveryRequest> requests) {
+    return requests.stream().map(DeliveryRequest::messageId).toList();
+  }
+}

@@ -1,0 +1,183 @@
+package org.schedmsg.scheduler.topology;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.RejectedMessage;
+import org.schedmsg.contracts.ScheduledMessage;
+import org.schedmsg.contracts.ScheduledMessageChange;
+import org.schedmsg.contracts.Topic;
+import org.schedmsg.contracts.Topics;
+import org.schedmsg.scheduler.config.SchedulerConfig;
+import org.schedmsg.scheduler.metrics.SchedulerMetrics;
+import org.schedmsg.scheduler.store.PendingMessage;
+
+/**
+ * A {@link TopologyTestDriver} of the scheduler topology with real RocksDB stores, its input and
+ * output topics, its meters and a test clock that only moves when told. Close it after each test.
+ */
+final class SchedulerDriver implements AutoCloseable {
+  static final Instant START = Instant.parse("2026-11-28T08:00:00Z");
+  static final Duration INTERVAL = Duration.ofMillis(100);
+  static final Duration LEASE = Duration.ofSeconds(30);
+
+  /** High enough that the rate never limits a test that is not about it. */
+  static final int UNLIMITED_RATE = 100_000;
+
+  final SchedulerConfig config;
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final TopologyTestDriver driver;
+  final TestInputTopic<String, ScheduledMessageChange> cdc;
+  final TestOutputTopic<String, DeliveryRequest> telegram;
+  final TestOutputTopic<String, DeliveryRequest> whatsapp;
+  final TestOutputTopic<String, RejectedMessage> rejections;
+  private Instant now = START;
+
+  SchedulerDriver(SchedulerConfig config) {
+    this(config, config.toStreamsProperties());
+  }
+
+  private SchedulerDriver(SchedulerConfig config, Properties properties) {
+    this.config = config;
+    driver = new TopologyTestDriver(SchedulerTopology.build(config, registry), properties, START);
+    Topics topics = config.topics();
+    Topic<String, ScheduledMessageChange> cdcTopic = topics.cdc();
+    cdc =
+        driver.createInputTopic(
+            cdcTopic.name(), cdcTopic.keySerde().serializer(), cdcTopic.valueSerde().serializer());
+    telegram = output(topics.telegram());
+    whatsapp = output(topics.whatsapp());
+    Topic<String, RejectedMessage> rejected = topics.rejections();
+    rejections =
+        driver.createOutputTopic(
+            rejected.name(),
+            rejected.keySerde().deserializer(),
+            rejected.valueSerde().deserializer());
+  }
+
+  /** A config with the test interval and lease, {@code maxWork} and the same rate per platform. */
+  static SchedulerConfig config(Path stateDir, int maxWork, int rate, int maxAttempts) {
+    return new SchedulerConfig(
+        "localhost:9092",
+        "test",
+        "test-scheduler",
+        stateDir,
+        INTERVAL,
+        INTERVAL,
+        maxWork,
+        LEASE,
+        SchedulerConfig.DEFAULT_RETRY_BACKOFF_BASE,
+        SchedulerConfig.DEFAULT_RETRY_BACKOFF_MAX,
+        SchedulerConfig.DEFAULT_REPLICATION_FACTOR,
+        maxAttempts,
+        rate,
+        rate,
+        SchedulerConfig.DEFAULT_STANDBY_REPLICAS,
+        SchedulerConfig.DEFAULT_SESSION_TIMEOUT);
+  }
+
+  /**
+   * With at-least-once instead of exactly-once: under exactly-once the test driver drops the
+   * dead-letter records a deserialization handler returns (the real broker keeps them).
+   */
+  static SchedulerDriver atLeastOnce(SchedulerConfig config) {
+    Properties properties = config.toStreamsProperties();
+    properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    return new SchedulerDriver(config, properties);
+  }
+
+  static SchedulerDriver withDefaults(Path stateDir) {
+    return new SchedulerDriver(defaults(stateDir));
+  }
+
+  static SchedulerConfig defaults(Path stateDir) {
+    return config(
+        stateDir,
+        SchedulerConfig.DEFAULT_MAX_RELEASES_PER_PUNCTUATION,
+        UNLIMITED_RATE,
+        SchedulerConfig.DEFAULT_MAX_ATTEMPTS);
+  }
+
+  private TestOutputTopic<String, DeliveryRequest> output(Topic<String, DeliveryRequest> topic) {
+    return driver.createOutputTopic(
+        topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+  }
+
+  Instant now() {
+    return now;
+  }
+
+  void pipe(ScheduledMessage row) {
+    cdc.pipeInput(
+        row.id().toString(),
+        new ScheduledMessageChange(ScheduledMessageChange.SCHEMA_VERSION, "u", 1L, now, row));
+  }
+
+  void delete(ScheduledMessage row) {
+    cdc.pipeInput(row.id().toString(), null);
+  }
+
+  TestInputTopic<String, byte[]> rawCdc() {
+    return driver.createInputTopic(
+        config.topics().cdc().name(),
+        config.topics().cdc().keySerde().serializer(),
+        new ByteArraySerializer());
+  }
+
+  TestOutputTopic<byte[], byte[]> deadLetters() {
+    return driver.createOutputTopic(
+        config.topics().cdcDeadLetters().name(),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  void advance(Duration duration) {
+    driver.advanceWallClockTime(duration);
+    now = now.plus(duration);
+  }
+
+  void advanceTo(Instant target) {
+    advance(Duration.between(now, target));
+  }
+
+  KeyValueStore<String, PendingMessage> messages() {
+    return driver.getKeyValueStore(SchedulerTopology.MESSAGES_STORE);
+  }
+
+  KeyValueStore<Bytes, String> dueIndex() {
+    return driver.getKeyValueStore(SchedulerTopology.DUE_INDEX_STORE);
+  }
+
+  /** Due-index entries the punctuator visited so far (its work). */
+  long scanned() {
+    return (long) registry.get(SchedulerMetrics.SCANNED).counter().count();
+  }
+
+  static <K, V> List<KeyValue<K, V>> entries(KeyValueStore<K, V> store) {
+    List<KeyValue<K, V>> entries = new ArrayList<>();
+    try (KeyValueIterator<K, V> it = store.all()) {
+      it.forEachRemaining(entries::add);
+    }
+    return entries;
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
