@@ -3,7 +3,10 @@ package org.schedmsg.cdc;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.format.Json;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -16,6 +19,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.schedmsg.cdc.config.CdcIngestorConfig;
 import org.schedmsg.cdc.mapping.ChangeEventMapper;
+import org.schedmsg.cdc.metrics.CdcMetrics;
+import org.schedmsg.cdc.metrics.EngineState;
+import org.schedmsg.cdc.metrics.SlotMonitor;
 import org.schedmsg.cdc.publish.ChangePublisher;
 import org.schedmsg.contracts.ScheduledMessageChange;
 import org.schedmsg.contracts.Topic;
@@ -38,37 +44,50 @@ public final class CdcIngestorService implements AutoCloseable {
   private final Producer<String, ScheduledMessageChange> producer;
   private final ExecutorService executor;
   private final EngineLifecycle lifecycle;
+  private final CdcMetrics metrics;
+  private final SlotMonitor slotMonitor;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private CdcIngestorService(
       DebeziumEngine<ChangeEvent<String, String>> engine,
       Producer<String, ScheduledMessageChange> producer,
       ExecutorService executor,
-      EngineLifecycle lifecycle) {
+      EngineLifecycle lifecycle,
+      CdcMetrics metrics,
+      SlotMonitor slotMonitor) {
     this.engine = engine;
     this.producer = producer;
     this.executor = executor;
     this.lifecycle = lifecycle;
+    this.metrics = metrics;
+    this.slotMonitor = slotMonitor;
   }
 
-  /** Builds the engine and starts it on its own thread; returns at once. */
+  /** Builds the engine and starts it on its own thread; returns at once. Meters stay private. */
   public static CdcIngestorService start(CdcIngestorConfig config) {
+    return start(config, new SimpleMeterRegistry());
+  }
+
+  /**
+   * Builds the engine and starts it on its own thread; returns at once. The meters ({@link
+   * CdcMetrics}) are registered on {@code registry}.
+   */
+  public static CdcIngestorService start(CdcIngestorConfig config, MeterRegistry registry) {
     Topic<String, ScheduledMessageChange> cdc = config.topics().cdc();
+    CdcMetrics metrics = new CdcMetrics(registry, Clock.systemUTC());
     Producer<String, ScheduledMessageChange> producer =
         new KafkaProducer<>(
             config.toProducerProperties(),
             cdc.keySerde().serializer(),
             cdc.valueSerde().serializer());
-    EngineLifecycle lifecycle = new EngineLifecycle();
+    EngineLifecycle lifecycle = new EngineLifecycle(metrics, config.slotName());
     DebeziumEngine<ChangeEvent<String, String>> engine;
     try {
       engine =
-          DebeziumEngine.create(Json.class)
-              .using(config.toDebeziumProperties())
-              .using((DebeziumEngine.CompletionCallback) lifecycle)
-              .using((DebeziumEngine.ConnectorCallback) lifecycle)
-              .notifying(new ChangePublisher(producer, cdc.name(), new ChangeEventMapper()))
-              .build();
+          buildEngine(
+              config,
+              lifecycle,
+              new ChangePublisher(producer, cdc.name(), new ChangeEventMapper(), metrics));
     } catch (RuntimeException e) {
       producer.close(Duration.ZERO);
       throw e;
@@ -82,7 +101,28 @@ public final class CdcIngestorService implements AutoCloseable {
         config.publicationName(),
         cdc.name());
     executor.execute(engine);
-    return new CdcIngestorService(engine, producer, executor, lifecycle);
+    SlotMonitor slotMonitor = slotMonitor(config).start(metrics, config.slotMetricsInterval());
+    return new CdcIngestorService(engine, producer, executor, lifecycle, metrics, slotMonitor);
+  }
+
+  private static DebeziumEngine<ChangeEvent<String, String>> buildEngine(
+      CdcIngestorConfig config, EngineLifecycle lifecycle, ChangePublisher publisher) {
+    return DebeziumEngine.create(Json.class)
+        .using(config.toDebeziumProperties())
+        .using((DebeziumEngine.CompletionCallback) lifecycle)
+        .using((DebeziumEngine.ConnectorCallback) lifecycle)
+        .notifying(publisher)
+        .build();
+  }
+
+  private static SlotMonitor slotMonitor(CdcIngestorConfig config) {
+    return new SlotMonitor(
+        config.databaseUrl(), config.databaseUser(), config.databasePassword(), config.slotName());
+  }
+
+  /** The engine's state, as the gauge {@value CdcMetrics#ENGINE_STATE} shows it. */
+  public EngineState state() {
+    return metrics.engineState();
   }
 
   /** True from the moment the engine polls (the slot exists) until it stops. */
@@ -140,6 +180,7 @@ public final class CdcIngestorService implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    slotMonitor.close();
     stopEngine();
     executor.shutdown();
     try {

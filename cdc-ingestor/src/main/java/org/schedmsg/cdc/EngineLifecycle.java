@@ -3,6 +3,8 @@ package org.schedmsg.cdc;
 import io.debezium.engine.DebeziumEngine;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.schedmsg.cdc.metrics.CdcMetrics;
+import org.schedmsg.cdc.metrics.EngineState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,24 +18,49 @@ final class EngineLifecycle
 
   private final CompletableFuture<Void> polling = new CompletableFuture<>();
   private final CompletableFuture<Optional<Throwable>> stopped = new CompletableFuture<>();
+  private final CdcMetrics metrics;
+  private final String slotName;
+
+  EngineLifecycle(CdcMetrics metrics, String slotName) {
+    this.metrics = metrics;
+    this.slotName = slotName;
+  }
 
   @Override
   public void pollingStarted() {
     log.info("CDC engine is streaming (replication slot ready)");
+    metrics.engineState(EngineState.STREAMING);
     polling.complete(null);
+  }
+
+  /** The task stopped polling: the engine is stopping, or restarting after a lost connection. */
+  @Override
+  public void pollingStopped() {
+    if (!stopped.isDone()) {
+      log.info("CDC engine stopped polling; it reconnects unless it is stopping");
+      metrics.engineState(EngineState.STARTING);
+    }
   }
 
   @Override
   public void handle(boolean success, String message, Throwable error) {
     if (success) {
       log.info("CDC engine stopped: {}", message);
+      metrics.engineState(EngineState.STOPPED);
       stopped.complete(Optional.empty());
     } else {
-      Throwable failure =
-          error != null ? error : new IllegalStateException("CDC engine failed: " + message);
-      log.error("CDC engine stopped with an error: {}", message, failure);
+      Throwable failure = explain(message, error);
+      log.error("CDC engine stopped with an error: {}", failure.getMessage(), failure);
+      metrics.engineState(EngineState.FAILED);
       stopped.complete(Optional.of(failure));
     }
+  }
+
+  private Throwable explain(String message, Throwable error) {
+    if (error == null) {
+      return new IllegalStateException("CDC engine failed: " + message);
+    }
+    return LostSlotException.isLostSlot(error) ? new LostSlotException(slotName, error) : error;
   }
 
   CompletableFuture<Void> polling() {

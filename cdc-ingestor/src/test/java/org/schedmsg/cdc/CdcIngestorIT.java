@@ -214,7 +214,8 @@ class CdcIngestorIT {
 
   @Test
   void shouldStopNamingIdWhenUpdateLacksUnchangedToastedContent() throws Exception {
-    // the migrations set FULL (V6); an operator who reverts it must get a loud stop, not a placeholder
+    // the migrations set FULL (V6); an operator who reverts it must get a loud stop, not a
+    // placeholder
     execute("ALTER TABLE scheduled_messages REPLICA IDENTITY DEFAULT");
     CdcIngestorService service = start(config(Map.of()));
     UUID id = UUID.randomUUID();

@@ -94,7 +94,7 @@ public record Topics(
             "message id (UUID string): all changes of a row in order, one live record per row"
                 + " after compaction",
             "scheduled-message-change.v1.schema.json",
-            List.of(),
+            CdcRecordHeaders.ALL,
             CDC_PARTITIONS,
             true,
             null,

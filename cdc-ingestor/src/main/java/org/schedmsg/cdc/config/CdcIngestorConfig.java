@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.schedmsg.cdc.publish.ChangePublisher;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.Env;
 import org.schedmsg.contracts.config.SettingKeys;
@@ -28,7 +29,10 @@ public record CdcIngestorConfig(
     Duration pollInterval,
     Duration offsetFlushInterval,
     int replicationFactor,
-    String engineName) {
+    String engineName,
+    Duration heartbeatInterval,
+    Duration restartDelay,
+    Duration slotMetricsInterval) {
 
   public static final String DATABASE_URL = SettingKeys.DATABASE_URL;
   public static final String DATABASE_USER = SettingKeys.DATABASE_USER;
@@ -41,6 +45,9 @@ public record CdcIngestorConfig(
   public static final String OFFSET_FLUSH_INTERVAL = "CDC_OFFSET_FLUSH_INTERVAL";
   public static final String REPLICATION_FACTOR = "CDC_REPLICATION_FACTOR";
   public static final String ENGINE_NAME = "CDC_ENGINE_NAME";
+  public static final String HEARTBEAT_INTERVAL = "CDC_HEARTBEAT_INTERVAL";
+  public static final String RESTART_DELAY = "CDC_RESTART_DELAY";
+  public static final String SLOT_METRICS_INTERVAL = "CDC_SLOT_METRICS_INTERVAL";
 
   /** Every environment key this config reads. */
   public static final List<String> KEYS =
@@ -55,7 +62,10 @@ public record CdcIngestorConfig(
           POLL_INTERVAL,
           OFFSET_FLUSH_INTERVAL,
           REPLICATION_FACTOR,
-          ENGINE_NAME);
+          ENGINE_NAME,
+          HEARTBEAT_INTERVAL,
+          RESTART_DELAY,
+          SLOT_METRICS_INTERVAL);
 
   /** The least-privilege role created by migration V5. */
   public static final String DEFAULT_DATABASE_USER = "schedmsg_ingestor";
@@ -73,8 +83,19 @@ public record CdcIngestorConfig(
   /** Kafka Connect's offset store needs an explicit factor (it cannot defer to the broker). */
   public static final int DEFAULT_REPLICATION_FACTOR = 1;
 
+  /** Often enough that a quiet table never lets the slot pin more than a few seconds of WAL. */
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+
+  /** Debezium's default (10 s) is a long gap after a lost connection; reconnecting is cheap. */
+  public static final Duration DEFAULT_RESTART_DELAY = Duration.ofSeconds(2);
+
+  public static final Duration DEFAULT_SLOT_METRICS_INTERVAL = Duration.ofSeconds(15);
+
   /** The only table streamed. */
   public static final String TABLE = "public.scheduled_messages";
+
+  /** The table the heartbeat writes (migration V7; in the publication, not streamed to Kafka). */
+  public static final String HEARTBEAT_TABLE = "public.schedmsg_cdc_heartbeat";
 
   private static final String POSTGRES_NAME = "[a-z_][a-z0-9_]{0,62}";
 
@@ -109,6 +130,9 @@ public record CdcIngestorConfig(
     if (!engineName.matches("[a-zA-Z0-9._-]+")) {
       throw new IllegalArgumentException(ENGINE_NAME + " may hold only a-z A-Z 0-9 . _ -");
     }
+    requirePositive(heartbeatInterval, HEARTBEAT_INTERVAL);
+    requirePositive(restartDelay, RESTART_DELAY);
+    requirePositive(slotMetricsInterval, SLOT_METRICS_INTERVAL);
   }
 
   /** Reads and validates every key; throws {@link IllegalArgumentException} naming a bad key. */
@@ -125,7 +149,15 @@ public record CdcIngestorConfig(
         env.duration(POLL_INTERVAL, DEFAULT_POLL_INTERVAL),
         env.duration(OFFSET_FLUSH_INTERVAL, DEFAULT_OFFSET_FLUSH_INTERVAL),
         env.integer(REPLICATION_FACTOR, DEFAULT_REPLICATION_FACTOR),
-        env.string(ENGINE_NAME, defaultEngineName(namespace)));
+        env.string(ENGINE_NAME, defaultEngineName(namespace)),
+        env.duration(HEARTBEAT_INTERVAL, DEFAULT_HEARTBEAT_INTERVAL),
+        env.duration(RESTART_DELAY, DEFAULT_RESTART_DELAY),
+        env.duration(SLOT_METRICS_INTERVAL, DEFAULT_SLOT_METRICS_INTERVAL));
+  }
+
+  /** The Debezium topic (event destination) of the streamed table's changes. */
+  public String changeDestination() {
+    return topicNamespace + "." + TABLE;
   }
 
   /** The topic catalog of {@link #topicNamespace()}. */
@@ -173,7 +205,28 @@ public record CdcIngestorConfig(
     props.put("offset.storage.replication.factor", Integer.toString(replicationFactor));
     props.put("offset.flush.interval.ms", Long.toString(offsetFlushInterval.toMillis()));
     props.put("bootstrap.servers", bootstrapServers);
+    putResilienceProperties(props);
     return props;
+  }
+
+  /**
+   * Heartbeats (an upsert into {@value #HEARTBEAT_TABLE}, which is in the publication, so the slot
+   * advances on a quiet table), retries after a lost connection (for ever, {@link #restartDelay()}
+   * apart), and a stop instead of a silent gap when the slot is behind or newer than the offsets.
+   */
+  private void putResilienceProperties(Properties props) {
+    props.put("topic.heartbeat.prefix", ChangePublisher.HEARTBEAT_PREFIX);
+    props.put("heartbeat.interval.ms", Long.toString(heartbeatInterval.toMillis()));
+    props.put(
+        "heartbeat.action.query",
+        "INSERT INTO "
+            + HEARTBEAT_TABLE
+            + " (slot_name, beat_at) VALUES ('"
+            + slotName
+            + "', now()) ON CONFLICT (slot_name) DO UPDATE SET beat_at = excluded.beat_at");
+    props.put("errors.max.retries", "-1");
+    props.put("retriable.restart.connector.wait.ms", Long.toString(restartDelay.toMillis()));
+    props.put("offset.mismatch.strategy", "trust_offset");
   }
 
   /** The producer of the CDC topic: idempotent, acknowledged by all in-sync replicas. */
@@ -210,6 +263,12 @@ public record CdcIngestorConfig(
         + replicationFactor
         + ", engineName="
         + engineName
+        + ", heartbeatInterval="
+        + heartbeatInterval
+        + ", restartDelay="
+        + restartDelay
+        + ", slotMetricsInterval="
+        + slotMetricsInterval
         + '}';
   }
 

@@ -34,7 +34,7 @@ public final class ChangeEventMapper {
     return Optional.of(
         switch (op) {
           case "c", "u", "r" -> change(op, envelope.path("after"), source, lsn);
-          case "d" -> CdcRecord.tombstone(idOf(envelope.path("before"), lsn));
+          case "d" -> CdcRecord.tombstone(idOf(envelope.path("before"), lsn), lsn);
           default ->
               throw new UnmappableChangeException(
                   idOrNull(envelope), lsn, "operation '" + op + "' is not a row change");

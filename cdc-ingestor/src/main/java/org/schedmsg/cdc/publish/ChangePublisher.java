@@ -2,6 +2,8 @@ package org.schedmsg.cdc.publish;
 
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +16,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.schedmsg.cdc.mapping.CdcRecord;
 import org.schedmsg.cdc.mapping.ChangeEventMapper;
+import org.schedmsg.cdc.metrics.CdcMetrics;
 import org.schedmsg.contracts.ScheduledMessageChange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,21 +26,38 @@ import org.slf4j.LoggerFactory;
  * waits until Kafka has acknowledged all of them, and only then marks the events processed, so
  * Debezium never stores an offset past a change that is not in Kafka. Any failure is thrown out of
  * {@link #handleBatch}, which stops the engine; nothing of the failed batch is marked.
+ *
+ * <p>Debezium's heartbeat events (destination {@value #HEARTBEAT_PREFIX}...) are marked processed
+ * without being sent: marking them is what moves the stored offset, and with it the slot, forward
+ * while the table is quiet.
  */
 public final class ChangePublisher
     implements DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>> {
   private static final Logger log = LoggerFactory.getLogger(ChangePublisher.class);
 
+  /** Debezium's {@code topic.heartbeat.prefix}, set explicitly in the engine's properties. */
+  public static final String HEARTBEAT_PREFIX = "__debezium-heartbeat";
+
   private final Producer<String, ScheduledMessageChange> producer;
   private final String topic;
   private final ChangeEventMapper mapper;
+  private final CdcMetrics metrics;
 
   /** {@code producer} must use the CDC topic's serializers (key String, value JSON). */
   public ChangePublisher(
       Producer<String, ScheduledMessageChange> producer, String topic, ChangeEventMapper mapper) {
+    this(producer, topic, mapper, new CdcMetrics(new SimpleMeterRegistry(), Clock.systemUTC()));
+  }
+
+  public ChangePublisher(
+      Producer<String, ScheduledMessageChange> producer,
+      String topic,
+      ChangeEventMapper mapper,
+      CdcMetrics metrics) {
     this.producer = Objects.requireNonNull(producer, "producer");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.mapper = Objects.requireNonNull(mapper, "mapper");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   @Override
@@ -47,7 +67,9 @@ public final class ChangePublisher
       throws InterruptedException {
     List<CdcRecord> records = new ArrayList<>(events.size());
     for (ChangeEvent<String, String> event : events) {
-      mapper.map(event.value()).ifPresent(records::add);
+      if (!isHeartbeat(event)) {
+        mapper.map(event.value()).ifPresent(records::add);
+      }
     }
     List<Future<RecordMetadata>> acks = send(records);
     awaitAcks(records, acks);
@@ -62,7 +84,15 @@ public final class ChangePublisher
     List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
     for (CdcRecord record : records) {
       try {
-        acks.add(producer.send(new ProducerRecord<>(topic, record.key(), record.value())));
+        ScheduledMessageChange value = record.value();
+        acks.add(
+            producer.send(
+                new ProducerRecord<>(topic, null, record.key(), value, CdcHeaders.of(record)),
+                (metadata, error) -> {
+                  if (error == null) {
+                    metrics.acknowledged(value);
+                  }
+                }));
       } catch (InterruptException e) {
         throw interrupted();
       } catch (KafkaException e) {
@@ -89,6 +119,11 @@ public final class ChangePublisher
         throw failure(records.get(i), e.getCause());
       }
     }
+  }
+
+  private static boolean isHeartbeat(ChangeEvent<String, String> event) {
+    String destination = event.destination();
+    return destination != null && destination.startsWith(HEARTBEAT_PREFIX);
   }
 
   /** Kafka's unchecked InterruptException re-set the flag; it travels as the checked kind. */

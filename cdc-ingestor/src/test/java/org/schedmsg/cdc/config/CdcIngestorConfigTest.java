@@ -48,22 +48,28 @@ class CdcIngestorConfigTest {
     assertThat(config.offsetFlushInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(config.replicationFactor()).isEqualTo(1);
     assertThat(config.engineName()).isEqualTo("schedmsg-cdc-ingestor");
+    assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.restartDelay()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.slotMetricsInterval()).isEqualTo(Duration.ofSeconds(15));
   }
 
   @Test
   void shouldReadEveryKeyWhenSet() {
     CdcIngestorConfig config =
         config(
-            Map.of(
-                "DATABASE_USER", "cdc",
-                "DATABASE_PASSWORD", PASSWORD,
-                "TOPIC_NAMESPACE", "test-7",
-                "CDC_SLOT_NAME", "slot_7",
-                "CDC_PUBLICATION_NAME", "pub_7",
-                "CDC_POLL_INTERVAL", "20ms",
-                "CDC_OFFSET_FLUSH_INTERVAL", "5s",
-                "CDC_REPLICATION_FACTOR", "3",
-                "CDC_ENGINE_NAME", "cdc-a"));
+            Map.ofEntries(
+                Map.entry("DATABASE_USER", "cdc"),
+                Map.entry("DATABASE_PASSWORD", PASSWORD),
+                Map.entry("TOPIC_NAMESPACE", "test-7"),
+                Map.entry("CDC_SLOT_NAME", "slot_7"),
+                Map.entry("CDC_PUBLICATION_NAME", "pub_7"),
+                Map.entry("CDC_POLL_INTERVAL", "20ms"),
+                Map.entry("CDC_OFFSET_FLUSH_INTERVAL", "5s"),
+                Map.entry("CDC_REPLICATION_FACTOR", "3"),
+                Map.entry("CDC_ENGINE_NAME", "cdc-a"),
+                Map.entry("CDC_HEARTBEAT_INTERVAL", "3s"),
+                Map.entry("CDC_RESTART_DELAY", "500ms"),
+                Map.entry("CDC_SLOT_METRICS_INTERVAL", "1m")));
 
     assertThat(config.databaseUser()).isEqualTo("cdc");
     assertThat(config.databasePassword()).isEqualTo(PASSWORD);
@@ -74,6 +80,9 @@ class CdcIngestorConfigTest {
     assertThat(config.offsetFlushInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.replicationFactor()).isEqualTo(3);
     assertThat(config.engineName()).isEqualTo("cdc-a");
+    assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.restartDelay()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.slotMetricsInterval()).isEqualTo(Duration.ofMinutes(1));
   }
 
   @Test
@@ -171,6 +180,24 @@ class CdcIngestorConfigTest {
   }
 
   @Test
+  void shouldHeartbeatIntoSlotRowRetryForeverAndTrustOffsetWhenTurnedIntoDebeziumProperties() {
+    Properties props =
+        config(Map.of("CDC_SLOT_NAME", "slot_b", "CDC_HEARTBEAT_INTERVAL", "5s"))
+            .toDebeziumProperties();
+
+    assertThat(props)
+        .containsEntry("heartbeat.interval.ms", "5000")
+        .containsEntry(
+            "heartbeat.action.query",
+            "INSERT INTO public.schedmsg_cdc_heartbeat (slot_name, beat_at) VALUES ('slot_b',"
+                + " now()) ON CONFLICT (slot_name) DO UPDATE SET beat_at = excluded.beat_at")
+        .containsEntry("topic.heartbeat.prefix", "__debezium-heartbeat")
+        .containsEntry("errors.max.retries", "-1")
+        .containsEntry("retriable.restart.connector.wait.ms", "2000")
+        .containsEntry("offset.mismatch.strategy", "trust_offset");
+  }
+
+  @Test
   void shouldAskForIdempotentAcksFromAllWhenTurnedIntoProducerProperties() {
     Properties props = CdcIngestorConfig.fromEnv(new Env(MINIMAL)).toProducerProperties();
 
@@ -186,11 +213,11 @@ class CdcIngestorConfigTest {
       if (Modifier.isStatic(field.getModifiers())
           && field.getType() == String.class
           && !field.getName().startsWith("DEFAULT_")
-          && !field.getName().equals("TABLE")) {
+          && !field.getName().endsWith("TABLE")) {
         assertThat(CdcIngestorConfig.KEYS).contains((String) field.get(null));
       }
     }
-    assertThat(CdcIngestorConfig.KEYS).doesNotHaveDuplicates().hasSize(11);
+    assertThat(CdcIngestorConfig.KEYS).doesNotHaveDuplicates().hasSize(14);
   }
 
   @Test

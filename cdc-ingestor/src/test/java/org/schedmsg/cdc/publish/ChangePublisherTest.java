@@ -3,6 +3,7 @@ package org.schedmsg.cdc.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 import static org.schedmsg.cdc.DebeziumSamples.MESSAGE_ID;
 import static org.schedmsg.cdc.DebeziumSamples.SNAPSHOT_MESSAGE_ID;
 import static org.schedmsg.cdc.DebeziumSamples.sample;
@@ -10,14 +11,23 @@ import static org.schedmsg.cdc.DebeziumSamples.withAfter;
 
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.schedmsg.cdc.mapping.ChangeEventMapper;
 import org.schedmsg.cdc.mapping.UnmappableChangeException;
+import org.schedmsg.cdc.metrics.CdcMetrics;
 import org.schedmsg.contracts.ScheduledMessageChange;
 import org.schedmsg.contracts.Topic;
 import org.schedmsg.contracts.Topics;
@@ -67,6 +77,32 @@ class ChangePublisherTest {
     assertThat(producer.history().get(0).key()).isEqualTo(MESSAGE_ID);
     assertThat(producer.history().get(0).value()).isNull();
     assertThat(committer.processed).containsExactlyElementsOf(batch);
+  }
+
+  @Test
+  void shouldCarrySchemaVersionOpAndLsnHeadersWhenSent() throws Exception {
+    MockProducer<String, ScheduledMessageChange> producer = producer(true);
+    String delete = sample("delete");
+    Long lsn = new ChangeEventMapper().map(delete).orElseThrow().lsn();
+
+    publisher(producer)
+        .handleBatch(
+            List.of(event(sample("snapshot-read")), event(sample("insert")), event(delete)),
+            committer);
+
+    List<ProducerRecord<String, ScheduledMessageChange>> sent = producer.history();
+    assertThat(header(sent.get(0), CdcHeaders.SCHEMA_VERSION)).isEqualTo("1");
+    assertThat(header(sent.get(0), CdcHeaders.OP)).isEqualTo("r");
+    assertThat(sent.get(0).headers().lastHeader(CdcHeaders.LSN)).isNull();
+    assertThat(header(sent.get(1), CdcHeaders.OP)).isEqualTo("c");
+    assertThat(header(sent.get(1), CdcHeaders.LSN)).isEqualTo(sent.get(1).value().lsn().toString());
+    assertThat(header(sent.get(2), CdcHeaders.OP)).isEqualTo("d");
+    assertThat(lsn).isNotNull();
+    assertThat(header(sent.get(2), CdcHeaders.LSN)).isEqualTo(lsn.toString());
+  }
+
+  private static String header(ProducerRecord<String, ?> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
   }
 
   @Test
@@ -131,19 +167,49 @@ class ChangePublisherTest {
     assertThat(committer.processed).isEmpty();
   }
 
-  private static ChangeEvent<String, String> event(String value) {
-    return new TestEvent(value);
+  @Test
+  void shouldMarkWithoutSendingWhenEventIsHeartbeat() throws Exception {
+    MockProducer<String, ScheduledMessageChange> producer = producer(true);
+    List<ChangeEvent<String, String>> batch =
+        List.of(new TestEvent("{\"ts_ms\":1764373200000}", "__debezium-heartbeat.schedmsg"));
+
+    publisher(producer).handleBatch(batch, committer);
+
+    assertThat(producer.history()).isEmpty();
+    assertThat(committer.processed).containsExactlyElementsOf(batch);
+    assertThat(committer.batchFinished).isTrue();
   }
 
-  private record TestEvent(String value) implements ChangeEvent<String, String> {
+  @Test
+  void shouldCountChangesAndTimeCommitToAckWhenKafkaAcknowledges() throws Exception {
+    MeterRegistry registry = new SimpleMeterRegistry();
+    String insert = sample("insert");
+    Instant committedAt = new ChangeEventMapper().map(insert).orElseThrow().value().committedAt();
+    Instant ackedAt = committedAt.plusMillis(42);
+    CdcMetrics metrics = new CdcMetrics(registry, Clock.fixed(ackedAt, ZoneOffset.UTC));
+    ChangePublisher publisher =
+        new ChangePublisher(producer(true), CDC.name(), new ChangeEventMapper(), metrics);
+
+    publisher.handleBatch(
+        List.of(event(sample("snapshot-read")), event(insert), event(sample("delete"))), committer);
+
+    assertThat(registry.get(CdcMetrics.CHANGES).tag("op", "r").counter().count()).isEqualTo(1);
+    assertThat(registry.get(CdcMetrics.CHANGES).tag("op", "c").counter().count()).isEqualTo(1);
+    assertThat(registry.get(CdcMetrics.CHANGES).tag("op", "d").counter().count()).isEqualTo(1);
+    Timer lag = registry.get(CdcMetrics.LAG).timer();
+    assertThat(lag.count()).isEqualTo(1);
+    assertThat(lag.max(TimeUnit.MILLISECONDS)).isEqualTo(42.0, within(1.0));
+  }
+
+  private static ChangeEvent<String, String> event(String value) {
+    return new TestEvent(value, "schedmsg.public.scheduled_messages");
+  }
+
+  private record TestEvent(String value, String destination)
+      implements ChangeEvent<String, String> {
     @Override
     public String key() {
       return null;
-    }
-
-    @Override
-    public String destination() {
-      return "schedmsg.public.scheduled_messages";
     }
 
     @Override

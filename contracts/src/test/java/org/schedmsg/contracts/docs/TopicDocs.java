@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.schedmsg.contracts.CdcRecordHeaders;
 import org.schedmsg.contracts.DeliveryHeaders;
 import org.schedmsg.contracts.TopicDescriptor;
 import org.schedmsg.contracts.Topics;
@@ -110,8 +111,8 @@ public final class TopicDocs {
       message.put("contentType", "application/octet-stream");
       message.put("payload", ordered("type", "string", "format", "binary"));
     }
-    if (d.headers().equals(DeliveryHeaders.ALL)) {
-      message.put("headers", deliveryHeaders());
+    if (!d.headers().isEmpty() && d.headers().stream().allMatch(TopicDocs::isKnownHeader)) {
+      message.put("headers", headers(d.headers()));
     }
     message.put(
         "bindings",
@@ -123,12 +124,23 @@ public final class TopicDocs {
     return message;
   }
 
-  private static Map<String, Object> deliveryHeaders() {
+  private static boolean isKnownHeader(String name) {
+    return DeliveryHeaders.DESCRIPTIONS.containsKey(name)
+        || CdcRecordHeaders.DESCRIPTIONS.containsKey(name);
+  }
+
+  private static Map<String, Object> headers(List<String> names) {
     Map<String, Object> properties = new LinkedHashMap<>();
-    DeliveryHeaders.ALL.forEach(
+    names.forEach(
         h ->
             properties.put(
-                h, ordered("type", "string", "description", DeliveryHeaders.DESCRIPTIONS.get(h))));
+                h,
+                ordered(
+                    "type",
+                    "string",
+                    "description",
+                    DeliveryHeaders.DESCRIPTIONS.getOrDefault(
+                        h, CdcRecordHeaders.DESCRIPTIONS.get(h)))));
     return ordered("type", "object", "properties", properties);
   }
 
