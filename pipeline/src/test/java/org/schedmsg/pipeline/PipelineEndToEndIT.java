@@ -3,6 +3,7 @@ package org.schedmsg.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +17,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.schedmsg.contracts.DeliveryHeaders;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.SettingKeys;
+import org.schedmsg.contracts.testing.ContractSchemas;
 import org.schedmsg.infra.sandbox.FakeTelegramServer;
 import org.schedmsg.infra.sandbox.FakeWhatsAppServer;
 import org.schedmsg.infra.sandbox.ReceivedRequest;
@@ -38,6 +41,8 @@ class PipelineEndToEndIT {
   private static final String PHONE_NUMBER_ID = "106540352242922";
 
   private static CapturedLogs logs;
+  private static Topics topics;
+  private static String bootstrapServers;
   private static FakeTelegramServer telegram;
   private static FakeWhatsAppServer whatsapp;
   private static Pipeline pipeline;
@@ -50,7 +55,8 @@ class PipelineEndToEndIT {
     logs = CapturedLogs.attachToRoot();
     TestInfrastructure infra = TestInfrastructure.shared();
     TestDatabase db = infra.newDatabase();
-    Topics topics = infra.newTopics();
+    topics = infra.newTopics();
+    bootstrapServers = infra.bootstrapServers();
     telegram = FakeTelegramServer.start(0, TELEGRAM_TOKEN);
     whatsapp = FakeWhatsAppServer.start(0, WHATSAPP_TOKEN, PHONE_NUMBER_ID);
     Path stateDir = Files.createTempDirectory("scheduler-state");
@@ -97,6 +103,36 @@ class PipelineEndToEndIT {
         assertThat(line).as("a log line leaks patient data or a token").doesNotContain(secret);
       }
     }
+    assertEveryRecordMatchesItsPublishedSchema();
+  }
+
+  /** Every record the run produced validates against its schema; deliveries carry all headers. */
+  private static void assertEveryRecordMatchesItsPublishedSchema() {
+    Map<String, String> schemaOf = new HashMap<>();
+    topics.descriptors().stream()
+        .filter(d -> d.valueSchema() != null)
+        .forEach(d -> schemaOf.put(d.name(), d.valueSchema()));
+    int checked = 0;
+    for (Map.Entry<String, String> topic : schemaOf.entrySet()) {
+      for (var record : TopicRecords.readAll(bootstrapServers, topic.getKey())) {
+        if (record.value() == null) {
+          continue; // a tombstone
+        }
+        String json = new String(record.value(), StandardCharsets.UTF_8);
+        assertThat(ContractSchemas.violations(topic.getValue(), json))
+            .as("record %s-%d@%d", record.topic(), record.partition(), record.offset())
+            .isEmpty();
+        checked++;
+      }
+    }
+    for (var topic : topics.deliveryTopics()) {
+      for (var record : TopicRecords.readAll(bootstrapServers, topic.name())) {
+        for (String header : DeliveryHeaders.ALL) {
+          assertThat(record.headers().lastHeader(header)).as("header %s", header).isNotNull();
+        }
+      }
+    }
+    assertThat(checked).as("records validated").isGreaterThan(10);
   }
 
   private static String telegramChat() {

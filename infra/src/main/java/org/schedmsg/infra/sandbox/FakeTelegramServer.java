@@ -19,7 +19,7 @@ public final class FakeTelegramServer extends FakePlatformServer {
   public static final String METHOD = "sendMessage";
   static final int MAX_TEXT_LENGTH = 4096;
 
-  private final String token;
+  private volatile String token;
   private final AtomicLong messageIds = new AtomicLong();
 
   private FakeTelegramServer(int port, String token, Clock clock) {
@@ -34,6 +34,11 @@ public final class FakeTelegramServer extends FakePlatformServer {
 
   public static FakeTelegramServer start(int port, String token, Clock clock) {
     return new FakeTelegramServer(port, token, clock);
+  }
+
+  /** From now on accepts only {@code newToken} (a revoked token, or one fixed later). */
+  public void acceptOnlyToken(String newToken) {
+    this.token = Objects.requireNonNull(newToken, "newToken");
   }
 
   /** {@code http://127.0.0.1:<port>}; a client appends {@code /bot<token>/<method>}. */
@@ -59,6 +64,17 @@ public final class FakeTelegramServer extends FakePlatformServer {
     ObjectNode body = errorNode(429, "Too Many Requests: retry after " + retryAfterSeconds);
     body.putObject("parameters").put("retry_after", retryAfterSeconds);
     return ScriptedResponse.json(429, body.toString());
+  }
+
+  /**
+   * The group became a supergroup: 400 with {@code parameters.migrate_to_chat_id}, the chat id to
+   * send to instead.
+   */
+  public static ScriptedResponse migratedTo(long newChatId) {
+    ObjectNode body =
+        errorNode(400, "Bad Request: group chat was upgraded to a supergroup chat");
+    body.putObject("parameters").put("migrate_to_chat_id", newChatId);
+    return ScriptedResponse.json(400, body.toString());
   }
 
   public static ScriptedResponse internalServerError() {

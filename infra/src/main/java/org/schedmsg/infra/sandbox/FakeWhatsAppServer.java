@@ -15,13 +15,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A missing or wrong {@code Authorization: Bearer} token gets 401 with code 190; another phone
  * number id 400 with code 100; a body without {@code messaging_product}, {@code to}, {@code type}
- * (or {@code text.body} for a text message) 400 with code 100. HTTP statuses follow Meta's error
- * code reference (most errors, rate limits included, are 400).
+ * (or {@code text.body} for a text message, {@code template.name} and {@code
+ * template.language.code} for a template message) 400 with code 100. HTTP statuses follow Meta's
+ * error code reference (most errors, rate limits included, are 400). {@link #acceptOnlyToken}
+ * switches the accepted token (an expired token, later fixed).
  */
 public final class FakeWhatsAppServer extends FakePlatformServer {
   public static final String API_VERSION = "v23.0";
 
-  private final String accessToken;
+  private volatile String accessToken;
   private final String phoneNumberId;
   private final AtomicLong messageIds = new AtomicLong();
 
@@ -39,6 +41,11 @@ public final class FakeWhatsAppServer extends FakePlatformServer {
   public static FakeWhatsAppServer start(
       int port, String accessToken, String phoneNumberId, Clock clock) {
     return new FakeWhatsAppServer(port, accessToken, phoneNumberId, clock);
+  }
+
+  /** From now on accepts only {@code newToken} (an expired token, or one fixed later). */
+  public void acceptOnlyToken(String newToken) {
+    this.accessToken = Objects.requireNonNull(newToken, "newToken");
   }
 
   /**
@@ -149,6 +156,17 @@ public final class FakeWhatsAppServer extends FakePlatformServer {
           || text(textObject, "body") == null
           || text(textObject, "body").isBlank()) {
         return missing("text['body']");
+      }
+    }
+    if ("template".equals(type)) {
+      JsonNode template = body.get("template");
+      if (template == null
+          || text(template, "name") == null
+          || text(template, "name").isBlank()) {
+        return missing("template['name']");
+      }
+      if (!template.path("language").path("code").isTextual()) {
+        return missing("template['language']['code']");
       }
     }
     return null;

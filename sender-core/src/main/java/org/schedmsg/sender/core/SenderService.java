@@ -2,6 +2,8 @@ package org.schedmsg.sender.core;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -10,8 +12,13 @@ import org.schedmsg.sender.core.config.SenderConfig;
 import org.schedmsg.sender.core.consume.DeliveryConsumer;
 import org.schedmsg.sender.core.consume.DeliveryProcessor;
 import org.schedmsg.sender.core.consume.OutagePause;
+import org.schedmsg.sender.core.consume.RejectionConsumer;
+import org.schedmsg.sender.core.metrics.SenderMetrics;
 import org.schedmsg.sender.core.retry.RetryPolicy;
 import org.schedmsg.sender.core.status.JdbcMessageStatusRepository;
+import org.schedmsg.sender.core.throttle.PlatformGate;
+import org.schedmsg.sender.core.throttle.SendPacer;
+import org.schedmsg.sender.core.throttle.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * consumer thread. Each sender app builds its {@link PlatformClient} and calls {@link #start}.
  */
 public final class SenderService implements AutoCloseable {
-  /** Connections: one for the consumer thread, one spare. */
+  /** Connections: one for the delivery consumer, one for the rejection consumer. */
   static final int POOL_SIZE = 2;
 
   static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
@@ -31,45 +38,76 @@ public final class SenderService implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final DeliveryProcessor processor;
   private final DeliveryConsumer consumer;
+  private final RejectionConsumer rejections;
 
   private SenderService(
       SenderConfig config,
       HikariDataSource dataSource,
       DeliveryProcessor processor,
-      DeliveryConsumer consumer) {
+      DeliveryConsumer consumer,
+      RejectionConsumer rejections) {
     this.config = config;
     this.dataSource = dataSource;
     this.processor = processor;
     this.consumer = consumer;
+    this.rejections = rejections;
+  }
+
+  /** {@link #start(SenderConfig, PlatformClient, Clock, MeterRegistry)} with in-memory metrics. */
+  public static SenderService start(SenderConfig config, PlatformClient client, Clock clock) {
+    return start(config, client, clock, new SimpleMeterRegistry());
   }
 
   /**
    * Connects to PostgreSQL (failing fast when it cannot) and starts consuming {@code config}'s
-   * delivery topic on a thread of its own.
+   * delivery topic and the rejections of its platform, each on a thread of its own. Meters go to
+   * {@code registry} (see {@link SenderMetrics}).
    */
-  public static SenderService start(SenderConfig config, PlatformClient client, Clock clock) {
+  public static SenderService start(
+      SenderConfig config, PlatformClient client, Clock clock, MeterRegistry registry) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(registry, "registry");
     HikariDataSource dataSource = dataSource(config);
+    DeliveryConsumer consumer = null;
     try {
-      OutagePause pause = OutagePause.withDefaults();
-      DeliveryProcessor processor =
-          new DeliveryProcessor(
-              config.platform(),
-              new JdbcMessageStatusRepository(dataSource),
-              client,
-              new RetryPolicy(config.maxAttempts()),
-              clock,
-              pause);
-      DeliveryConsumer consumer = DeliveryConsumer.create(config, processor, pause);
+      SenderMetrics metrics = new SenderMetrics(registry, config.platform().id());
+      JdbcMessageStatusRepository repository = new JdbcMessageStatusRepository(dataSource);
+      DeliveryProcessor processor = processor(config, client, clock, metrics, repository);
+      metrics.healthGauge(() -> processor.gate().isHealthy());
+      consumer = DeliveryConsumer.create(config, processor, OutagePause.withDefaults());
       consumer.start("sender-" + config.platform().id());
+      RejectionConsumer rejections =
+          RejectionConsumer.create(config, repository, clock, OutagePause.withDefaults(), metrics);
+      rejections.start("sender-" + config.platform().id() + "-rejections");
       LOG.info("sender started: {}", config);
-      return new SenderService(config, dataSource, processor, consumer);
+      return new SenderService(config, dataSource, processor, consumer, rejections);
     } catch (RuntimeException e) {
+      if (consumer != null) {
+        consumer.close();
+      }
       dataSource.close();
       throw e;
     }
+  }
+
+  private static DeliveryProcessor processor(
+      SenderConfig config,
+      PlatformClient client,
+      Clock clock,
+      SenderMetrics metrics,
+      JdbcMessageStatusRepository repository) {
+    return new DeliveryProcessor(
+        config.platform(),
+        repository,
+        client,
+        new RetryPolicy(config.maxAttempts(), config.onAmbiguousOutcome()),
+        clock,
+        OutagePause.withDefaults(),
+        new PlatformGate(config.platform().id(), config.throttle()),
+        new SendPacer(config.throttle(), clock, Sleeper.SYSTEM),
+        metrics);
   }
 
   static HikariDataSource dataSource(SenderConfig config) {
@@ -97,9 +135,17 @@ public final class SenderService implements AutoCloseable {
     return processor;
   }
 
-  /** True while the consumer thread runs. */
+  /** True while the consumer threads run. */
   public boolean isRunning() {
-    return consumer.isRunning();
+    return consumer.isRunning() && rejections.isRunning();
+  }
+
+  /**
+   * True while running and the platform accepts the credentials; false from a fatal answer (bad
+   * token) until a later call succeeds.
+   */
+  public boolean isHealthy() {
+    return isRunning() && processor.gate().isHealthy();
   }
 
   /** Stops consuming (the in-flight message finishes), then closes the pool. */
@@ -108,6 +154,7 @@ public final class SenderService implements AutoCloseable {
     LOG.info("sender stopping");
     try {
       consumer.close();
+      rejections.close();
     } finally {
       dataSource.close();
     }

@@ -21,16 +21,17 @@ import org.junit.jupiter.api.Test;
 import org.schedmsg.contracts.DeliveryHeaders;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Platform;
+import org.schedmsg.contracts.RejectedMessage;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.Env;
 import org.schedmsg.infra.sandbox.FakeTelegramServer;
 import org.schedmsg.infra.sandbox.ReceivedRequest;
+import org.schedmsg.infra.sandbox.ScriptedResponse;
 import org.schedmsg.infra.testing.TestDatabase;
 import org.schedmsg.infra.testing.TestInfrastructure;
 import org.schedmsg.sender.core.SenderService;
 import org.schedmsg.sender.core.consume.Outcome;
 import org.schedmsg.sender.core.testing.MessageRows;
-import org.schedmsg.sender.core.testing.TestRequests;
 import org.schedmsg.sender.telegram.client.TelegramClient;
 import org.schedmsg.sender.telegram.config.TelegramSenderConfig;
 
@@ -48,6 +49,7 @@ class TelegramSenderIT {
   private MessageRows rows;
   private FakeTelegramServer telegram;
   private SenderService sender;
+  private String groupId;
   private KafkaProducer<String, DeliveryRequest> producer;
 
   @BeforeEach
@@ -56,20 +58,27 @@ class TelegramSenderIT {
     topics = infra.newTopics();
     rows = new MessageRows(db.dataSource());
     telegram = FakeTelegramServer.start(0, TOKEN);
+    groupId = TestInfrastructure.uniqueName("sender-telegram");
+    sender = startSender(groupId);
+    producer = transactionalProducer();
+  }
+
+  private SenderService startSender(String group) {
     Map<String, String> env = new HashMap<>();
     env.put("DATABASE_URL", db.jdbcUrl());
     env.put("DATABASE_USER", db.senderUser());
     env.put("DATABASE_PASSWORD", db.senderPassword());
     env.put("KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers());
     env.put("TOPIC_NAMESPACE", topics.namespace());
-    env.put("SENDER_GROUP_ID", TestInfrastructure.uniqueName("sender-telegram"));
+    env.put("SENDER_GROUP_ID", group);
+    env.put("SENDER_REJECTIONS_GROUP_ID", group + "-rejections");
     env.put("SENDER_POLL_TIMEOUT", "100ms");
-    env.put("SENDER_HTTP_TIMEOUT", "5s");
+    env.put("SENDER_HTTP_TIMEOUT", "2s");
+    env.put("SENDER_FATAL_RETRY_INTERVAL", "1s");
     env.put("TELEGRAM_BOT_TOKEN", TOKEN);
     env.put("TELEGRAM_API_BASE_URL", telegram.baseUrl());
     TelegramSenderConfig config = TelegramSenderConfig.fromEnv(new Env(env));
-    sender = SenderService.start(config.core(), TelegramClient.create(config), Clock.systemUTC());
-    producer = transactionalProducer();
+    return SenderService.start(config.core(), TelegramClient.create(config), Clock.systemUTC());
   }
 
   @AfterEach
@@ -165,28 +174,6 @@ class TelegramSenderIT {
   }
 
   @Test
-  void shouldKeepPendingThenSendWhenRateLimitedOnce() {
-    DeliveryRequest request = pendingRow("4004", "Reminder");
-    telegram.respondWith(FakeTelegramServer.tooManyRequests(3));
-
-    release(request);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                rows.read(request.messageId()).attempts() == 1
-                    && "telegram:429".equals(rows.read(request.messageId()).errorMessage()));
-    assertThat(rows.read(request.messageId()).status()).isEqualTo("pending");
-
-    release(TestRequests.withAttempts(request, 1));
-
-    await().atMost(WAIT).until(() -> "sent".equals(rows.read(request.messageId()).status()));
-    assertThat(rows.read(request.messageId()).attempts()).isEqualTo(2);
-    assertThat(rows.read(request.messageId()).errorMessage()).isNull();
-    assertThat(receivedFor("4004")).hasSize(2);
-  }
-
-  @Test
   void shouldExpireWithoutCallingTelegramWhenWindowPassed() {
     DeliveryRequest late =
         rows.insertPending(
@@ -220,5 +207,178 @@ class TelegramSenderIT {
 
     await().atMost(WAIT).until(() -> "sent".equals(rows.read(request.messageId()).status()));
     assertThat(sender.isRunning()).isTrue();
+  }
+
+  @Test
+  void shouldNotCallPausedBotBeforeRetryAfterWhenRateLimited() {
+    DeliveryRequest first = pendingRow("7001", "Reminder one");
+    DeliveryRequest second = pendingRow("7002", "Reminder two");
+    telegram.respondWith(FakeTelegramServer.tooManyRequests(2));
+
+    release(first, second);
+
+    await().atMost(WAIT).until(() -> "sent".equals(rows.read(second.messageId()).status()));
+    await().atMost(WAIT).until(() -> "sent".equals(rows.read(first.messageId()).status()));
+    List<ReceivedRequest> received = telegram.requests();
+    Instant limitedAt = received.get(0).receivedAt();
+    assertThat(received.subList(1, received.size()))
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.receivedAt()).isAfterOrEqualTo(limitedAt.plusSeconds(2)));
+    assertThat(rows.read(first.messageId()).attempts()).isEqualTo(1);
+    assertThat(rows.read(second.messageId()).attempts()).isEqualTo(1);
+    assertThat(received).hasSize(3);
+  }
+
+  @Test
+  void shouldKeepPendingThenSendAllOnceWhenTokenIsFixed() {
+    telegram.acceptOnlyToken("4242:rotated");
+    DeliveryRequest a = pendingRow("8001", "Fatal one");
+    DeliveryRequest b = pendingRow("8002", "Fatal two");
+
+    release(a, b);
+
+    await().atMost(WAIT).until(() -> !sender.isHealthy());
+    assertThat(rows.read(a.messageId()).status()).isEqualTo("pending");
+    assertThat(rows.read(b.messageId()).attempts()).isZero();
+    telegram.acceptOnlyToken(TOKEN);
+
+    await().atMost(WAIT).until(() -> "sent".equals(rows.read(b.messageId()).status()));
+    await().atMost(WAIT).until(() -> "sent".equals(rows.read(a.messageId()).status()));
+    assertThat(receivedFor("8001")).hasSize(1);
+    assertThat(receivedFor("8002")).hasSize(1);
+    assertThat(rows.read(a.messageId()).attempts()).isEqualTo(1);
+    await().atMost(WAIT).until(sender::isHealthy);
+  }
+
+  @Test
+  void shouldFollowAmbiguityPolicyWhenAnswerTimesOut() {
+    DeliveryRequest retried = pendingRow("9001", "Retry if unknown");
+    DeliveryRequest failed =
+        rows.insertPending(
+            Platform.TELEGRAM,
+            "9002",
+            "Fail if unknown",
+            Instant.now().minusSeconds(1),
+            3600,
+            "{\"on_ambiguous_outcome\":\"fail\"}");
+    telegram.failFor("9001", ScriptedResponse.success().delayedBy(Duration.ofSeconds(10)));
+    telegram.failFor("9002", ScriptedResponse.success().delayedBy(Duration.ofSeconds(10)));
+
+    release(retried, failed);
+
+    await().atMost(WAIT).until(() -> "failed".equals(rows.read(failed.messageId()).status()));
+    assertThat(rows.read(failed.messageId()).errorMessage()).isEqualTo("outcome_unknown:timeout");
+    MessageRows.Row pending = rows.read(retried.messageId());
+    assertThat(pending.status()).isEqualTo("pending");
+    assertThat(pending.attempts()).isEqualTo(1);
+    assertThat(pending.errorMessage()).isEqualTo("timeout");
+    assertThat(receivedFor("9001")).hasSize(1);
+    assertThat(receivedFor("9002")).hasSize(1);
+  }
+
+  @Test
+  void shouldSendNothingWhenTopicIsReplayedFromOffsetZero() {
+    DeliveryRequest a = pendingRow("9101", "Replay one");
+    DeliveryRequest b = pendingRow("9102", "Replay two");
+    release(a, b);
+    await().atMost(WAIT).until(() -> "sent".equals(rows.read(b.messageId()).status()));
+    await().atMost(WAIT).until(() -> "sent".equals(rows.read(a.messageId()).status()));
+    int before = telegram.requests().size();
+
+    try (SenderService replay = startSender(TestInfrastructure.uniqueName("replay"))) {
+      await().atMost(WAIT).until(() -> replay.processor().count(Outcome.SKIPPED) >= 2);
+    }
+
+    assertThat(telegram.requests()).hasSize(before);
+  }
+
+  @Test
+  void shouldFailRowWhenSchedulerRejectsIt() {
+    DeliveryRequest rejected = pendingRow("9201", "Never sent");
+    DeliveryRequest stale = pendingRow("9202", "Sent anyway");
+    release(stale);
+    await().atMost(WAIT).until(() -> "sent".equals(rows.read(stale.messageId()).status()));
+
+    publishRejections(
+        new RejectedMessage(
+            RejectedMessage.SCHEMA_VERSION,
+            rejected.messageId(),
+            Platform.TELEGRAM,
+            0,
+            rejected.scheduledTime(),
+            "max_attempts_exceeded",
+            Instant.now()),
+        new RejectedMessage(
+            RejectedMessage.SCHEMA_VERSION,
+            stale.messageId(),
+            Platform.TELEGRAM,
+            0,
+            stale.scheduledTime(),
+            "delivery_window_expired",
+            Instant.now()));
+
+    await().atMost(WAIT).until(() -> "failed".equals(rows.read(rejected.messageId()).status()));
+    assertThat(rows.read(rejected.messageId()).errorMessage()).isEqualTo("max_attempts_exceeded");
+    assertThat(rows.read(rejected.messageId()).failedAt()).isNotNull();
+    assertThat(rows.read(stale.messageId()).status()).isEqualTo("sent");
+    assertThat(receivedFor("9201")).isEmpty();
+  }
+
+  @Test
+  void shouldKeepContentRecipientAndTokenOutOfLogsWhenSending() {
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    try {
+      DeliveryRequest sent = pendingRow("5550101", "Secret diagnosis alpha");
+      DeliveryRequest unknown = pendingRow("5550102", "Secret diagnosis beta");
+      telegram.failFor("5550102", FakeTelegramServer.chatNotFound());
+      release(sent, unknown);
+      await().atMost(WAIT).until(() -> "failed".equals(rows.read(unknown.messageId()).status()));
+      telegram.acceptOnlyToken("4242:other");
+      DeliveryRequest fatal = pendingRow("5550103", "Secret diagnosis gamma");
+      release(fatal);
+      await().atMost(WAIT).until(() -> !sender.isHealthy());
+      telegram.acceptOnlyToken(TOKEN);
+      await().atMost(WAIT).until(() -> "sent".equals(rows.read(fatal.messageId()).status()));
+    } finally {
+      root.detachAppender(logs);
+    }
+
+    assertThat(logs.list)
+        .isNotEmpty()
+        .allSatisfy(
+            event -> {
+              String line =
+                  event.getFormattedMessage()
+                      + (event.getThrowableProxy() == null
+                          ? ""
+                          : event.getThrowableProxy().getMessage());
+              assertThat(line)
+                  .doesNotContain(TOKEN)
+                  .doesNotContain("555010")
+                  .doesNotContain("Secret diagnosis");
+            });
+  }
+
+  private void publishRejections(RejectedMessage... rejections) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
+    try (KafkaProducer<String, RejectedMessage> kafka =
+        new KafkaProducer<>(
+            props,
+            topics.rejections().keySerde().serializer(),
+            topics.rejections().valueSerde().serializer())) {
+      for (RejectedMessage rejection : rejections) {
+        kafka.send(
+            new ProducerRecord<>(
+                topics.rejections().name(), rejection.messageId().toString(), rejection));
+      }
+      kafka.flush();
+    }
   }
 }

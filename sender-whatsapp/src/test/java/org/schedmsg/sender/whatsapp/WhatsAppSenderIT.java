@@ -22,9 +22,11 @@ import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.Env;
 import org.schedmsg.infra.sandbox.FakeWhatsAppServer;
 import org.schedmsg.infra.sandbox.ReceivedRequest;
+import org.schedmsg.infra.sandbox.ScriptedResponse;
 import org.schedmsg.infra.testing.TestDatabase;
 import org.schedmsg.infra.testing.TestInfrastructure;
 import org.schedmsg.sender.core.SenderService;
+import org.schedmsg.sender.core.consume.Outcome;
 import org.schedmsg.sender.core.testing.MessageRows;
 import org.schedmsg.sender.whatsapp.client.WhatsAppClient;
 import org.schedmsg.sender.whatsapp.config.WhatsAppSenderConfig;
@@ -43,6 +45,7 @@ class WhatsAppSenderIT {
   private MessageRows rows;
   private FakeWhatsAppServer whatsapp;
   private SenderService sender;
+  private TestDatabase db;
   private KafkaProducer<String, DeliveryRequest> producer;
 
   @BeforeEach
@@ -51,19 +54,8 @@ class WhatsAppSenderIT {
     topics = infra.newTopics();
     rows = new MessageRows(db.dataSource());
     whatsapp = FakeWhatsAppServer.start(0, TOKEN, PHONE_NUMBER_ID);
-    Map<String, String> env = new HashMap<>();
-    env.put("DATABASE_URL", db.jdbcUrl());
-    env.put("DATABASE_USER", db.senderUser());
-    env.put("DATABASE_PASSWORD", db.senderPassword());
-    env.put("KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers());
-    env.put("TOPIC_NAMESPACE", topics.namespace());
-    env.put("SENDER_GROUP_ID", TestInfrastructure.uniqueName("sender-whatsapp"));
-    env.put("SENDER_POLL_TIMEOUT", "100ms");
-    env.put("WHATSAPP_ACCESS_TOKEN", TOKEN);
-    env.put("WHATSAPP_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
-    env.put("WHATSAPP_API_BASE_URL", whatsapp.baseUrl());
-    WhatsAppSenderConfig config = WhatsAppSenderConfig.fromEnv(new Env(env));
-    sender = SenderService.start(config.core(), WhatsAppClient.create(config), Clock.systemUTC());
+    this.db = db;
+    sender = startSender(TestInfrastructure.uniqueName("sender-whatsapp"));
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TestInfrastructure.uniqueName("release"));
@@ -73,6 +65,26 @@ class WhatsAppSenderIT {
             topics.whatsapp().keySerde().serializer(),
             topics.whatsapp().valueSerde().serializer());
     producer.initTransactions();
+  }
+
+  private SenderService startSender(String group) {
+    Map<String, String> env = new HashMap<>();
+    env.put("DATABASE_URL", this.db.jdbcUrl());
+    env.put("DATABASE_USER", this.db.senderUser());
+    env.put("DATABASE_PASSWORD", this.db.senderPassword());
+    env.put("KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers());
+    env.put("TOPIC_NAMESPACE", topics.namespace());
+    env.put("SENDER_GROUP_ID", group);
+    env.put("SENDER_REJECTIONS_GROUP_ID", group + "-rejections");
+    env.put("SENDER_POLL_TIMEOUT", "100ms");
+    env.put("SENDER_HTTP_TIMEOUT", "2s");
+    env.put("SENDER_RATE_LIMIT_BACKOFF", "1s");
+    env.put("SENDER_FATAL_RETRY_INTERVAL", "1s");
+    env.put("WHATSAPP_ACCESS_TOKEN", TOKEN);
+    env.put("WHATSAPP_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
+    env.put("WHATSAPP_API_BASE_URL", whatsapp.baseUrl());
+    WhatsAppSenderConfig config = WhatsAppSenderConfig.fromEnv(new Env(env));
+    return SenderService.start(config.core(), WhatsAppClient.create(config), Clock.systemUTC());
   }
 
   @AfterEach
@@ -137,16 +149,114 @@ class WhatsAppSenderIT {
   }
 
   @Test
-  void shouldKeepPendingWhenRateLimited() {
+  void shouldPauseNumberThenSendWithoutCountingAttemptWhenRateLimited() {
     DeliveryRequest request = pendingRow("+16505550005", "Reminder");
     whatsapp.respondWith(FakeWhatsAppServer.rateLimitHit());
 
     release(request);
 
-    await()
-        .atMost(WAIT)
-        .until(() -> "whatsapp:130429".equals(rows.read(request.messageId()).errorMessage()));
-    assertThat(rows.read(request.messageId()).status()).isEqualTo("pending");
+    await().atMost(WAIT).until(() -> "sent".equals(rows.read(request.messageId()).status()));
     assertThat(rows.read(request.messageId()).attempts()).isEqualTo(1);
+    List<ReceivedRequest> received = receivedFor("+16505550005");
+    assertThat(received).hasSize(2);
+    assertThat(received.get(1).receivedAt())
+        .isAfterOrEqualTo(received.get(0).receivedAt().plusSeconds(1));
+  }
+
+  @Test
+  void shouldKeepPendingThenSendAllOnceWhenTokenIsFixed() {
+    whatsapp.acceptOnlyToken("EAAG-rotated");
+    DeliveryRequest a = pendingRow("+16505550011", "Fatal one");
+    DeliveryRequest b = pendingRow("+16505550012", "Fatal two");
+
+    release(a, b);
+
+    await().atMost(WAIT).until(() -> !sender.isHealthy());
+    assertThat(rows.read(a.messageId()).status()).isEqualTo("pending");
+    assertThat(rows.read(a.messageId()).attempts()).isZero();
+    whatsapp.acceptOnlyToken(TOKEN);
+
+    await().atMost(WAIT).until(() -> "sent".equals(rows.read(a.messageId()).status()));
+    await().atMost(WAIT).until(() -> "sent".equals(rows.read(b.messageId()).status()));
+    assertThat(receivedFor("+16505550011")).hasSize(1);
+    assertThat(receivedFor("+16505550012")).hasSize(1);
+    await().atMost(WAIT).until(sender::isHealthy);
+  }
+
+  @Test
+  void shouldFollowAmbiguityPolicyWhenAnswerTimesOut() {
+    DeliveryRequest failed =
+        rows.insertPending(
+            Platform.WHATSAPP,
+            "+16505550021",
+            "Fail if unknown",
+            Instant.now().minusSeconds(1),
+            3600,
+            "{\"on_ambiguous_outcome\":\"fail\"}");
+    whatsapp.failFor(
+        "+16505550021", ScriptedResponse.success().delayedBy(java.time.Duration.ofSeconds(10)));
+
+    release(failed);
+
+    await().atMost(WAIT).until(() -> "failed".equals(rows.read(failed.messageId()).status()));
+    assertThat(rows.read(failed.messageId()).errorMessage()).isEqualTo("outcome_unknown:timeout");
+    assertThat(receivedFor("+16505550021")).hasSize(1);
+  }
+
+  @Test
+  void shouldSendNothingWhenTopicIsReplayedFromOffsetZero() {
+    DeliveryRequest a = pendingRow("+16505550031", "Replay one");
+    DeliveryRequest b = pendingRow("+16505550032", "Replay two");
+    release(a, b);
+    await().atMost(WAIT).until(() -> "sent".equals(rows.read(a.messageId()).status()));
+    await().atMost(WAIT).until(() -> "sent".equals(rows.read(b.messageId()).status()));
+    int before = whatsapp.requests().size();
+
+    try (SenderService replay = startSender(TestInfrastructure.uniqueName("replay"))) {
+      await().atMost(WAIT).until(() -> replay.processor().count(Outcome.SKIPPED) >= 2);
+    }
+
+    assertThat(whatsapp.requests()).hasSize(before);
+  }
+
+  @Test
+  void shouldKeepContentRecipientAndTokenOutOfLogsWhenSending() {
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    try {
+      DeliveryRequest sent = pendingRow("+16505559901", "Secret diagnosis alpha");
+      DeliveryRequest outside = pendingRow("+16505559902", "Secret diagnosis beta");
+      whatsapp.failFor("+16505559902", FakeWhatsAppServer.reEngagementRequired());
+      release(sent, outside);
+      await().atMost(WAIT).until(() -> "failed".equals(rows.read(outside.messageId()).status()));
+      whatsapp.acceptOnlyToken("EAAG-other");
+      DeliveryRequest fatal = pendingRow("+16505559903", "Secret diagnosis gamma");
+      release(fatal);
+      await().atMost(WAIT).until(() -> !sender.isHealthy());
+      whatsapp.acceptOnlyToken(TOKEN);
+      await().atMost(WAIT).until(() -> "sent".equals(rows.read(fatal.messageId()).status()));
+    } finally {
+      root.detachAppender(logs);
+    }
+
+    assertThat(logs.list)
+        .isNotEmpty()
+        .allSatisfy(
+            event -> {
+              String line =
+                  event.getFormattedMessage()
+                      + (event.getThrowableProxy() == null
+                          ? ""
+                          : event.getThrowableProxy().getMessage());
+              assertThat(line)
+                  .doesNotContain(TOKEN)
+                  .doesNotContain("65055599")
+                  .doesNotContain("Secret diagnosis");
+            });
   }
 }

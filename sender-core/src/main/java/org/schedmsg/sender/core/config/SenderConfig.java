@@ -11,6 +11,8 @@ import org.schedmsg.contracts.Topic;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.Env;
 import org.schedmsg.contracts.config.SettingKeys;
+import org.schedmsg.sender.core.retry.AmbiguousOutcomePolicy;
+import org.schedmsg.sender.core.throttle.ThrottleSettings;
 
 /**
  * The settings every sender shares, built once from the environment and validated here so that
@@ -31,7 +33,10 @@ public record SenderConfig(
     String groupId,
     int maxAttempts,
     Duration httpTimeout,
-    Duration pollTimeout) {
+    Duration pollTimeout,
+    AmbiguousOutcomePolicy onAmbiguousOutcome,
+    ThrottleSettings throttle,
+    String rejectionsGroupId) {
 
   public static final String DATABASE_URL = SettingKeys.DATABASE_URL;
   public static final String DATABASE_USER = SettingKeys.DATABASE_USER;
@@ -42,6 +47,13 @@ public record SenderConfig(
   public static final String SENDER_MAX_ATTEMPTS = "SENDER_MAX_ATTEMPTS";
   public static final String SENDER_HTTP_TIMEOUT = "SENDER_HTTP_TIMEOUT";
   public static final String SENDER_POLL_TIMEOUT = "SENDER_POLL_TIMEOUT";
+  public static final String SENDER_ON_AMBIGUOUS_OUTCOME = "SENDER_ON_AMBIGUOUS_OUTCOME";
+  public static final String SENDER_MESSAGES_PER_SECOND = "SENDER_MESSAGES_PER_SECOND";
+  public static final String SENDER_RECIPIENT_INTERVAL = "SENDER_RECIPIENT_INTERVAL";
+  public static final String SENDER_RATE_LIMIT_BACKOFF = "SENDER_RATE_LIMIT_BACKOFF";
+  public static final String SENDER_RECIPIENT_BACKOFF = "SENDER_RECIPIENT_BACKOFF";
+  public static final String SENDER_FATAL_RETRY_INTERVAL = "SENDER_FATAL_RETRY_INTERVAL";
+  public static final String SENDER_REJECTIONS_GROUP_ID = "SENDER_REJECTIONS_GROUP_ID";
 
   /** Every key this record reads, in README order. */
   public static final List<String> KEYS =
@@ -54,11 +66,36 @@ public record SenderConfig(
           SENDER_GROUP_ID,
           SENDER_MAX_ATTEMPTS,
           SENDER_HTTP_TIMEOUT,
-          SENDER_POLL_TIMEOUT);
+          SENDER_POLL_TIMEOUT,
+          SENDER_ON_AMBIGUOUS_OUTCOME,
+          SENDER_MESSAGES_PER_SECOND,
+          SENDER_RECIPIENT_INTERVAL,
+          SENDER_RATE_LIMIT_BACKOFF,
+          SENDER_RECIPIENT_BACKOFF,
+          SENDER_FATAL_RETRY_INTERVAL,
+          SENDER_REJECTIONS_GROUP_ID);
 
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
   public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
+  public static final AmbiguousOutcomePolicy DEFAULT_ON_AMBIGUOUS_OUTCOME =
+      AmbiguousOutcomePolicy.RETRY;
+
+  /** Telegram: about 30 messages per second per bot. */
+  public static final int DEFAULT_TELEGRAM_MESSAGES_PER_SECOND = 30;
+
+  /** WhatsApp: 80 messages per second per phone number (Meta raises it up to 1,000). */
+  public static final int DEFAULT_WHATSAPP_MESSAGES_PER_SECOND = 80;
+
+  public static final int MAX_MESSAGES_PER_SECOND = 1000;
+
+  /** Telegram: about one message per second per chat; WhatsApp: none. */
+  public static final Duration DEFAULT_TELEGRAM_RECIPIENT_INTERVAL = Duration.ofSeconds(1);
+
+  public static final Duration DEFAULT_WHATSAPP_RECIPIENT_INTERVAL = Duration.ZERO;
+  public static final Duration DEFAULT_RATE_LIMIT_BACKOFF = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_RECIPIENT_BACKOFF = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_FATAL_RETRY_INTERVAL = Duration.ofSeconds(30);
 
   /**
    * Records per poll: small, so that a batch of slow platform calls (each up to the HTTP timeout)
@@ -81,6 +118,26 @@ public record SenderConfig(
     require(maxAttempts >= 1, SENDER_MAX_ATTEMPTS + " must be at least 1");
     require(isPositive(httpTimeout), SENDER_HTTP_TIMEOUT + " must be a positive duration");
     require(isPositive(pollTimeout), SENDER_POLL_TIMEOUT + " must be a positive duration");
+    Objects.requireNonNull(onAmbiguousOutcome, SENDER_ON_AMBIGUOUS_OUTCOME);
+    Objects.requireNonNull(throttle, "throttle");
+    require(
+        throttle.messagesPerSecond() <= MAX_MESSAGES_PER_SECOND,
+        SENDER_MESSAGES_PER_SECOND + " must be between 1 and " + MAX_MESSAGES_PER_SECOND);
+    require(
+        !throttle.recipientInterval().isNegative(),
+        SENDER_RECIPIENT_INTERVAL + " must not be negative");
+    require(
+        isPositive(throttle.rateLimitBackoff()),
+        SENDER_RATE_LIMIT_BACKOFF + " must be a positive duration");
+    require(
+        isPositive(throttle.recipientBackoff()),
+        SENDER_RECIPIENT_BACKOFF + " must be a positive duration");
+    require(
+        isPositive(throttle.fatalRetryInterval()),
+        SENDER_FATAL_RETRY_INTERVAL + " must be a positive duration");
+    require(
+        rejectionsGroupId != null && !rejectionsGroupId.isBlank(),
+        SENDER_REJECTIONS_GROUP_ID + " must not be blank");
   }
 
   /** Reads the keys in {@link #KEYS} from {@code env} for {@code platform}'s sender. */
@@ -97,7 +154,59 @@ public record SenderConfig(
         env.string(SENDER_GROUP_ID, defaultGroupId(namespace, platform)),
         env.integer(SENDER_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS),
         env.duration(SENDER_HTTP_TIMEOUT, DEFAULT_HTTP_TIMEOUT),
-        env.duration(SENDER_POLL_TIMEOUT, DEFAULT_POLL_TIMEOUT));
+        env.duration(SENDER_POLL_TIMEOUT, DEFAULT_POLL_TIMEOUT),
+        ambiguousOutcome(env),
+        throttle(env, platform),
+        env.string(SENDER_REJECTIONS_GROUP_ID, defaultRejectionsGroupId(namespace, platform)));
+  }
+
+  private static AmbiguousOutcomePolicy ambiguousOutcome(Env env) {
+    return env.optional(SENDER_ON_AMBIGUOUS_OUTCOME)
+        .map(
+            text ->
+                AmbiguousOutcomePolicy.parse(text)
+                    .orElseThrow(
+                        () ->
+                            new IllegalArgumentException(
+                                SENDER_ON_AMBIGUOUS_OUTCOME + " must be retry or fail")))
+        .orElse(DEFAULT_ON_AMBIGUOUS_OUTCOME);
+  }
+
+  private static ThrottleSettings throttle(Env env, Platform platform) {
+    boolean telegram = platform == Platform.TELEGRAM;
+    int perSecond =
+        env.integer(
+            SENDER_MESSAGES_PER_SECOND,
+            telegram ? DEFAULT_TELEGRAM_MESSAGES_PER_SECOND : DEFAULT_WHATSAPP_MESSAGES_PER_SECOND);
+    require(
+        perSecond >= 1,
+        SENDER_MESSAGES_PER_SECOND + " must be between 1 and " + MAX_MESSAGES_PER_SECOND);
+    return new ThrottleSettings(
+        perSecond,
+        env.duration(
+            SENDER_RECIPIENT_INTERVAL,
+            telegram ? DEFAULT_TELEGRAM_RECIPIENT_INTERVAL : DEFAULT_WHATSAPP_RECIPIENT_INTERVAL),
+        env.duration(SENDER_RATE_LIMIT_BACKOFF, DEFAULT_RATE_LIMIT_BACKOFF),
+        env.duration(SENDER_RECIPIENT_BACKOFF, DEFAULT_RECIPIENT_BACKOFF),
+        env.duration(SENDER_FATAL_RETRY_INTERVAL, DEFAULT_FATAL_RETRY_INTERVAL));
+  }
+
+  /** {@code <namespace>-rejections-<platform>}, e.g. {@code schedmsg-rejections-telegram}. */
+  public static String defaultRejectionsGroupId(String namespace, Platform platform) {
+    return namespace + "-rejections-" + platform.id();
+  }
+
+  /** The scheduler's rejections topic (all platforms; this sender handles its own). */
+  public Topic<String, org.schedmsg.contracts.RejectedMessage> rejectionsTopic() {
+    return Topics.of(topicNamespace).rejections();
+  }
+
+  /** Consumer settings of the rejection consumer: as {@link #consumerProperties()}, own group. */
+  public Properties rejectionConsumerProperties() {
+    Properties props = consumerProperties();
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, rejectionsGroupId);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, rejectionsGroupId);
+    return props;
   }
 
   /** {@code <namespace>-sender-<platform>}, e.g. {@code schedmsg-sender-telegram}. */
@@ -145,6 +254,12 @@ public record SenderConfig(
         + httpTimeout
         + ", pollTimeout="
         + pollTimeout
+        + ", onAmbiguousOutcome="
+        + onAmbiguousOutcome.id()
+        + ", throttle="
+        + throttle
+        + ", rejectionsGroupId="
+        + rejectionsGroupId
         + ']';
   }
 

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A record that cannot be deserialized is logged with topic/partition/offset and skipped.
  *   <li>A database outage does not commit: the record is retried after a pause, and the loop stays
  *       alive.
+ *   <li>A record {@link Outcome#HELD} (the platform is paused) is not committed: the consumer
+ *       rewinds to it, pauses its partitions until the pause ends, and then processes it again.
  *   <li>Any other Kafka error is logged and the loop polls again after a pause.
  *   <li>{@link #close()} lets the in-flight message finish, commits what is done and leaves the
  *       group; the rest of the batch is redelivered to the next owner (and skipped there if already
@@ -123,7 +125,20 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
     }
   }
 
+  /**
+   * While the platform is paused (rate limit, fatal error) the consumer stays in its group but
+   * fetches nothing; when the pause ends it resumes at the held record.
+   */
+  private void followPlatformPause() {
+    if (!processor.isPlatformOpen()) {
+      consumer.pause(consumer.assignment());
+    } else if (!consumer.paused().isEmpty()) {
+      consumer.resume(consumer.paused());
+    }
+  }
+
   private void pollAndProcess() {
+    followPlatformPause();
     ConsumerRecords<String, DeliveryRequest> records;
     try {
       records = consumer.poll(pollTimeout);
@@ -168,8 +183,8 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
     }
     for (int failures = 1; ; failures++) {
       try {
-        processor.process(record.value());
-        return true;
+        // HELD: the platform is paused; leave the record uncommitted and come back to it
+        return processor.process(record.value()) != Outcome.HELD;
       } catch (StatusStoreException e) {
         LOG.warn(
             "message {} ({}-{}@{}): status store unavailable; retrying after {} ms",

@@ -1,5 +1,6 @@
 package org.schedmsg.sender.core.consume;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,17 +12,23 @@ import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.sender.core.client.PlatformClient;
 import org.schedmsg.sender.core.client.SendResult;
+import org.schedmsg.sender.core.metrics.SenderMetrics;
 import org.schedmsg.sender.core.retry.Decision;
 import org.schedmsg.sender.core.retry.RetryPolicy;
 import org.schedmsg.sender.core.status.MessageStatusRepository;
 import org.schedmsg.sender.core.status.StatusStoreException;
+import org.schedmsg.sender.core.throttle.PlatformGate;
+import org.schedmsg.sender.core.throttle.SendPacer;
+import org.schedmsg.sender.core.throttle.Sleeper;
+import org.schedmsg.sender.core.throttle.ThrottleSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers one released message: expire it, or claim it, call the platform and record the outcome
- * chosen by the {@link RetryPolicy}. Logs message id, platform, attempt, outcome, reason and
- * latency; never text, parameters or recipient.
+ * Delivers one released message: expire it, hold it while the platform (or its recipient) is
+ * paused, or claim it, wait for the rate limits, call the platform and record the outcome chosen by
+ * the {@link RetryPolicy}. Logs message id, platform, attempt, outcome, reason and latency; never
+ * text, parameters or recipient.
  *
  * <p>A {@link StatusStoreException} before the platform call propagates (nothing was sent, the
  * caller retries the record). After the call the outcome is written again and again, pausing
@@ -30,14 +37,27 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
 
+  /** No rate limits to speak of: for tests that are not about them. */
+  static final ThrottleSettings UNTHROTTLED =
+      new ThrottleSettings(
+          Integer.MAX_VALUE,
+          Duration.ZERO,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(30));
+
   private final Platform platform;
   private final MessageStatusRepository repository;
   private final PlatformClient client;
   private final RetryPolicy policy;
   private final Clock clock;
   private final OutagePause outagePause;
+  private final PlatformGate gate;
+  private final SendPacer pacer;
+  private final SenderMetrics metrics;
   private final Map<Outcome, LongAdder> counts = new EnumMap<>(Outcome.class);
 
+  /** A processor without rate limits and with metrics kept in memory. */
   public DeliveryProcessor(
       Platform platform,
       MessageStatusRepository repository,
@@ -45,12 +65,37 @@ public final class DeliveryProcessor {
       RetryPolicy policy,
       Clock clock,
       OutagePause outagePause) {
+    this(
+        platform,
+        repository,
+        client,
+        policy,
+        clock,
+        outagePause,
+        new PlatformGate(platform.id(), UNTHROTTLED),
+        new SendPacer(UNTHROTTLED, clock, Sleeper.SYSTEM),
+        new SenderMetrics(new SimpleMeterRegistry(), platform.id()));
+  }
+
+  public DeliveryProcessor(
+      Platform platform,
+      MessageStatusRepository repository,
+      PlatformClient client,
+      RetryPolicy policy,
+      Clock clock,
+      OutagePause outagePause,
+      PlatformGate gate,
+      SendPacer pacer,
+      SenderMetrics metrics) {
     this.platform = Objects.requireNonNull(platform, "platform");
     this.repository = Objects.requireNonNull(repository, "repository");
     this.client = Objects.requireNonNull(client, "client");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.outagePause = Objects.requireNonNull(outagePause, "outagePause");
+    this.gate = Objects.requireNonNull(gate, "gate");
+    this.pacer = Objects.requireNonNull(pacer, "pacer");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     for (Outcome outcome : Outcome.values()) {
       counts.put(outcome, new LongAdder());
     }
@@ -72,17 +117,14 @@ public final class DeliveryProcessor {
     }
     Instant now = clock.instant();
     if (policy.isExpired(request, now)) {
-      Outcome outcome = repository.expire(request, now) ? Outcome.EXPIRED : Outcome.SKIPPED;
-      LOG.info(
-          "delivery messageId={} platform={} attempt={} outcome={} reason={}",
-          request.messageId(),
-          platform.id(),
-          request.attempts(),
-          outcome,
-          RetryPolicy.DELIVERY_WINDOW_EXPIRED);
-      return counted(outcome);
+      return counted(expire(request, now));
+    }
+    PlatformGate.Hold hold = gate.holdFor(request.recipientId(), now);
+    if (hold != PlatformGate.Hold.NONE) {
+      return counted(held(request, hold));
     }
     if (!repository.claim(request, now)) {
+      metrics.claimConflict();
       LOG.info(
           "delivery messageId={} platform={} attempt={} outcome={}: already claimed, no"
               + " longer pending or rescheduled",
@@ -100,32 +142,58 @@ public final class DeliveryProcessor {
     return counts.get(outcome).sum();
   }
 
+  /** The platform's pause and health state. */
+  public PlatformGate gate() {
+    return gate;
+  }
+
+  /** True while no platform-wide pause is in force. */
+  public boolean isPlatformOpen() {
+    return !gate.isPlatformPaused(clock.instant());
+  }
+
+  private Outcome held(DeliveryRequest request, PlatformGate.Hold hold) {
+    Outcome outcome = hold == PlatformGate.Hold.PLATFORM ? Outcome.HELD : Outcome.DEFERRED;
+    LOG.debug(
+        "delivery messageId={} platform={} outcome={}: {} paused; not claimed",
+        request.messageId(),
+        platform.id(),
+        outcome,
+        hold == PlatformGate.Hold.PLATFORM ? "platform" : "recipient");
+    return outcome;
+  }
+
+  private Outcome expire(DeliveryRequest request, Instant now) {
+    Outcome outcome = repository.expire(request, now) ? Outcome.EXPIRED : Outcome.SKIPPED;
+    LOG.info(
+        "delivery messageId={} platform={} attempt={} outcome={} reason={}",
+        request.messageId(),
+        platform.id(),
+        request.attempts(),
+        outcome,
+        RetryPolicy.DELIVERY_WINDOW_EXPIRED);
+    return outcome;
+  }
+
   private Outcome sendClaimed(DeliveryRequest request, int attempt) {
+    try {
+      pacer.acquire(request.recipientId() == null ? "" : request.recipientId());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return record(request, attempt, new Decision.ReleaseClaim("shutdown"), Outcome.HELD);
+    }
     Instant start = clock.instant();
     SendResult result = callPlatform(request);
     Duration latency = Duration.between(start, clock.instant());
-    Decision decision = policy.decide(result, attempt);
-    Outcome outcome = record(request, attempt, decision);
-    if (outcome == Outcome.CONFLICT) {
-      LOG.warn(
-          "delivery messageId={} platform={} attempt={} outcome={} result={} latencyMs={}:"
-              + " the row changed during the send (cancelled?); the result was not recorded",
-          request.messageId(),
-          platform.id(),
-          attempt,
-          outcome,
-          intendedOutcome(decision),
-          latency.toMillis());
-    } else {
-      LOG.info(
-          "delivery messageId={} platform={} attempt={} outcome={} reason={} latencyMs={}",
-          request.messageId(),
-          platform.id(),
-          attempt,
-          outcome,
-          reasonOf(decision),
-          latency.toMillis());
+    Duration pause = gate.onResult(result, request.recipientId(), clock.instant());
+    if (result instanceof SendResult.RateLimited limited && !pause.isZero()) {
+      metrics.rateLimitPause(limited.scope());
     }
+    Decision decision = policy.decide(result, attempt, request);
+    Outcome outcome =
+        record(request, attempt, decision, DeliveryLog.intendedOutcome(decision, result));
+    metrics.send(result, outcome.name().toLowerCase(java.util.Locale.ROOT), latency);
+    DeliveryLog.result(platform, request, attempt, outcome, decision, result, latency);
     return outcome;
   }
 
@@ -144,8 +212,8 @@ public final class DeliveryProcessor {
   }
 
   /** Writes {@code decision}, retrying through database outages until written or stopped. */
-  private Outcome record(DeliveryRequest request, int attempt, Decision decision) {
-    Outcome intended = intendedOutcome(decision);
+  private Outcome record(
+      DeliveryRequest request, int attempt, Decision decision, Outcome intended) {
     for (int failures = 1; ; failures++) {
       try {
         return apply(request, attempt, decision) ? intended : Outcome.CONFLICT;
@@ -174,27 +242,11 @@ public final class DeliveryProcessor {
     if (decision instanceof Decision.MarkFailed failed) {
       return repository.markFailed(request, attempt, failed.reason(), now);
     }
+    if (decision instanceof Decision.ReleaseClaim release) {
+      return repository.releaseClaim(request, attempt, release.reason(), now);
+    }
     Decision.KeepPending pending = (Decision.KeepPending) decision;
     return repository.markRetryable(request, attempt, pending.reason(), now);
-  }
-
-  private static Outcome intendedOutcome(Decision decision) {
-    if (decision instanceof Decision.MarkSent) {
-      return Outcome.SENT;
-    }
-    return decision instanceof Decision.MarkFailed ? Outcome.FAILED : Outcome.RETRY_LATER;
-  }
-
-  private static String reasonOf(Decision decision) {
-    if (decision instanceof Decision.MarkFailed failed) {
-      return failed.reason();
-    }
-    if (decision instanceof Decision.KeepPending pending) {
-      return pending.retryAfter() == null
-          ? pending.reason()
-          : pending.reason() + " (retry after " + pending.retryAfter() + ")";
-    }
-    return "-";
   }
 
   private Outcome counted(Outcome outcome) {

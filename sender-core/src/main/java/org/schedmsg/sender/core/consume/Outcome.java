@@ -24,5 +24,15 @@ public enum Outcome {
    * The record lacks a field the protocol needs (message id, scheduled time) or is for another
    * platform.
    */
-  INVALID
+  INVALID,
+  /**
+   * Not sent because the whole platform is paused (rate limit, fatal error); any claim was given
+   * back. The consumer does not commit the record and processes it again after the pause.
+   */
+  HELD,
+  /**
+   * Not sent because this recipient is backed off (per-recipient rate limit); any claim was given
+   * back. The record is committed; the scheduler releases the message again after its lease.
+   */
+  DEFERRED
 }

@@ -31,4 +31,15 @@ public sealed interface Decision {
       Objects.requireNonNull(reason, "reason");
     }
   }
+
+  /**
+   * Gives the claim back: {@code attempts} restored to its value before the claim, status {@code
+   * pending}, {@code error_message = reason}. The attempt is not counted (rate limits, fatal
+   * platform errors).
+   */
+  record ReleaseClaim(String reason) implements Decision {
+    public ReleaseClaim {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
 }

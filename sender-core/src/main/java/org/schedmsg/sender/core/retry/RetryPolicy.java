@@ -13,23 +13,34 @@ import org.schedmsg.sender.core.client.SendResult;
  *   <li>{@code Permanent} -> {@code failed} with the client's reason;
  *   <li>{@code Retryable} -> stays {@code pending} with the reason, the scheduler releases it again
  *       after its backoff;
- *   <li>{@code Retryable} on the attempt numbered {@code maxAttempts} or later -> {@code failed}
- *       with {@code max_attempts_exceeded:<reason>};
+ *   <li>{@code Retryable} (or a retried {@code Ambiguous}) on the attempt numbered {@code
+ *       maxAttempts} or later -> {@code failed} with {@code max_attempts_exceeded:<reason>};
  *   <li>past the delivery window -> {@code failed} with {@code delivery_window_expired}, without
- *       calling the platform (and without counting an attempt).
+ *       calling the platform (and without counting an attempt);
+ *   <li>{@code Ambiguous} -> by the message's {@link AmbiguousOutcomePolicy}: like {@code
+ *       Retryable}, or {@code failed} with {@code outcome_unknown:<reason>};
+ *   <li>{@code RateLimited} and {@code Fatal} -> the claim is given back ({@code attempts}
+ *       restored), the row stays {@code pending}: they never count towards the attempts.
  * </ol>
  */
 public final class RetryPolicy {
   public static final String DELIVERY_WINDOW_EXPIRED = "delivery_window_expired";
   public static final String MAX_ATTEMPTS_EXCEEDED = "max_attempts_exceeded";
+  public static final String OUTCOME_UNKNOWN = "outcome_unknown";
 
   private final int maxAttempts;
+  private final AmbiguousOutcomePolicy onAmbiguous;
 
   public RetryPolicy(int maxAttempts) {
+    this(maxAttempts, AmbiguousOutcomePolicy.RETRY);
+  }
+
+  public RetryPolicy(int maxAttempts, AmbiguousOutcomePolicy onAmbiguous) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1");
     }
     this.maxAttempts = maxAttempts;
+    this.onAmbiguous = Objects.requireNonNull(onAmbiguous, "onAmbiguous");
   }
 
   public int maxAttempts() {
@@ -41,11 +52,21 @@ public final class RetryPolicy {
     return request.isExpiredAt(now);
   }
 
-  /**
-   * Rules 1-4 for the result of attempt number {@code attempt} (the row's {@code attempts} after
-   * the claim, counting from 1).
-   */
+  /** The rules for a message without its own ambiguity policy. */
   public Decision decide(SendResult result, int attempt) {
+    return decide(result, attempt, onAmbiguous);
+  }
+
+  /**
+   * The rules for the result of attempt number {@code attempt} (counting from 1) of {@code
+   * request}.
+   */
+  public Decision decide(SendResult result, int attempt, DeliveryRequest request) {
+    return decide(
+        result, attempt, AmbiguousOutcomePolicy.forMessage(request.metadata(), onAmbiguous));
+  }
+
+  private Decision decide(SendResult result, int attempt, AmbiguousOutcomePolicy ambiguity) {
     Objects.requireNonNull(result, "result");
     if (result instanceof SendResult.Delivered delivered) {
       return new Decision.MarkSent(delivered.platformMessageId());
@@ -53,10 +74,25 @@ public final class RetryPolicy {
     if (result instanceof SendResult.Permanent permanent) {
       return new Decision.MarkFailed(permanent.reason());
     }
-    SendResult.Retryable retryable = (SendResult.Retryable) result;
-    if (attempt >= maxAttempts) {
-      return new Decision.MarkFailed(MAX_ATTEMPTS_EXCEEDED + ":" + retryable.reason());
+    if (result instanceof SendResult.RateLimited limited) {
+      return new Decision.ReleaseClaim(limited.reason());
     }
-    return new Decision.KeepPending(retryable.reason(), retryable.retryAfter());
+    if (result instanceof SendResult.Fatal fatal) {
+      return new Decision.ReleaseClaim(fatal.reason());
+    }
+    if (result instanceof SendResult.Ambiguous ambiguous) {
+      return ambiguity == AmbiguousOutcomePolicy.FAIL
+          ? new Decision.MarkFailed(OUTCOME_UNKNOWN + ":" + ambiguous.reason())
+          : retry(ambiguous.reason(), null, attempt);
+    }
+    SendResult.Retryable retryable = (SendResult.Retryable) result;
+    return retry(retryable.reason(), retryable.retryAfter(), attempt);
+  }
+
+  private Decision retry(String reason, java.time.Duration retryAfter, int attempt) {
+    if (attempt >= maxAttempts) {
+      return new Decision.MarkFailed(MAX_ATTEMPTS_EXCEEDED + ":" + reason);
+    }
+    return new Decision.KeepPending(reason, retryAfter);
   }
 }

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.RejectedMessage;
 import org.schedmsg.sender.core.retry.RetryPolicy;
 
 /**
@@ -36,6 +37,14 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
   static final String MARK_RETRYABLE =
       "UPDATE scheduled_messages SET updated_at = ?, error_message = ?"
           + " WHERE id = ? AND status = 'pending' AND attempts = ?";
+
+  static final String RELEASE_CLAIM =
+      "UPDATE scheduled_messages SET attempts = attempts - 1, updated_at = ?, error_message = ?"
+          + " WHERE id = ? AND status = 'pending' AND attempts = ?";
+  static final String REJECT =
+      "UPDATE scheduled_messages SET status = 'failed', failed_at = ?, updated_at = ?,"
+          + " error_message = ? WHERE id = ? AND status = 'pending' AND attempts = ?"
+          + " AND scheduled_time = ?";
 
   private final DataSource dataSource;
 
@@ -117,6 +126,37 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
           ps.setString(2, truncate(reason));
           ps.setObject(3, request.messageId());
           ps.setInt(4, claimedAttempts);
+        });
+  }
+
+  @Override
+  public boolean releaseClaim(
+      DeliveryRequest request, int claimedAttempts, String reason, Instant now) {
+    return update(
+        "releaseClaim",
+        RELEASE_CLAIM,
+        request.messageId(),
+        ps -> {
+          ps.setObject(1, timestamp(now));
+          ps.setString(2, truncate(reason));
+          ps.setObject(3, request.messageId());
+          ps.setInt(4, claimedAttempts);
+        });
+  }
+
+  @Override
+  public boolean reject(RejectedMessage rejection, Instant now) {
+    return update(
+        "reject",
+        REJECT,
+        rejection.messageId(),
+        ps -> {
+          ps.setObject(1, timestamp(now));
+          ps.setObject(2, timestamp(now));
+          ps.setString(3, truncate(rejection.reason()));
+          ps.setObject(4, rejection.messageId());
+          ps.setInt(5, rejection.attempts());
+          ps.setObject(6, timestamp(rejection.scheduledTime()));
         });
   }
 

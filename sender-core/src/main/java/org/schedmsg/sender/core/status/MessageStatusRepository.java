@@ -2,6 +2,7 @@ package org.schedmsg.sender.core.status;
 
 import java.time.Instant;
 import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.RejectedMessage;
 
 /**
  * The sender's writes to {@code scheduled_messages}. Every call is a compare-and-set on {@code (id,
@@ -37,4 +38,17 @@ public interface MessageStatusRepository {
 
   /** Stays {@code pending} with {@code error_message = reason}; the scheduler releases it again. */
   boolean markRetryable(DeliveryRequest request, int claimedAttempts, String reason, Instant now);
+
+  /**
+   * Gives a claim back without counting the attempt: {@code attempts = claimedAttempts - 1}, still
+   * {@code pending}, {@code error_message = reason}. For rate limits and fatal platform errors.
+   */
+  boolean releaseClaim(DeliveryRequest request, int claimedAttempts, String reason, Instant now);
+
+  /**
+   * Fails a message the scheduler rejected ({@code failed}, {@code failed_at}, {@code error_message
+   * = reason}), only while the row is pending at the rejection's {@code attempts} and {@code
+   * scheduled_time}; a stale rejection changes nothing (false).
+   */
+  boolean reject(RejectedMessage rejection, Instant now);
 }

@@ -54,8 +54,28 @@ class SenderConfigTest {
     env.put("SENDER_MAX_ATTEMPTS", "3");
     env.put("SENDER_HTTP_TIMEOUT", "2s");
     env.put("SENDER_POLL_TIMEOUT", "100ms");
+    env.put("SENDER_ON_AMBIGUOUS_OUTCOME", "fail");
+    env.put("SENDER_MESSAGES_PER_SECOND", "10");
+    env.put("SENDER_RECIPIENT_INTERVAL", "2s");
+    env.put("SENDER_RATE_LIMIT_BACKOFF", "3s");
+    env.put("SENDER_RECIPIENT_BACKOFF", "4s");
+    env.put("SENDER_FATAL_RETRY_INTERVAL", "1m");
+    env.put("SENDER_REJECTIONS_GROUP_ID", "r1");
 
     SenderConfig config = SenderConfig.fromEnv(new Env(env), Platform.TELEGRAM);
+
+    assertThat(config.onAmbiguousOutcome())
+        .isEqualTo(org.schedmsg.sender.core.retry.AmbiguousOutcomePolicy.FAIL);
+    assertThat(config.throttle())
+        .isEqualTo(
+            new org.schedmsg.sender.core.throttle.ThrottleSettings(
+                10,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(4),
+                Duration.ofMinutes(1)));
+    assertThat(config.rejectionsGroupId()).isEqualTo("r1");
+    assertThat(config.rejectionConsumerProperties()).containsEntry("group.id", "r1");
 
     assertThat(config.databaseUser()).isEqualTo("schedmsg_sender");
     assertThat(config.databasePassword()).isEqualTo("pw");
@@ -147,6 +167,65 @@ class SenderConfigTest {
         .containsEntry(
             "SENDER_HTTP_TIMEOUT", ReadmeConfigTable.format(SenderConfig.DEFAULT_HTTP_TIMEOUT))
         .containsEntry(
-            "SENDER_POLL_TIMEOUT", ReadmeConfigTable.format(SenderConfig.DEFAULT_POLL_TIMEOUT));
+            "SENDER_POLL_TIMEOUT", ReadmeConfigTable.format(SenderConfig.DEFAULT_POLL_TIMEOUT))
+        .containsEntry(
+            "SENDER_ON_AMBIGUOUS_OUTCOME", SenderConfig.DEFAULT_ON_AMBIGUOUS_OUTCOME.id())
+        .containsEntry(
+            "SENDER_MESSAGES_PER_SECOND",
+            SenderConfig.DEFAULT_TELEGRAM_MESSAGES_PER_SECOND
+                + " (Telegram), "
+                + SenderConfig.DEFAULT_WHATSAPP_MESSAGES_PER_SECOND
+                + " (WhatsApp)")
+        .containsEntry(
+            "SENDER_RECIPIENT_INTERVAL",
+            ReadmeConfigTable.format(SenderConfig.DEFAULT_TELEGRAM_RECIPIENT_INTERVAL)
+                + " (Telegram), "
+                + ReadmeConfigTable.format(SenderConfig.DEFAULT_WHATSAPP_RECIPIENT_INTERVAL)
+                + " (WhatsApp)")
+        .containsEntry(
+            "SENDER_RATE_LIMIT_BACKOFF",
+            ReadmeConfigTable.format(SenderConfig.DEFAULT_RATE_LIMIT_BACKOFF))
+        .containsEntry(
+            "SENDER_RECIPIENT_BACKOFF",
+            ReadmeConfigTable.format(SenderConfig.DEFAULT_RECIPIENT_BACKOFF))
+        .containsEntry(
+            "SENDER_FATAL_RETRY_INTERVAL",
+            ReadmeConfigTable.format(SenderConfig.DEFAULT_FATAL_RETRY_INTERVAL))
+        .containsEntry(
+            "SENDER_REJECTIONS_GROUP_ID",
+            SenderConfig.defaultRejectionsGroupId("<namespace>", Platform.TELEGRAM)
+                .replace("telegram", "<platform>"));
+  }
+
+  @Test
+  void shouldUsePlatformRatesWhenRatesNotSet() {
+    assertThat(SenderConfig.fromEnv(new Env(required()), Platform.TELEGRAM).throttle())
+        .satisfies(
+            t -> {
+              assertThat(t.messagesPerSecond()).isEqualTo(30);
+              assertThat(t.recipientInterval()).isEqualTo(java.time.Duration.ofSeconds(1));
+            });
+    assertThat(SenderConfig.fromEnv(new Env(required()), Platform.WHATSAPP).throttle())
+        .satisfies(
+            t -> {
+              assertThat(t.messagesPerSecond()).isEqualTo(80);
+              assertThat(t.recipientInterval()).isZero();
+            });
+  }
+
+  @Test
+  void shouldNameKeyWhenRateOrPolicyIsInvalid() {
+    Map<String, String> tooFast = new java.util.HashMap<>(required());
+    tooFast.put("SENDER_MESSAGES_PER_SECOND", "1001");
+    Map<String, String> badPolicy = new java.util.HashMap<>(required());
+    badPolicy.put("SENDER_ON_AMBIGUOUS_OUTCOME", "maybe");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> SenderConfig.fromEnv(new Env(tooFast), Platform.WHATSAPP))
+        .hasMessageContaining("SENDER_MESSAGES_PER_SECOND");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> SenderConfig.fromEnv(new Env(badPolicy), Platform.WHATSAPP))
+        .hasMessageContaining("SENDER_ON_AMBIGUOUS_OUTCOME")
+        .hasMessageNotContaining("maybe");
   }
 }

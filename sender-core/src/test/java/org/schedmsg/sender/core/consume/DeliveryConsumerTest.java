@@ -241,4 +241,55 @@ class DeliveryConsumerTest {
     assertThat(repository.row(first.messageId()).status()).isEqualTo(MessageStatus.SENT);
     assertThat(consumer.isRunning()).isFalse();
   }
+
+  @Test
+  void shouldResumeAtHeldRecordWithoutCommittingWhenPlatformPauseEnds() {
+    DeliveryRequest request = pending();
+    SettableClock clock = new SettableClock(TestRequests.SCHEDULED);
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    org.schedmsg.sender.core.throttle.ThrottleSettings settings =
+        new org.schedmsg.sender.core.throttle.ThrottleSettings(
+            30,
+            Duration.ZERO,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30));
+    DeliveryProcessor processor =
+        new DeliveryProcessor(
+            Platform.TELEGRAM,
+            repository,
+            r -> {
+              sent.add(r);
+              return calls.incrementAndGet() == 1
+                  ? new SendResult.RateLimited(
+                      "telegram:429", SendResult.Scope.PLATFORM, Duration.ofSeconds(5))
+                  : new SendResult.Delivered("7");
+            },
+            new RetryPolicy(5),
+            clock,
+            pause,
+            new org.schedmsg.sender.core.throttle.PlatformGate("telegram", settings),
+            new org.schedmsg.sender.core.throttle.SendPacer(settings, clock, clock::advance),
+            new org.schedmsg.sender.core.metrics.SenderMetrics(
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "telegram"));
+    assignAnd(() -> kafka.addRecord(record(0, request)));
+    consumer =
+        new DeliveryConsumer(
+            kafka, topic, processor, Duration.ofMillis(5), pause, Duration.ofMillis(500));
+    consumer.start("test-consumer");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !kafka.paused().isEmpty());
+    assertThat(committed()).isNull();
+    assertThat(sent).hasSize(1);
+    assertThat(repository.row(request.messageId()).attempts()).isZero();
+
+    kafka.schedulePollTask(() -> kafka.addRecord(record(0, request)));
+    clock.advance(Duration.ofSeconds(5));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(1).equals(committed()));
+    assertThat(sent).hasSize(2);
+    assertThat(repository.row(request.messageId()).status()).isEqualTo(MessageStatus.SENT);
+    assertThat(repository.row(request.messageId()).attempts()).isEqualTo(1);
+  }
 }

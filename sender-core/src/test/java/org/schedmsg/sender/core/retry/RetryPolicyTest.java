@@ -62,4 +62,55 @@ class RetryPolicyTest {
   void shouldRejectMaxAttemptsWhenBelowOne() {
     assertThatThrownBy(() -> new RetryPolicy(0)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void shouldKeepPendingWhenAmbiguousAndPolicyIsRetry() {
+    assertThat(policy.decide(new SendResult.Ambiguous("timeout"), 1))
+        .isEqualTo(new Decision.KeepPending("timeout", null));
+  }
+
+  @Test
+  void shouldFailAsOutcomeUnknownWhenAmbiguousAndPolicyIsFail() {
+    RetryPolicy failing = new RetryPolicy(5, AmbiguousOutcomePolicy.FAIL);
+
+    assertThat(failing.decide(new SendResult.Ambiguous("telegram:500"), 1))
+        .isEqualTo(new Decision.MarkFailed("outcome_unknown:telegram:500"));
+  }
+
+  @Test
+  void shouldFollowMessageMetadataWhenAmbiguousPolicyIsOverridden() {
+    DeliveryRequest failIfUnknown = withMetadata("{\"on_ambiguous_outcome\":\"fail\"}");
+    DeliveryRequest retryIfUnknown = withMetadata("{\"on_ambiguous_outcome\":\"retry\"}");
+    RetryPolicy failing = new RetryPolicy(5, AmbiguousOutcomePolicy.FAIL);
+
+    assertThat(policy.decide(new SendResult.Ambiguous("timeout"), 1, failIfUnknown))
+        .isEqualTo(new Decision.MarkFailed("outcome_unknown:timeout"));
+    assertThat(failing.decide(new SendResult.Ambiguous("timeout"), 1, retryIfUnknown))
+        .isEqualTo(new Decision.KeepPending("timeout", null));
+  }
+
+  @Test
+  void shouldFailWithMaxAttemptsExceededWhenRetriedAmbiguousOnLastAttempt() {
+    assertThat(policy.decide(new SendResult.Ambiguous("timeout"), 5))
+        .isEqualTo(new Decision.MarkFailed("max_attempts_exceeded:timeout"));
+  }
+
+  @Test
+  void shouldReleaseClaimWhenRateLimited() {
+    SendResult limited =
+        new SendResult.RateLimited(
+            "telegram:429", SendResult.Scope.PLATFORM, Duration.ofSeconds(3));
+
+    assertThat(policy.decide(limited, 5)).isEqualTo(new Decision.ReleaseClaim("telegram:429"));
+  }
+
+  @Test
+  void shouldReleaseClaimWhenFatal() {
+    assertThat(policy.decide(new SendResult.Fatal("telegram:401_unauthorized"), 5))
+        .isEqualTo(new Decision.ReleaseClaim("telegram:401_unauthorized"));
+  }
+
+  private static DeliveryRequest withMetadata(String json) {
+    return TestRequests.withMetadata(TestRequests.request(Platform.TELEGRAM, "1", "text"), json);
+  }
 }

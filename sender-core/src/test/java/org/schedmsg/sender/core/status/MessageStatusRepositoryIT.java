@@ -162,4 +162,53 @@ class MessageStatusRepositoryIT {
 
     assertThat(rows.read(request.messageId()).status()).isEqualTo("pending");
   }
+
+  @Test
+  void shouldRestoreAttemptsWhenClaimIsReleased() {
+    DeliveryRequest request = pending();
+    repository.claim(request, NOW);
+
+    assertThat(repository.releaseClaim(request, 1, "telegram:429", NOW)).isTrue();
+    assertThat(repository.releaseClaim(request, 1, "telegram:429", NOW)).isFalse();
+
+    MessageRows.Row row = rows.read(request.messageId());
+    assertThat(row.status()).isEqualTo("pending");
+    assertThat(row.attempts()).isZero();
+    assertThat(row.errorMessage()).isEqualTo("telegram:429");
+    assertThat(repository.claim(request, NOW)).isTrue();
+  }
+
+  @Test
+  void shouldFailRowWhenRejectionMatchesAttemptsAndScheduledTime() {
+    DeliveryRequest request = pending();
+
+    assertThat(repository.reject(rejection(request, 0), NOW)).isTrue();
+
+    MessageRows.Row row = rows.read(request.messageId());
+    assertThat(row.status()).isEqualTo("failed");
+    assertThat(row.failedAt()).isEqualTo(NOW);
+    assertThat(row.errorMessage()).isEqualTo("delivery_window_expired");
+  }
+
+  @Test
+  void shouldChangeNothingWhenRejectionIsStale() {
+    DeliveryRequest request = pending();
+    repository.claim(request, NOW);
+
+    assertThat(repository.reject(rejection(request, 0), NOW)).isFalse();
+
+    assertThat(rows.read(request.messageId()).status()).isEqualTo("pending");
+  }
+
+  private static org.schedmsg.contracts.RejectedMessage rejection(
+      DeliveryRequest request, int attempts) {
+    return new org.schedmsg.contracts.RejectedMessage(
+        org.schedmsg.contracts.RejectedMessage.SCHEMA_VERSION,
+        request.messageId(),
+        Platform.TELEGRAM,
+        attempts,
+        request.scheduledTime(),
+        "delivery_window_expired",
+        NOW);
+  }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.MessageStatus;
+import org.schedmsg.contracts.RejectedMessage;
 import org.schedmsg.sender.core.retry.RetryPolicy;
 import org.schedmsg.sender.core.status.MessageStatusRepository;
 import org.schedmsg.sender.core.status.StatusStoreException;
@@ -120,6 +121,48 @@ public final class InMemoryStatusRepository implements MessageStatusRepository {
                 row.scheduledTime(),
                 reason,
                 row.platformMessageId()));
+  }
+
+  @Override
+  public boolean releaseClaim(DeliveryRequest request, int claimed, String reason, Instant now) {
+    return update(
+        request,
+        claimed,
+        false,
+        row ->
+            new Row(
+                row.status(),
+                row.attempts() - 1,
+                row.scheduledTime(),
+                reason,
+                row.platformMessageId()));
+  }
+
+  @Override
+  public boolean reject(RejectedMessage rejection, Instant now) {
+    calls.incrementAndGet();
+    if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new StatusStoreException("simulated outage", new java.sql.SQLException("down"));
+    }
+    boolean[] changed = {false};
+    rows.computeIfPresent(
+        rejection.messageId(),
+        (id, row) -> {
+          boolean matches =
+              row.status() == MessageStatus.PENDING
+                  && row.attempts() == rejection.attempts()
+                  && row.scheduledTime().equals(rejection.scheduledTime());
+          changed[0] = matches;
+          return matches
+              ? new Row(
+                  MessageStatus.FAILED,
+                  row.attempts(),
+                  row.scheduledTime(),
+                  rejection.reason(),
+                  row.platformMessageId())
+              : row;
+        });
+    return changed[0];
   }
 
   private boolean update(

@@ -73,7 +73,7 @@ public final class MessageRows {
         text,
         null,
         null,
-        null,
+        json(metadataJson),
         5,
         0,
         scheduled,
@@ -105,6 +105,14 @@ public final class MessageRows {
       }
     } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("reading row " + id + " failed", e);
+    }
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return text == null ? null : Json.mapper().readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("metadata is not JSON", e);
     }
   }
 

@@ -1,9 +1,12 @@
 package org.schedmsg.sender.core.testing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.UUID;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Platform;
+import org.schedmsg.contracts.serde.Json;
 
 /** Delivery requests for tests. */
 public final class TestRequests {
@@ -73,5 +76,42 @@ public final class TestRequests {
         request.scheduledTime(),
         request.releasedAt(),
         deadline);
+  }
+
+  /** {@code request} with {@code metadata} parsed from {@code json}. */
+  public static DeliveryRequest withMetadata(DeliveryRequest request, String json) {
+    return with(request, request.templateKey(), request.parameters(), parse(json));
+  }
+
+  /** {@code request} as a template message: {@code templateKey} and {@code parameters} (JSON). */
+  public static DeliveryRequest withTemplate(
+      DeliveryRequest request, String templateKey, String parametersJson) {
+    return with(request, templateKey, parse(parametersJson), request.metadata());
+  }
+
+  private static DeliveryRequest with(
+      DeliveryRequest r, String templateKey, JsonNode parameters, JsonNode metadata) {
+    return new DeliveryRequest(
+        r.schemaVersion(),
+        r.messageId(),
+        r.platform(),
+        r.recipientId(),
+        r.text(),
+        templateKey,
+        parameters,
+        metadata,
+        r.priority(),
+        r.attempts(),
+        r.scheduledTime(),
+        r.releasedAt(),
+        r.deliveryDeadline());
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return json == null ? null : Json.mapper().readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON", e);
+    }
   }
 }

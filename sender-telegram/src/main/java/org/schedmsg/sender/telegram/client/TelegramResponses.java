@@ -15,11 +15,12 @@ import org.schedmsg.sender.core.client.SendResult;
  *
  * <ul>
  *   <li>2xx with {@code ok:true} and {@code result.message_id} -> Delivered;
- *   <li>429 -> Retryable({@code telegram:429}, {@code parameters.retry_after} seconds);
- *   <li>401, 404 (token rejected or malformed) -> Retryable ({@code telegram:401_unauthorized},
- *       {@code telegram:404_not_found}); fatal-token handling is a later issue;
- *   <li>5xx -> Retryable({@code telegram:<code>});
- *   <li>other 4xx (400 chat not found, 403 bot blocked, ...) -> Permanent with the slug;
+ *   <li>429 -> RateLimited for the whole bot, {@code parameters.retry_after} seconds;
+ *   <li>401, 404 (token rejected or malformed) -> Fatal ({@code telegram:401_unauthorized}, {@code
+ *       telegram:404_not_found});
+ *   <li>5xx -> Ambiguous({@code telegram:<code>}): Telegram may have sent it;
+ *   <li>other 4xx (400 chat not found, 403 bot blocked, ...) -> Permanent with the slug (a 400 with
+ *       {@code parameters.migrate_to_chat_id} is resent by the client first);
  *   <li>2xx that cannot be read -> Permanent({@code telegram:unreadable_success_response}): the
  *       message was probably sent, so it is not retried.
  * </ul>
@@ -45,21 +46,31 @@ public final class TelegramResponses {
             : status;
     if (code == 429) {
       JsonNode retryAfter = json.path("parameters").path("retry_after");
-      return new SendResult.Retryable(
+      return new SendResult.RateLimited(
           "telegram:429",
+          SendResult.Scope.PLATFORM,
           retryAfter.canConvertToLong() ? Duration.ofSeconds(retryAfter.asLong()) : null);
     }
     if (code == 401) {
-      return new SendResult.Retryable("telegram:401_unauthorized");
+      return new SendResult.Fatal("telegram:401_unauthorized");
     }
     if (code == 404) {
-      return new SendResult.Retryable("telegram:404_not_found");
+      return new SendResult.Fatal("telegram:404_not_found");
     }
     if (code >= 400 && code < 500) {
       String slug = slug(json.path("description").asText(""));
       return new SendResult.Permanent("telegram:" + code + (slug.isEmpty() ? "" : ":" + slug));
     }
-    return new SendResult.Retryable("telegram:" + code);
+    return new SendResult.Ambiguous("telegram:" + code);
+  }
+
+  /** The {@code parameters.migrate_to_chat_id} of a 400 answer, or null. */
+  public static Long migrateToChatId(int status, String body) {
+    if (status != 400) {
+      return null;
+    }
+    JsonNode id = parse(body).path("parameters").path("migrate_to_chat_id");
+    return id.isIntegralNumber() ? id.asLong() : null;
   }
 
   /** {@code "Bad Request: chat not found"} -> {@code chat_not_found}. */

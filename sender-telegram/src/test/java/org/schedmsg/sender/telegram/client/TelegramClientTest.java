@@ -95,27 +95,29 @@ class TelegramClientTest {
   }
 
   @Test
-  void shouldRetryAfterGivenSecondsWhenRateLimited() {
+  void shouldPauseBotForRetryAfterWhenRateLimited() {
     telegram.respondWith(FakeTelegramServer.tooManyRequests(17));
 
     assertThat(send(request("1")))
-        .isEqualTo(new SendResult.Retryable("telegram:429", Duration.ofSeconds(17)));
+        .isEqualTo(
+            new SendResult.RateLimited(
+                "telegram:429", SendResult.Scope.PLATFORM, Duration.ofSeconds(17)));
   }
 
   @Test
-  void shouldRetryWhenServerFails() {
+  void shouldBeAmbiguousWhenServerFails() {
     telegram.respondWith(FakeTelegramServer.internalServerError(), FakeTelegramServer.badGateway());
 
-    assertThat(send(request("1"))).isEqualTo(new SendResult.Retryable("telegram:500"));
-    assertThat(send(request("1"))).isEqualTo(new SendResult.Retryable("telegram:502"));
+    assertThat(send(request("1"))).isEqualTo(new SendResult.Ambiguous("telegram:500"));
+    assertThat(send(request("1"))).isEqualTo(new SendResult.Ambiguous("telegram:502"));
     assertThat(send(request("1"))).isInstanceOf(SendResult.Delivered.class);
   }
 
   @Test
-  void shouldRetryAsUnauthorizedWhenTokenIsRejected() {
+  void shouldStopPlatformAsFatalWhenTokenIsRejected() {
     SendResult result = client("999:wrong", Duration.ofSeconds(5)).send(request("1"));
 
-    assertThat(result).isEqualTo(new SendResult.Retryable("telegram:401_unauthorized"));
+    assertThat(result).isEqualTo(new SendResult.Fatal("telegram:401_unauthorized"));
     assertThat(telegram.requests()).isEmpty();
   }
 
@@ -136,13 +138,14 @@ class TelegramClientTest {
   }
 
   @Test
-  void shouldRetryAsTimeoutWhenAnswerIsSlow() {
+  void shouldBeAmbiguousAsTimeoutWhenAnswerIsSlow() {
     telegram.respondWith(
         FakeTelegramServer.internalServerError().delayedBy(Duration.ofSeconds(30)));
 
     SendResult result = client(TOKEN, Duration.ofMillis(300)).send(request("1"));
 
-    assertThat(result).isEqualTo(new SendResult.Retryable("timeout"));
+    assertThat(result).isEqualTo(new SendResult.Ambiguous("timeout"));
+    assertThat(telegram.requests()).hasSize(1);
   }
 
   @Test
@@ -198,5 +201,56 @@ class TelegramClientTest {
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(TelegramResponses.classify(response.statusCode(), response.body()))
         .isEqualTo(new SendResult.Permanent("telegram:400:message_text_is_empty"));
+  }
+
+  @Test
+  void shouldResendToNewChatIdWhenGroupWasMigrated() {
+    telegram.failFor("-100", FakeTelegramServer.migratedTo(-1001234L));
+
+    assertThat(send(request("-100"))).isInstanceOf(SendResult.Delivered.class);
+    TelegramClient client = client(TOKEN, Duration.ofSeconds(5));
+    client.send(request("-100"));
+    client.send(request("-100"));
+
+    assertThat(telegram.requests())
+        .extracting(r -> r.field("chat_id"))
+        .containsExactly("-100", "-1001234", "-100", "-1001234", "-1001234");
+  }
+
+  @Test
+  void shouldFailPermanentlyWithoutCallingTelegramWhenTextIsTooLong() {
+    DeliveryRequest tooLong =
+        TestRequests.request(
+            Platform.TELEGRAM, "1", "x".repeat(TelegramClient.MAX_TEXT_LENGTH + 1));
+    DeliveryRequest longest =
+        TestRequests.request(Platform.TELEGRAM, "1", "x".repeat(TelegramClient.MAX_TEXT_LENGTH));
+
+    assertThat(send(tooLong)).isEqualTo(new SendResult.Permanent("telegram:message_too_long"));
+    assertThat(telegram.requests()).isEmpty();
+    assertThat(send(longest)).isInstanceOf(SendResult.Delivered.class);
+  }
+
+  @Test
+  void shouldSendOptionsAndEscapedTextWhenMetadataSetsThem() {
+    DeliveryRequest request =
+        TestRequests.withMetadata(
+            TestRequests.request(Platform.TELEGRAM, "1", "Dose: 2.5 mg (after food)!"),
+            "{\"parse_mode\":\"MarkdownV2\",\"disable_notification\":true,"
+                + "\"protect_content\":true,\"on_ambiguous_outcome\":\"fail\"}");
+
+    send(request);
+
+    ReceivedRequest received = telegram.requests().get(0);
+    assertThat(received.field("text")).isEqualTo("Dose: 2\\.5 mg \\(after food\\)\\!");
+    assertThat(received.field("parse_mode")).isEqualTo("MarkdownV2");
+    assertThat(received.body().get("disable_notification").asBoolean()).isTrue();
+    assertThat(received.body().get("protect_content").asBoolean()).isTrue();
+    assertThat(received.body().has("on_ambiguous_outcome")).isFalse();
+  }
+
+  @Test
+  void shouldEscapeHtmlWhenParseModeIsHtml() {
+    assertThat(TelegramMessageOptions.escape("a < b & c > d", "HTML"))
+        .isEqualTo("a &lt; b &amp; c &gt; d");
   }
 }

@@ -42,23 +42,23 @@ class TelegramResponsesTest {
   }
 
   @Test
-  void shouldRetryWithoutWaitWhenRateLimitNamesNone() {
+  void shouldPauseBotForConfiguredBackoffWhenRateLimitNamesNoWait() {
     assertThat(TelegramResponses.classify(429, "{\"ok\":false,\"error_code\":429}"))
-        .isEqualTo(new SendResult.Retryable("telegram:429", null));
+        .isEqualTo(new SendResult.RateLimited("telegram:429", SendResult.Scope.PLATFORM, null));
   }
 
   @Test
-  void shouldRetryAsFatalTokenErrorWhenUnauthorizedOrNotFound() {
+  void shouldStopPlatformAsFatalWhenUnauthorizedOrNotFound() {
     assertThat(TelegramResponses.classify(401, "{\"ok\":false,\"error_code\":401}"))
-        .isEqualTo(new SendResult.Retryable("telegram:401_unauthorized"));
+        .isEqualTo(new SendResult.Fatal("telegram:401_unauthorized"));
     assertThat(TelegramResponses.classify(404, "{\"ok\":false,\"error_code\":404}"))
-        .isEqualTo(new SendResult.Retryable("telegram:404_not_found"));
+        .isEqualTo(new SendResult.Fatal("telegram:404_not_found"));
   }
 
   @Test
-  void shouldRetryWhenServerErrorHasNoJsonBody() {
+  void shouldBeAmbiguousWhenServerErrorHasNoJsonBody() {
     assertThat(TelegramResponses.classify(503, ""))
-        .isEqualTo(new SendResult.Retryable("telegram:503"));
+        .isEqualTo(new SendResult.Ambiguous("telegram:503"));
   }
 
   @Test
@@ -72,6 +72,16 @@ class TelegramResponsesTest {
   void shouldSlugWholeDescriptionWhenItHasNoColon() {
     assertThat(TelegramResponses.slug("Too Many Requests")).isEqualTo("too_many_requests");
     assertThat(TelegramResponses.classify(429, "{}"))
-        .isEqualTo(new SendResult.Retryable("telegram:429", null));
+        .isEqualTo(new SendResult.RateLimited("telegram:429", SendResult.Scope.PLATFORM, null));
+  }
+
+  @Test
+  void shouldReadNewChatIdWhenGroupWasMigrated() {
+    String body =
+        "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: group chat was"
+            + " upgraded to a supergroup chat\",\"parameters\":{\"migrate_to_chat_id\":-1001}}";
+
+    assertThat(TelegramResponses.migrateToChatId(400, body)).isEqualTo(-1001L);
+    assertThat(TelegramResponses.migrateToChatId(403, body)).isNull();
   }
 }

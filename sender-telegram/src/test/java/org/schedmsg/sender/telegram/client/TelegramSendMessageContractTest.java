@@ -25,9 +25,9 @@ import org.schedmsg.sender.core.testing.TestRequests;
 
 /**
  * Every body the client sends validates against {@code sendMessage} in the Telegram Bot API
- * specification ({@code specs/telegram-bot-api.json}): required fields present, no field the
- * method does not define, each value of a type the field allows. The fake's success answer carries
- * the fields the spec requires of a {@code Message}.
+ * specification ({@code specs/telegram-bot-api.json}): required fields present, no field the method
+ * does not define, each value of a type the field allows. The fake's success answer carries the
+ * fields the spec requires of a {@code Message}.
  */
 class TelegramSendMessageContractTest {
   private static final String TOKEN = "42:contract";
@@ -59,6 +59,29 @@ class TelegramSendMessageContractTest {
     client.send(TestRequests.request(Platform.TELEGRAM, chatId, "Your appointment is at 10:00"));
 
     JsonNode body = telegram.requests().get(0).body();
+    assertThat(violations(spec.path("methods").path("sendMessage"), body)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"MarkdownV2", "HTML", "Markdown"})
+  void shouldMatchSendMessageDefinitionWhenMetadataSetsOptions(String parseMode) {
+    telegram.reset();
+    TelegramClient client =
+        new TelegramClient(
+            HttpClient.newHttpClient(),
+            URI.create(telegram.baseUrl()),
+            TOKEN,
+            Duration.ofSeconds(5));
+
+    client.send(
+        TestRequests.withMetadata(
+            TestRequests.request(Platform.TELEGRAM, "123", "Take 2.5 mg <now> (with food)!"),
+            "{\"parse_mode\":\""
+                + parseMode
+                + "\",\"disable_notification\":true,\"protect_content\":false}"));
+
+    JsonNode body = telegram.requests().get(0).body();
+    assertThat(body.has("parse_mode")).isTrue();
     assertThat(violations(spec.path("methods").path("sendMessage"), body)).isEmpty();
   }
 

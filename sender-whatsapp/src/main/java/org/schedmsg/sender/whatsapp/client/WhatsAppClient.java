@@ -3,6 +3,7 @@ package org.schedmsg.sender.whatsapp.client;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -19,17 +20,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a text message with the Cloud API: {@code POST {base}/{phone-number-id}/messages}, {@code
- * Authorization: Bearer <token>}, JSON {@code {"messaging_product":"whatsapp",
- * "recipient_type":"individual","to":..,"type":"text","text":{"preview_url":false,"body":..}}}.
- * Answers are classified by {@link WhatsAppResponses}; I/O failures become {@code
- * Retryable("connection_failed")} (nothing reached Meta) or {@code Retryable("timeout")} (Meta may
- * have sent it).
+ * Sends a message with the Cloud API: {@code POST {base}/{phone-number-id}/messages}, {@code
+ * Authorization: Bearer <token>}: a text message ({@code "type":"text"}), or a template message
+ * ({@code "type":"template"}, {@link WhatsAppTemplate}) when the row has a {@code template_key}.
+ * The recipient must be an E.164 number ({@code +} optional). Answers are classified by {@link
+ * WhatsAppResponses}. I/O failures before the request left become {@code
+ * Retryable("connection_failed")}; after it left {@code Ambiguous("timeout")} / {@code
+ * Ambiguous("connection_lost")}: Meta may have sent it.
  *
  * <p>Logs carry message id, HTTP status and exception class only: never the token, the recipient,
- * the text or a response body.
+ * the text, template parameters or a response body.
  */
 public final class WhatsAppClient implements PlatformClient {
+  public static final String DEFAULT_LANGUAGE = "en_US";
+
   private static final Logger LOG = LoggerFactory.getLogger(WhatsAppClient.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -37,10 +41,23 @@ public final class WhatsAppClient implements PlatformClient {
   private final URI messages;
   private final String authorization;
   private final Duration timeout;
+  private final String defaultLanguage;
 
+  /** A client whose template messages default to {@code en_US}. */
   public WhatsAppClient(
       HttpClient http, URI apiBaseUrl, String phoneNumberId, String accessToken, Duration timeout) {
+    this(http, apiBaseUrl, phoneNumberId, accessToken, timeout, DEFAULT_LANGUAGE);
+  }
+
+  public WhatsAppClient(
+      HttpClient http,
+      URI apiBaseUrl,
+      String phoneNumberId,
+      String accessToken,
+      Duration timeout,
+      String defaultLanguage) {
     this.http = Objects.requireNonNull(http, "http");
+    this.defaultLanguage = Objects.requireNonNull(defaultLanguage, "defaultLanguage");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.messages =
         URI.create(
@@ -56,56 +73,96 @@ public final class WhatsAppClient implements PlatformClient {
     Duration timeout = config.core().httpTimeout();
     HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
     return new WhatsAppClient(
-        http, config.apiBaseUrl(), config.phoneNumberId(), config.accessToken(), timeout);
+        http,
+        config.apiBaseUrl(),
+        config.phoneNumberId(),
+        config.accessToken(),
+        timeout,
+        config.templateLanguage());
   }
 
   @Override
   public SendResult send(DeliveryRequest request) {
-    if (request.recipientId() == null || request.recipientId().isBlank()) {
-      return new SendResult.Permanent("whatsapp:no_recipient");
-    }
-    if (request.text() == null || request.text().isBlank()) {
-      return new SendResult.Permanent("whatsapp:no_text");
+    ObjectNode body;
+    try {
+      body = requestBody(request, defaultLanguage);
+    } catch (WhatsAppTemplate.InvalidTemplateException e) {
+      return new SendResult.Permanent(e.getMessage());
+    } catch (InvalidRequestException e) {
+      return new SendResult.Permanent(e.getMessage());
     }
     HttpRequest httpRequest =
         HttpRequest.newBuilder(messages)
             .timeout(timeout)
             .header("Authorization", authorization)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(requestBody(request).toString()))
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
             .build();
     try {
       HttpResponse<String> response = http.send(httpRequest, HttpResponse.BodyHandlers.ofString());
       LOG.debug("messages messageId={} status={}", request.messageId(), response.statusCode());
       return WhatsAppResponses.classify(response.statusCode(), response.body());
-    } catch (HttpConnectTimeoutException e) {
-      return ioFailure(request, e, "connection_failed");
+    } catch (ConnectException | HttpConnectTimeoutException e) {
+      return ioFailure(request, e, new SendResult.Retryable("connection_failed"));
     } catch (HttpTimeoutException e) {
-      return ioFailure(request, e, "timeout");
+      return ioFailure(request, e, new SendResult.Ambiguous("timeout"));
     } catch (IOException e) {
-      return ioFailure(request, e, "connection_failed");
+      return ioFailure(request, e, new SendResult.Ambiguous("connection_lost"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new SendResult.Retryable("interrupted");
+      return new SendResult.Ambiguous("interrupted");
     }
   }
 
-  /** The text-message body of {@code POST /{phone-number-id}/messages}. */
+  /** The text-message body with the default template language; for contract tests. */
   static ObjectNode requestBody(DeliveryRequest request) {
+    return requestBody(request, DEFAULT_LANGUAGE);
+  }
+
+  /**
+   * The body of {@code POST /{phone-number-id}/messages}: a template message when {@code
+   * template_key} is set, else a text message. Throws (reason as message) when the row cannot make
+   * a valid one: no or invalid recipient (E.164), no text, invalid template.
+   */
+  static ObjectNode requestBody(DeliveryRequest request, String defaultLanguage) {
+    String to = request.recipientId() == null ? "" : request.recipientId().trim();
+    if (to.isEmpty()) {
+      throw new InvalidRequestException("whatsapp:no_recipient");
+    }
+    if (!to.matches("\\+?[1-9]\\d{6,14}")) {
+      throw new InvalidRequestException("whatsapp:invalid_recipient");
+    }
     ObjectNode body =
         MAPPER
             .createObjectNode()
             .put("messaging_product", "whatsapp")
             .put("recipient_type", "individual")
-            .put("to", request.recipientId().trim())
-            .put("type", "text");
+            .put("to", to);
+    if (request.templateKey() != null && !request.templateKey().isBlank()) {
+      body.put("type", "template")
+          .set("template", WhatsAppTemplate.build(request, defaultLanguage));
+      return body;
+    }
+    if (request.text() == null || request.text().isBlank()) {
+      throw new InvalidRequestException("whatsapp:no_text");
+    }
+    body.put("type", "text");
     body.putObject("text").put("preview_url", false).put("body", request.text());
     return body;
   }
 
-  private static SendResult ioFailure(DeliveryRequest request, Exception e, String reason) {
+  private static SendResult ioFailure(DeliveryRequest request, Exception e, SendResult result) {
     LOG.debug(
         "messages messageId={} failed: {}", request.messageId(), e.getClass().getSimpleName());
-    return new SendResult.Retryable(reason);
+    return result;
+  }
+
+  /** The row cannot make a valid request; the message is the reason. */
+  static final class InvalidRequestException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidRequestException(String reason) {
+      super(reason, null, false, false);
+    }
   }
 }

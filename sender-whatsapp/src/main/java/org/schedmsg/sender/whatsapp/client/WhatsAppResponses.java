@@ -7,19 +7,17 @@ import org.schedmsg.sender.core.client.SendResult;
 import org.schedmsg.sender.whatsapp.client.WhatsAppErrorCodes.ErrorClass;
 
 /**
- * Maps Cloud API answers to {@link SendResult}s. Reasons are {@code whatsapp:<code>} (the Graph API
- * {@code error.code}), {@code whatsapp:190_invalid_token} for a rejected token, or {@code
- * whatsapp:http_<status>} when the answer has no error code.
+ * Maps Cloud API answers to {@link SendResult}s (the module README has the table). Reasons are
+ * {@code whatsapp:<code>} (the Graph API {@code error.code}), {@code whatsapp:190_invalid_token}
+ * for a rejected token, or {@code whatsapp:http_<status>} when the answer has no error code.
  *
  * <ol>
  *   <li>2xx with {@code messages[0].id} -> Delivered(wamid); another 2xx -> Permanent({@code
  *       whatsapp:unreadable_success_response}) (probably sent: not retried);
- *   <li>code 190 or HTTP 401 -> Retryable({@code whatsapp:190_invalid_token}) (fatal-token handling
- *       is a later issue);
- *   <li>a code in {@link WhatsAppErrorCodes}: RATE_LIMITED, TRANSIENT, ACCESS -> Retryable,
- *       PERMANENT -> Permanent;
- *   <li>an unknown code: Retryable when {@code is_transient} is true or HTTP is 429 or 5xx, else
- *       Permanent.
+ *   <li>code 190 or HTTP 401 -> Fatal({@code whatsapp:190_invalid_token});
+ *   <li>a code in {@link WhatsAppErrorCodes}, by its class;
+ *   <li>an unknown code or none: Retryable when {@code is_transient} is true or HTTP is 429,
+ *       Ambiguous when HTTP is 5xx (Meta may have sent it), else Permanent.
  * </ol>
  */
 public final class WhatsAppResponses {
@@ -39,7 +37,7 @@ public final class WhatsAppResponses {
     JsonNode error = json.path("error");
     Integer code = codeOf(error.path("code"));
     if (status == 401 || (code != null && code == 190)) {
-      return new SendResult.Retryable(INVALID_TOKEN);
+      return new SendResult.Fatal(INVALID_TOKEN);
     }
     if (code == null) {
       return byStatus(status, false, "whatsapp:http_" + status);
@@ -49,14 +47,21 @@ public final class WhatsAppResponses {
     if (known == null) {
       return byStatus(status, error.path("is_transient").asBoolean(false), reason);
     }
-    return known == ErrorClass.PERMANENT
-        ? new SendResult.Permanent(reason)
-        : new SendResult.Retryable(reason);
+    return switch (known) {
+      case RATE_LIMITED -> new SendResult.RateLimited(reason, SendResult.Scope.PLATFORM, null);
+      case RECIPIENT_RATE_LIMITED ->
+          new SendResult.RateLimited(reason, SendResult.Scope.RECIPIENT, null);
+      case TRANSIENT -> new SendResult.Retryable(reason);
+      case FATAL -> new SendResult.Fatal(reason);
+      case PERMANENT -> new SendResult.Permanent(reason);
+    };
   }
 
   private static SendResult byStatus(int status, boolean transientError, String reason) {
-    boolean retryable = transientError || status == 429 || status >= 500 || status < 400;
-    return retryable ? new SendResult.Retryable(reason) : new SendResult.Permanent(reason);
+    if (transientError || status == 429 || status < 400) {
+      return new SendResult.Retryable(reason);
+    }
+    return status >= 500 ? new SendResult.Ambiguous(reason) : new SendResult.Permanent(reason);
   }
 
   /** The error code, a number (or, from some proxies, a string of digits); null if none. */

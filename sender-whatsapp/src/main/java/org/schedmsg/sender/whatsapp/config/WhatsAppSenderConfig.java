@@ -16,17 +16,27 @@ import org.schedmsg.sender.core.config.SenderConfig;
  * @param apiBaseUrl without a trailing slash; the client appends {@code /<phoneNumberId>/messages}
  */
 public record WhatsAppSenderConfig(
-    SenderConfig core, String accessToken, String phoneNumberId, URI apiBaseUrl) {
+    SenderConfig core,
+    String accessToken,
+    String phoneNumberId,
+    URI apiBaseUrl,
+    String templateLanguage) {
   public static final String WHATSAPP_ACCESS_TOKEN = "WHATSAPP_ACCESS_TOKEN";
   public static final String WHATSAPP_PHONE_NUMBER_ID = "WHATSAPP_PHONE_NUMBER_ID";
   public static final String WHATSAPP_API_BASE_URL = "WHATSAPP_API_BASE_URL";
+  public static final String WHATSAPP_TEMPLATE_LANGUAGE = "WHATSAPP_TEMPLATE_LANGUAGE";
   public static final String DEFAULT_API_BASE_URL = "https://graph.facebook.com/v23.0";
+  public static final String DEFAULT_TEMPLATE_LANGUAGE = "en_US";
 
   /** Every key this sender reads, in README order: the shared ones, then WhatsApp's. */
   public static final List<String> KEYS =
       Stream.concat(
               SenderConfig.KEYS.stream(),
-              Stream.of(WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_API_BASE_URL))
+              Stream.of(
+                  WHATSAPP_ACCESS_TOKEN,
+                  WHATSAPP_PHONE_NUMBER_ID,
+                  WHATSAPP_API_BASE_URL,
+                  WHATSAPP_TEMPLATE_LANGUAGE))
           .toList();
 
   public WhatsAppSenderConfig {
@@ -43,6 +53,10 @@ public record WhatsAppSenderConfig(
       throw new IllegalArgumentException(WHATSAPP_PHONE_NUMBER_ID + " must be a numeric id");
     }
     apiBaseUrl = baseUrl(apiBaseUrl);
+    if (templateLanguage == null || !templateLanguage.matches("[a-z]{2,3}(_[A-Z]{2})?")) {
+      throw new IllegalArgumentException(
+          WHATSAPP_TEMPLATE_LANGUAGE + " must be a language code such as en or en_US");
+    }
   }
 
   public static WhatsAppSenderConfig fromEnv(Env env) {
@@ -51,7 +65,8 @@ public record WhatsAppSenderConfig(
         core,
         env.required(WHATSAPP_ACCESS_TOKEN),
         env.required(WHATSAPP_PHONE_NUMBER_ID),
-        parse(env.string(WHATSAPP_API_BASE_URL, DEFAULT_API_BASE_URL)));
+        parse(env.string(WHATSAPP_API_BASE_URL, DEFAULT_API_BASE_URL)),
+        env.string(WHATSAPP_TEMPLATE_LANGUAGE, DEFAULT_TEMPLATE_LANGUAGE));
   }
 
   private static URI parse(String url) {
@@ -81,6 +96,8 @@ public record WhatsAppSenderConfig(
         + phoneNumberId
         + ", apiBaseUrl="
         + apiBaseUrl
+        + ", templateLanguage="
+        + templateLanguage
         + ']';
   }
 }

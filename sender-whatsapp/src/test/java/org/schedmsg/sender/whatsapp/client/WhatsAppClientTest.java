@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -78,41 +79,43 @@ class WhatsAppClientTest {
   void shouldFailPermanentlyWhenReEngagementRequired() {
     whatsapp.respondWith(FakeWhatsAppServer.reEngagementRequired());
 
-    assertThat(send(request("+1"))).isEqualTo(new SendResult.Permanent("whatsapp:131047"));
+    assertThat(send(request("+15550001"))).isEqualTo(new SendResult.Permanent("whatsapp:131047"));
   }
 
   @Test
   void shouldFailPermanentlyWhenUndeliverable() {
-    whatsapp.failFor("+491511", FakeWhatsAppServer.undeliverable());
+    whatsapp.failFor("+4915110001", FakeWhatsAppServer.undeliverable());
 
-    assertThat(send(request("+491511"))).isEqualTo(new SendResult.Permanent("whatsapp:131026"));
-    assertThat(send(request("+491512"))).isInstanceOf(SendResult.Delivered.class);
+    assertThat(send(request("+4915110001"))).isEqualTo(new SendResult.Permanent("whatsapp:131026"));
+    assertThat(send(request("+4915120002"))).isInstanceOf(SendResult.Delivered.class);
   }
 
   @Test
-  void shouldRetryWhenRateLimited() {
+  void shouldPauseNumberOrRecipientWhenRateLimited() {
     whatsapp.respondWith(FakeWhatsAppServer.rateLimitHit(), FakeWhatsAppServer.pairRateLimitHit());
 
-    assertThat(send(request("+1"))).isEqualTo(new SendResult.Retryable("whatsapp:130429"));
-    assertThat(send(request("+1"))).isEqualTo(new SendResult.Retryable("whatsapp:131056"));
+    assertThat(send(request("+15550001")))
+        .isEqualTo(new SendResult.RateLimited("whatsapp:130429", SendResult.Scope.PLATFORM, null));
+    assertThat(send(request("+15550001")))
+        .isEqualTo(new SendResult.RateLimited("whatsapp:131056", SendResult.Scope.RECIPIENT, null));
   }
 
   @Test
   void shouldRetryWhenServerFails() {
     whatsapp.respondWith(FakeWhatsAppServer.internalError());
 
-    assertThat(send(request("+1"))).isEqualTo(new SendResult.Retryable("whatsapp:131000"));
+    assertThat(send(request("+15550001"))).isEqualTo(new SendResult.Retryable("whatsapp:131000"));
   }
 
   @Test
-  void shouldRetryAsInvalidTokenWhenTokenIsRejected() {
-    assertThat(client("EAAGwrong", Duration.ofSeconds(5)).send(request("+1")))
-        .isEqualTo(new SendResult.Retryable("whatsapp:190_invalid_token"));
+  void shouldStopPlatformAsFatalWhenTokenIsRejected() {
+    assertThat(client("EAAGwrong", Duration.ofSeconds(5)).send(request("+15550001")))
+        .isEqualTo(new SendResult.Fatal("whatsapp:190_invalid_token"));
     assertThat(whatsapp.requests()).isEmpty();
 
     whatsapp.respondWith(FakeWhatsAppServer.invalidToken());
-    assertThat(send(request("+1")))
-        .isEqualTo(new SendResult.Retryable("whatsapp:190_invalid_token"));
+    assertThat(send(request("+15550001")))
+        .isEqualTo(new SendResult.Fatal("whatsapp:190_invalid_token"));
   }
 
   @Test
@@ -129,20 +132,22 @@ class WhatsAppClientTest {
             TOKEN,
             Duration.ofSeconds(2));
 
-    assertThat(client.send(request("+1"))).isEqualTo(new SendResult.Retryable("connection_failed"));
+    assertThat(client.send(request("+15550001")))
+        .isEqualTo(new SendResult.Retryable("connection_failed"));
   }
 
   @Test
-  void shouldRetryAsTimeoutWhenAnswerIsSlow() {
+  void shouldBeAmbiguousAsTimeoutWhenAnswerIsSlow() {
     whatsapp.delayAllResponses(Duration.ofSeconds(30));
 
-    assertThat(client(TOKEN, Duration.ofMillis(300)).send(request("+1")))
-        .isEqualTo(new SendResult.Retryable("timeout"));
+    assertThat(client(TOKEN, Duration.ofMillis(300)).send(request("+15550001")))
+        .isEqualTo(new SendResult.Ambiguous("timeout"));
+    assertThat(whatsapp.requests()).hasSize(1);
   }
 
   @Test
   void shouldFailPermanentlyWithoutCallingMetaWhenTextIsMissing() {
-    assertThat(send(TestRequests.request(Platform.WHATSAPP, "+1", " ")))
+    assertThat(send(TestRequests.request(Platform.WHATSAPP, "+15550001", " ")))
         .isEqualTo(new SendResult.Permanent("whatsapp:no_text"));
     assertThat(whatsapp.requests()).isEmpty();
   }
@@ -175,5 +180,88 @@ class WhatsAppClientTest {
                     .doesNotContain(TOKEN)
                     .doesNotContain("4917700000")
                     .doesNotContain("vaccination"));
+  }
+
+  @Test
+  void shouldFailPermanentlyWithoutCallingMetaWhenRecipientIsNotE164() {
+    assertThat(send(request("0151-1234")))
+        .isEqualTo(new SendResult.Permanent("whatsapp:invalid_recipient"));
+    assertThat(send(request("+123")))
+        .isEqualTo(new SendResult.Permanent("whatsapp:invalid_recipient"));
+    assertThat(whatsapp.requests()).isEmpty();
+  }
+
+  @Test
+  void shouldSendTemplateWithLanguageFromMetadataWhenTemplateKeySet() {
+    DeliveryRequest request =
+        TestRequests.withMetadata(
+            TestRequests.withTemplate(
+                request("+16505551234"), "appointment_reminder", "[\"Anna\", \"10:00\"]"),
+            "{\"language\":\"de\"}");
+
+    assertThat(send(request)).isInstanceOf(SendResult.Delivered.class);
+
+    JsonNode body = whatsapp.requests().get(0).body();
+    assertThat(body.path("type").asText()).isEqualTo("template");
+    assertThat(body.has("text")).isFalse();
+    JsonNode template = body.path("template");
+    assertThat(template.path("name").asText()).isEqualTo("appointment_reminder");
+    assertThat(template.path("language").path("code").asText()).isEqualTo("de");
+    assertThat(template.path("components").path(0).path("type").asText()).isEqualTo("body");
+    assertThat(template.path("components").path(0).path("parameters").path(1).path("text").asText())
+        .isEqualTo("10:00");
+  }
+
+  @Test
+  void shouldUseConfiguredLanguageWhenMetadataNamesNone() {
+    WhatsAppClient client =
+        new WhatsAppClient(
+            HttpClient.newHttpClient(),
+            URI.create(whatsapp.baseUrl()),
+            PHONE_NUMBER_ID,
+            TOKEN,
+            Duration.ofSeconds(5),
+            "pt_BR");
+
+    client.send(TestRequests.withTemplate(request("+16505551234"), "lab_results", null));
+
+    assertThat(
+            whatsapp
+                .requests()
+                .get(0)
+                .body()
+                .path("template")
+                .path("language")
+                .path("code")
+                .asText())
+        .isEqualTo("pt_BR");
+  }
+
+  @Test
+  void shouldFailPermanentlyWithoutCallingMetaWhenTemplateIsInvalid() {
+    assertThat(send(TestRequests.withTemplate(request("+16505551234"), "Bad Name!", null)))
+        .isEqualTo(new SendResult.Permanent("whatsapp:invalid_template_name"));
+    assertThat(send(TestRequests.withTemplate(request("+16505551234"), "ok", "[null]")))
+        .isEqualTo(new SendResult.Permanent("whatsapp:invalid_template_parameters"));
+    assertThat(
+            send(TestRequests.withTemplate(request("+16505551234"), "ok", "{\"footer\":[\"x\"]}")))
+        .isEqualTo(new SendResult.Permanent("whatsapp:invalid_template_parameters"));
+    assertThat(
+            send(
+                TestRequests.withMetadata(
+                    TestRequests.withTemplate(request("+16505551234"), "ok", null),
+                    "{\"language\":\"german\"}")))
+        .isEqualTo(new SendResult.Permanent("whatsapp:invalid_template_language"));
+    assertThat(whatsapp.requests()).isEmpty();
+  }
+
+  @Test
+  void shouldFailPermanentlyWhenMetaRejectsTemplate() {
+    whatsapp.respondWith(
+        FakeWhatsAppServer.error(
+            400, 132001, "Template name does not exist in the translation", null));
+
+    assertThat(send(TestRequests.withTemplate(request("+16505551234"), "gone", null)))
+        .isEqualTo(new SendResult.Permanent("whatsapp:132001"));
   }
 }

@@ -26,9 +26,9 @@ import org.schedmsg.sender.core.testing.TestRequests;
 /**
  * Every body the client sends validates against the request schema of {@code POST
  * /{Version}/{Phone-Number-ID}/messages} in Meta's OpenAPI description ({@code
- * specs/whatsapp-business-messaging-api_v23.0.yaml}): the {@code Message} schema resolved
- * through its {@code type} discriminator to {@code TextMessage} (required fields, field names,
- * types, enums, no undefined fields). The fake answers in the document's response shapes.
+ * specs/whatsapp-business-messaging-api_v23.0.yaml}): the {@code Message} schema resolved through
+ * its {@code type} discriminator to {@code TextMessage} (required fields, field names, types,
+ * enums, no undefined fields). The fake answers in the document's response shapes.
  */
 class WhatsAppMessagesContractTest {
   private static final String TOKEN = "EAAG-contract";
@@ -81,6 +81,59 @@ class WhatsAppMessagesContractTest {
         operation().path("requestBody").path("content").path("application/json").path("schema");
     assertThat(schema.isMissingNode()).as("request schema in the spec").isFalse();
     assertThat(validator.validate(schema, body)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "null",
+        "[\"Anna\", 10]",
+        "{\"body\": [\"Anna\", \"10:00\"]}",
+        "{\"body\": {\"patient_name\": \"Anna\"}, \"header\": [\"Dr. Lee\"]}",
+        "{\"header\": {\"doctor\": \"Dr. Lee\"}, \"buttons\": [{\"index\": 0,"
+            + " \"sub_type\": \"url\", \"parameters\": [\"abc123\"]}, {\"index\": 1,"
+            + " \"sub_type\": \"quick_reply\", \"parameters\": [\"CONFIRM\"]}]}"
+      })
+  void shouldMatchTemplateMessageSchemaWhenClientBuildsTemplateRequest(String parameters) {
+    whatsapp.reset();
+    WhatsAppClient client =
+        new WhatsAppClient(
+            HttpClient.newHttpClient(),
+            URI.create(whatsapp.baseUrl()),
+            PHONE_NUMBER_ID,
+            TOKEN,
+            Duration.ofSeconds(5));
+
+    client.send(
+        TestRequests.withTemplate(
+            TestRequests.request(Platform.WHATSAPP, "+16505551234", null),
+            "appointment_reminder",
+            "null".equals(parameters) ? null : parameters));
+
+    JsonNode body = whatsapp.requests().get(0).body();
+    JsonNode schema =
+        operation().path("requestBody").path("content").path("application/json").path("schema");
+    assertThat(validator.validate(schema, body)).isEmpty();
+    for (JsonNode component : body.path("template").path("components")) {
+      assertThat(validateByDiscriminator("TemplateComponent", component)).isEmpty();
+      String parameterBase =
+          "button".equals(component.path("type").asText())
+              ? "ButtonParameterObject"
+              : "ParameterObject";
+      for (JsonNode parameter : component.path("parameters")) {
+        assertThat(validateByDiscriminator(parameterBase, parameter)).isEmpty();
+      }
+    }
+  }
+
+  /** Validates {@code value} against the schema its discriminator maps it to from {@code base}. */
+  private static java.util.List<String> validateByDiscriminator(String base, JsonNode value) {
+    JsonNode schemas = spec.path("components").path("schemas");
+    JsonNode discriminator = schemas.path(base).path("discriminator");
+    String kind = value.path(discriminator.path("propertyName").asText()).asText();
+    String ref = discriminator.path("mapping").path(kind).asText();
+    assertThat(ref).as("%s maps %s", base, kind).isNotBlank();
+    return validator.validate(schemas.path(ref.substring(ref.lastIndexOf('/') + 1)), value);
   }
 
   @Test

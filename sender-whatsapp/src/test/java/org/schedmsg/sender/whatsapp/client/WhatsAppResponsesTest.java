@@ -46,28 +46,54 @@ class WhatsAppResponsesTest {
   }
 
   @Test
-  void shouldRetryWhenAccessErrorUntilFatalHandlingExists() {
-    assertThat(WhatsAppResponses.classify(403, error(10)))
-        .isEqualTo(new SendResult.Retryable("whatsapp:10"));
-    assertThat(WhatsAppResponses.classify(403, error(250)))
-        .isEqualTo(new SendResult.Retryable("whatsapp:250"));
+  void shouldStopPlatformAsFatalWhenTokenPermissionOrAccountFails() {
+    for (int code : new int[] {190, 0, 10, 200, 250, 299, 131048, 368, 131031}) {
+      assertThat(WhatsAppResponses.classify(403, error(code)))
+          .as("code %d", code)
+          .isInstanceOf(SendResult.Fatal.class);
+    }
   }
 
   @Test
-  void shouldRetryAsInvalidTokenWhenUnauthorizedWithoutBody() {
+  void shouldRetryWhenTransientCode() {
+    for (int code : new int[] {131000, 131016, 1, 2}) {
+      assertThat(WhatsAppResponses.classify(500, error(code)))
+          .isEqualTo(new SendResult.Retryable("whatsapp:" + code));
+    }
+  }
+
+  @Test
+  void shouldPauseNumberWhenThroughputCodes() {
+    for (int code : new int[] {130429, 80007, 4}) {
+      assertThat(WhatsAppResponses.classify(400, error(code)))
+          .isEqualTo(
+              new SendResult.RateLimited("whatsapp:" + code, SendResult.Scope.PLATFORM, null));
+    }
+  }
+
+  @Test
+  void shouldFailPermanentlyWhenInvalidOrUndeliverable() {
+    for (int code : new int[] {100, 131008, 131009, 131051, 131026, 131047, 132000, 132999}) {
+      assertThat(WhatsAppResponses.classify(400, error(code)))
+          .isEqualTo(new SendResult.Permanent("whatsapp:" + code));
+    }
+  }
+
+  @Test
+  void shouldStopPlatformAsInvalidTokenWhenUnauthorizedWithoutBody() {
     assertThat(WhatsAppResponses.classify(401, ""))
-        .isEqualTo(new SendResult.Retryable("whatsapp:190_invalid_token"));
+        .isEqualTo(new SendResult.Fatal("whatsapp:190_invalid_token"));
   }
 
   @Test
-  void shouldRetryUnknownCodeWhenTransientOrServerError() {
+  void shouldRetryUnknownCodeWhenTransientElseAmbiguousWhenServerError() {
     assertThat(
             WhatsAppResponses.classify(
                 400,
                 "{\"error\":{\"message\":\"m\",\"type\":\"t\",\"code\":999,\"is_transient\":true}}"))
         .isEqualTo(new SendResult.Retryable("whatsapp:999"));
     assertThat(WhatsAppResponses.classify(503, error(999)))
-        .isEqualTo(new SendResult.Retryable("whatsapp:999"));
+        .isEqualTo(new SendResult.Ambiguous("whatsapp:999"));
   }
 
   @Test
@@ -81,7 +107,7 @@ class WhatsAppResponsesTest {
     assertThat(WhatsAppResponses.classify(429, ""))
         .isEqualTo(new SendResult.Retryable("whatsapp:http_429"));
     assertThat(WhatsAppResponses.classify(502, "<html>Bad Gateway</html>"))
-        .isEqualTo(new SendResult.Retryable("whatsapp:http_502"));
+        .isEqualTo(new SendResult.Ambiguous("whatsapp:http_502"));
     assertThat(WhatsAppResponses.classify(404, "{}"))
         .isEqualTo(new SendResult.Permanent("whatsapp:http_404"));
   }
@@ -89,7 +115,7 @@ class WhatsAppResponsesTest {
   @Test
   void shouldReadCodeWhenProxyWritesItAsString() {
     assertThat(WhatsAppResponses.classify(400, "{\"error\":{\"code\":\"131056\"}}"))
-        .isEqualTo(new SendResult.Retryable("whatsapp:131056"));
+        .isEqualTo(new SendResult.RateLimited("whatsapp:131056", SendResult.Scope.RECIPIENT, null));
   }
 
   @Test

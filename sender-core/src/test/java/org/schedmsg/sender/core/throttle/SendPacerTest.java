@@ -1,0 +1,65 @@
+package org.schedmsg.sender.core.throttle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.schedmsg.sender.core.testing.SettableClock;
+
+class SendPacerTest {
+  private final SettableClock clock = new SettableClock(Instant.parse("2026-11-29T08:00:00Z"));
+  private final Sleeper advanceClock = clock::advance;
+
+  @Test
+  void shouldNeverExceedConfiguredRateWhenManySendsAreDue() throws InterruptedException {
+    SendPacer pacer = new SendPacer(settings(30, Duration.ZERO), clock, advanceClock);
+    List<Instant> starts = new ArrayList<>();
+
+    for (int i = 0; i < 200; i++) {
+      pacer.acquire("chat-" + i);
+      starts.add(clock.instant());
+    }
+
+    assertThat(maxInAnySecond(starts)).isEqualTo(30);
+    assertThat(Duration.between(starts.get(0), starts.get(199))).isLessThan(Duration.ofSeconds(7));
+  }
+
+  @Test
+  void shouldSpaceSendsToOneChatWhenRecipientIntervalSet() throws InterruptedException {
+    SendPacer pacer = new SendPacer(settings(30, Duration.ofSeconds(1)), clock, advanceClock);
+    List<Instant> starts = new ArrayList<>();
+
+    for (int i = 0; i < 5; i++) {
+      pacer.acquire("same-chat");
+      starts.add(clock.instant());
+    }
+
+    for (int i = 1; i < starts.size(); i++) {
+      assertThat(Duration.between(starts.get(i - 1), starts.get(i)))
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+  }
+
+  /** The most starts in any half-open window (t - 1 s, t]. */
+  static int maxInAnySecond(List<Instant> starts) {
+    int max = 0;
+    for (Instant end : starts) {
+      Instant begin = end.minusSeconds(1);
+      int count = (int) starts.stream().filter(s -> s.isAfter(begin) && !s.isAfter(end)).count();
+      max = Math.max(max, count);
+    }
+    return max;
+  }
+
+  private static ThrottleSettings settings(int perSecond, Duration recipientInterval) {
+    return new ThrottleSettings(
+        perSecond,
+        recipientInterval,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30));
+  }
+}
