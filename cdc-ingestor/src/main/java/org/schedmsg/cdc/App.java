@@ -2,8 +2,11 @@ package org.schedmsg.cdc;
 
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.schedmsg.cdc.config.CdcIngestorConfig;
 import org.schedmsg.contracts.config.Env;
+import org.schedmsg.observability.OpsConfig;
+import org.schedmsg.observability.OpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,15 +21,22 @@ public final class App {
   private App() {}
 
   public static void main(String[] args) {
+    Env env = Env.system();
     CdcIngestorConfig config;
+    OpsConfig ops;
     try {
-      config = CdcIngestorConfig.fromEnv(Env.system());
+      config = CdcIngestorConfig.fromEnv(env);
+      ops = OpsConfig.fromEnv(env, OpsConfig.CDC_INGESTOR_PORT);
     } catch (IllegalArgumentException e) {
       log.error("invalid configuration, not starting: {}", e.getMessage());
       System.exit(1);
       return;
     }
-    CdcIngestorService service = CdcIngestorService.start(config);
+    PrometheusMeterRegistry registry = OpsServer.newRegistry();
+    CdcIngestorService service = CdcIngestorService.start(config, registry);
+    OpsServer server =
+        OpsServer.start(ops.port(), registry)
+            .withCheck("cdc", () -> service.isRunning() ? null : "engine_not_streaming");
     AtomicBoolean shuttingDown = new AtomicBoolean();
     Runtime.getRuntime()
         .addShutdownHook(
@@ -34,6 +44,7 @@ public final class App {
                 () -> {
                   shuttingDown.set(true);
                   service.close();
+                  server.close();
                 },
                 "cdc-ingestor-shutdown"));
     Optional<Throwable> failure = service.awaitStop();

@@ -1,6 +1,8 @@
 package org.schedmsg.pipeline;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.schedmsg.contracts.config.Env;
+import org.schedmsg.observability.OpsServer;
 import org.schedmsg.pipeline.config.LocalRunConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +24,12 @@ public final class LocalPipelineApp {
     Env env = Env.system();
     LocalRunConfig run = LocalRunConfig.fromEnv(env);
     LocalStack stack = LocalStack.start(run, env);
+    PrometheusMeterRegistry registry = OpsServer.newRegistry();
     Pipeline pipeline;
+    OpsServer ops;
     try {
-      pipeline = Pipeline.start(stack.pipelineConfig(System.getenv()));
+      pipeline = Pipeline.start(stack.pipelineConfig(System.getenv()), registry);
+      ops = pipeline.withChecks(OpsServer.start(run.opsPort(), registry));
     } catch (RuntimeException e) {
       stack.close();
       throw e;
@@ -34,12 +39,18 @@ public final class LocalPipelineApp {
             new Thread(
                 () -> {
                   log.info("stopping the local pipeline");
+                  ops.close();
                   pipeline.close();
                   stack.close();
                 },
                 "local-pipeline-stop"));
     pipeline.awaitRunning();
-    log.info("{}: {}. Ctrl-C stops it.", READY_LINE, stack.summary());
+    log.info(
+        "{}: {}, health and metrics http://localhost:{}/health/ready and /metrics. Ctrl-C stops"
+            + " it.",
+        READY_LINE,
+        stack.summary(),
+        ops.port());
     pipeline.awaitFailure();
     log.error("a service failed; stopping the local pipeline", pipeline.failure().orElse(null));
     System.exit(1);

@@ -1,14 +1,18 @@
 package org.schedmsg.pipeline;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.schedmsg.cdc.CdcIngestorService;
 import org.schedmsg.cdc.config.CdcIngestorConfig;
+import org.schedmsg.observability.OpsServer;
 import org.schedmsg.pipeline.config.PipelineConfig;
 import org.schedmsg.scheduler.SchedulerService;
 import org.schedmsg.scheduler.config.SchedulerConfig;
@@ -33,20 +37,24 @@ public final class Pipeline implements AutoCloseable {
   private static final Duration CHECK_INTERVAL = Duration.ofMillis(200);
 
   private final Deque<AutoCloseable> services = new ArrayDeque<>();
+  private final List<SenderService> senders = new ArrayList<>();
   private SchedulerService scheduler;
   private CdcIngestorService ingestor;
 
   private Pipeline() {}
 
-  public static Pipeline start(PipelineConfig config) {
-    return start(config, Clock.systemUTC());
+  public static Pipeline start(PipelineConfig config, MeterRegistry registry) {
+    return start(config, Clock.systemUTC(), registry);
   }
 
-  /** Starts the services; on failure stops those already started and rethrows. */
-  public static Pipeline start(PipelineConfig config, Clock clock) {
+  /**
+   * Starts the services, all registering their meters in {@code registry}; on failure stops those
+   * already started and rethrows.
+   */
+  public static Pipeline start(PipelineConfig config, Clock clock, MeterRegistry registry) {
     Pipeline pipeline = new Pipeline();
     try {
-      pipeline.startAll(config, clock);
+      pipeline.startAll(config, clock, registry);
       return pipeline;
     } catch (RuntimeException e) {
       pipeline.close();
@@ -54,17 +62,31 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
-  private void startAll(PipelineConfig config, Clock clock) {
+  private void startAll(PipelineConfig config, Clock clock, MeterRegistry registry) {
     var senderEnv = config.envFor(config.senderLogin());
-    scheduler = remember(SchedulerService.start(SchedulerConfig.fromEnv(senderEnv)));
+    scheduler = remember(SchedulerService.start(SchedulerConfig.fromEnv(senderEnv), registry));
     TelegramSenderConfig telegram = TelegramSenderConfig.fromEnv(senderEnv);
-    remember(SenderService.start(telegram.core(), TelegramClient.create(telegram), clock));
+    senders.add(
+        remember(
+            SenderService.start(
+                telegram.core(), TelegramClient.create(telegram), clock, registry)));
     WhatsAppSenderConfig whatsapp = WhatsAppSenderConfig.fromEnv(senderEnv);
-    remember(SenderService.start(whatsapp.core(), WhatsAppClient.create(whatsapp), clock));
+    senders.add(
+        remember(
+            SenderService.start(
+                whatsapp.core(), WhatsAppClient.create(whatsapp), clock, registry)));
     ingestor =
         remember(
             CdcIngestorService.start(
-                CdcIngestorConfig.fromEnv(config.envFor(config.ingestorLogin()))));
+                CdcIngestorConfig.fromEnv(config.envFor(config.ingestorLogin())), registry));
+  }
+
+  /** Readiness of every service, for one {@code /health/ready}. */
+  public OpsServer withChecks(OpsServer ops) {
+    ops.withCheck("cdc", () -> ingestor.isRunning() ? null : "engine_not_streaming");
+    ops.withCheck("scheduler", () -> scheduler.isRunning() ? null : "streams_not_running");
+    senders.forEach(s -> ops.withCheck(s.config().platform().id(), s::readinessProblem));
+    return ops;
   }
 
   private <T extends AutoCloseable> T remember(T service) {

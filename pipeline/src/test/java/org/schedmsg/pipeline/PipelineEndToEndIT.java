@@ -3,6 +3,11 @@ package org.schedmsg.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +31,7 @@ import org.schedmsg.infra.sandbox.FakeWhatsAppServer;
 import org.schedmsg.infra.sandbox.ReceivedRequest;
 import org.schedmsg.infra.testing.TestDatabase;
 import org.schedmsg.infra.testing.TestInfrastructure;
+import org.schedmsg.observability.OpsServer;
 import org.schedmsg.pipeline.config.DatabaseLogin;
 import org.schedmsg.pipeline.config.PipelineConfig;
 
@@ -46,6 +52,7 @@ class PipelineEndToEndIT {
   private static FakeTelegramServer telegram;
   private static FakeWhatsAppServer whatsapp;
   private static Pipeline pipeline;
+  private static OpsServer ops;
   private static MessageTable table;
   /** Every recipient id and text the tests used: none may appear in a log line. */
   private static final List<String> patientData = new ArrayList<>();
@@ -72,18 +79,24 @@ class PipelineEndToEndIT {
     env.put("WHATSAPP_ACCESS_TOKEN", WHATSAPP_TOKEN);
     env.put("WHATSAPP_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
     env.put("WHATSAPP_API_BASE_URL", whatsapp.baseUrl());
+    PrometheusMeterRegistry registry = OpsServer.newRegistry();
     pipeline =
         Pipeline.start(
             new PipelineConfig(
                 env,
                 new DatabaseLogin(db.ingestorUser(), db.ingestorPassword()),
-                new DatabaseLogin(db.senderUser(), db.senderPassword())));
+                new DatabaseLogin(db.senderUser(), db.senderPassword())),
+            registry);
+    ops = pipeline.withChecks(OpsServer.start(0, registry));
     pipeline.awaitRunning();
     table = new MessageTable(db.dataSource());
   }
 
   @AfterAll
   static void stopPipelineAndCheckLogs() {
+    if (ops != null) {
+      ops.close();
+    }
     if (pipeline != null) {
       pipeline.close();
     }
@@ -179,6 +192,9 @@ class PipelineEndToEndIT {
     assertThat(received).hasSize(1);
     assertThat(received.get(0).field("text")).isEqualTo(text);
     assertThat(received.get(0).path()).endsWith("/sendMessage").doesNotContain(TELEGRAM_TOKEN);
+    assertThat(received.get(0).traceparent())
+        .as("the trace id is the message id, from the release to the platform request")
+        .startsWith("00-" + id.toString().replace("-", "") + "-");
     // nothing arrives a second time while the pipeline keeps running
     await()
         .during(Duration.ofSeconds(3))
@@ -268,6 +284,49 @@ class PipelineEndToEndIT {
     assertThat(row.failedAt()).isNotNull();
     assertThat(row.attempts()).isEqualTo(1);
     assertThat(row.sentAt()).isNull();
+  }
+
+  @Test
+  void shouldExposeReadinessAndEveryStageMetricsWhenMessagesFlow() throws Exception {
+    UUID id = table.insert("telegram", telegramChat(), text("Metrics probe"), Instant.now(), 2);
+    await().atMost(DELIVERY_TIMEOUT).until(() -> "sent".equals(table.status(id)));
+
+    HttpClient http = HttpClient.newHttpClient();
+    URI base = URI.create("http://127.0.0.1:" + ops.port());
+    HttpResponse<String> ready =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/health/ready")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains("schedmsg_cdc_changes_total")
+        .contains("schedmsg_cdc_commit_to_ack")
+        .contains("schedmsg_cdc_slot_retained_wal")
+        .contains("schedmsg_scheduler_pending")
+        .contains("schedmsg_scheduler_release_lateness")
+        .contains("schedmsg_scheduler_released_total")
+        .contains("schedmsg_sender_sends_total")
+        .contains("schedmsg_sender_rate_limit_pauses")
+        .contains("schedmsg_sender_claim_conflicts");
+  }
+
+  @Test
+  void shouldEndFailedWithoutCallingPlatformWhenDeliveryWindowHasPassed() throws Exception {
+    String chat = telegramChat();
+    UUID id =
+        table.insert("telegram", chat, text("Too late"), Instant.now().minusSeconds(120), 5);
+
+    await().atMost(DELIVERY_TIMEOUT).until(() -> "failed".equals(table.status(id)));
+
+    MessageTable.Row row = table.find(id).orElseThrow();
+    assertThat(row.errorMessage()).isEqualTo("delivery_window_expired");
+    assertThat(row.attempts()).isZero();
+    assertThat(telegramRequestsFor(chat)).isEmpty();
   }
 
   @Test

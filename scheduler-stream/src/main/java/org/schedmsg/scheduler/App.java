@@ -1,6 +1,9 @@
 package org.schedmsg.scheduler;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.schedmsg.contracts.config.Env;
+import org.schedmsg.observability.OpsConfig;
+import org.schedmsg.observability.OpsServer;
 import org.schedmsg.scheduler.config.SchedulerConfig;
 
 /** Starts the scheduler from the environment; the only place that reads it. */
@@ -8,8 +11,21 @@ public final class App {
   private App() {}
 
   public static void main(String[] args) {
-    SchedulerConfig config = SchedulerConfig.fromEnv(Env.system());
-    SchedulerService service = SchedulerService.start(config);
-    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "scheduler-shutdown"));
+    Env env = Env.system();
+    SchedulerConfig config = SchedulerConfig.fromEnv(env);
+    OpsConfig ops = OpsConfig.fromEnv(env, OpsConfig.SCHEDULER_PORT);
+    PrometheusMeterRegistry registry = OpsServer.newRegistry();
+    SchedulerService service = SchedulerService.start(config, registry);
+    OpsServer server =
+        OpsServer.start(ops.port(), registry)
+            .withCheck("scheduler", () -> service.isRunning() ? null : "streams_not_running");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  service.close();
+                  server.close();
+                },
+                "scheduler-shutdown"));
   }
 }

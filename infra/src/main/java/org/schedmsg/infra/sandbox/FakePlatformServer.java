@@ -168,7 +168,9 @@ abstract class FakePlatformServer implements AutoCloseable {
       return malformedBody();
     }
     exchange.setAttribute("body", body);
-    received.add(new ReceivedRequest(path, body, clock.instant()));
+    received.add(
+        new ReceivedRequest(
+            path, body, clock.instant(), exchange.getRequestHeaders().getFirst("traceparent")));
     ScriptedResponse invalid = validate(body);
     if (invalid != null) {
       return invalid;

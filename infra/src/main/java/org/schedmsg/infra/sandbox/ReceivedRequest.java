@@ -10,12 +10,17 @@ import java.util.Objects;
  * @param path the request path with any credential replaced by a placeholder
  * @param body the parsed JSON body; holds message text, so {@link #toString()} leaves it out
  * @param receivedAt when the fake received it
+ * @param traceparent the W3C {@code traceparent} header, or null when the request had none
  */
-public record ReceivedRequest(String path, JsonNode body, Instant receivedAt) {
+public record ReceivedRequest(String path, JsonNode body, Instant receivedAt, String traceparent) {
   public ReceivedRequest {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(receivedAt, "receivedAt");
+  }
+
+  public ReceivedRequest(String path, JsonNode body, Instant receivedAt) {
+    this(path, body, receivedAt, null);
   }
 
   /** The text field {@code name} of the body, or null. */

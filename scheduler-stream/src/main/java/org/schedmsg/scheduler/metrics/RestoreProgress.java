@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * #RESTORED} (records restored); start and end of each store partition are logged.
  */
 public final class RestoreProgress implements StateRestoreListener {
-  public static final String REMAINING = "scheduler.restore.remaining";
-  public static final String RESTORED = "scheduler.restore.restored";
+  public static final String REMAINING = "schedmsg.scheduler.restore.remaining";
+  public static final String RESTORED = "schedmsg.scheduler.restore.restored";
 
   private static final Logger log = LoggerFactory.getLogger(RestoreProgress.class);
 

@@ -19,12 +19,12 @@ import org.schedmsg.scheduler.processor.RejectionReasons;
  * and subtracts what it removes, and subtracts its whole share when its task closes.
  */
 public final class SchedulerMetrics {
-  public static final String PENDING = "scheduler.pending";
-  public static final String RELEASED = "scheduler.released";
-  public static final String REJECTED = "scheduler.rejected";
-  public static final String LATENESS = "scheduler.release.lateness";
-  public static final String SCANNED = "scheduler.index.scanned";
-  public static final String PUNCTUATIONS = "scheduler.punctuations";
+  public static final String PENDING = "schedmsg.scheduler.pending";
+  public static final String RELEASED = "schedmsg.scheduler.released";
+  public static final String REJECTED = "schedmsg.scheduler.rejected";
+  public static final String LATENESS = "schedmsg.scheduler.release.lateness";
+  public static final String SCANNED = "schedmsg.scheduler.index.scanned";
+  public static final String PUNCTUATIONS = "schedmsg.scheduler.punctuations";
   public static final String TAG_PLATFORM = "platform";
   public static final String TAG_PRIORITY = "priority";
   public static final String TAG_REASON = "reason";

@@ -148,6 +148,14 @@ public final class SenderService implements AutoCloseable {
     return isRunning() && processor.gate().isHealthy();
   }
 
+  /** For {@code /health/ready}: null when ready, else a short machine-readable reason. */
+  public String readinessProblem() {
+    if (!isRunning()) {
+      return "consumer_stopped";
+    }
+    return processor.gate().isHealthy() ? null : "platform_credentials_rejected";
+  }
+
   /** Stops consuming (the in-flight message finishes), then closes the pool. */
   @Override
   public void close() {

@@ -1,8 +1,8 @@
 package org.schedmsg.sender.telegram;
 
-import java.time.Clock;
 import org.schedmsg.contracts.config.Env;
-import org.schedmsg.sender.core.SenderService;
+import org.schedmsg.observability.OpsConfig;
+import org.schedmsg.sender.core.SenderRunner;
 import org.schedmsg.sender.telegram.client.TelegramClient;
 import org.schedmsg.sender.telegram.config.TelegramSenderConfig;
 import org.slf4j.Logger;
@@ -15,16 +15,17 @@ public final class App {
   private App() {}
 
   public static void main(String[] args) {
+    Env env = Env.system();
     TelegramSenderConfig config;
+    OpsConfig ops;
     try {
-      config = TelegramSenderConfig.fromEnv(Env.system());
+      config = TelegramSenderConfig.fromEnv(env);
+      ops = OpsConfig.fromEnv(env, OpsConfig.SENDER_TELEGRAM_PORT);
     } catch (IllegalArgumentException e) {
       LOG.error("invalid configuration, not starting: {}", e.getMessage());
       System.exit(2);
       return;
     }
-    SenderService service =
-        SenderService.start(config.core(), TelegramClient.create(config), Clock.systemUTC());
-    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "sender-telegram-shutdown"));
+    SenderRunner.run(config.core(), TelegramClient.create(config), ops);
   }
 }

@@ -267,6 +267,8 @@ class TelegramSenderIT {
     release(retried, failed);
 
     await().atMost(WAIT).until(() -> "failed".equals(rows.read(failed.messageId()).status()));
+    // the two records may sit on different partitions: wait for the retried one's outcome too
+    await().atMost(WAIT).until(() -> rows.read(retried.messageId()).errorMessage() != null);
     assertThat(rows.read(failed.messageId()).errorMessage()).isEqualTo("outcome_unknown:timeout");
     MessageRows.Row pending = rows.read(retried.messageId());
     assertThat(pending.status()).isEqualTo("pending");

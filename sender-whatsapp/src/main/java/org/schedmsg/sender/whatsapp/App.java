@@ -1,8 +1,8 @@
 package org.schedmsg.sender.whatsapp;
 
-import java.time.Clock;
 import org.schedmsg.contracts.config.Env;
-import org.schedmsg.sender.core.SenderService;
+import org.schedmsg.observability.OpsConfig;
+import org.schedmsg.sender.core.SenderRunner;
 import org.schedmsg.sender.whatsapp.client.WhatsAppClient;
 import org.schedmsg.sender.whatsapp.config.WhatsAppSenderConfig;
 import org.slf4j.Logger;
@@ -15,16 +15,17 @@ public final class App {
   private App() {}
 
   public static void main(String[] args) {
+    Env env = Env.system();
     WhatsAppSenderConfig config;
+    OpsConfig ops;
     try {
-      config = WhatsAppSenderConfig.fromEnv(Env.system());
+      config = WhatsAppSenderConfig.fromEnv(env);
+      ops = OpsConfig.fromEnv(env, OpsConfig.SENDER_WHATSAPP_PORT);
     } catch (IllegalArgumentException e) {
       LOG.error("invalid configuration, not starting: {}", e.getMessage());
       System.exit(2);
       return;
     }
-    SenderService service =
-        SenderService.start(config.core(), WhatsAppClient.create(config), Clock.systemUTC());
-    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "sender-whatsapp-shutdown"));
+    SenderRunner.run(config.core(), WhatsAppClient.create(config), ops);
   }
 }

@@ -40,6 +40,17 @@ public final class SenderMetrics {
   public SenderMetrics(MeterRegistry registry, String platform) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.platform = Objects.requireNonNull(platform, "platform");
+    registerAtZero();
+  }
+
+  /** Series a dashboard alerts on exist from the start, at zero, not only after the first event. */
+  private void registerAtZero() {
+    for (SendResult.Scope scope : SendResult.Scope.values()) {
+      Counter.builder(RATE_LIMIT_PAUSES)
+          .tags("platform", platform, "scope", scope.name().toLowerCase(java.util.Locale.ROOT))
+          .register(registry);
+    }
+    Counter.builder(CLAIM_CONFLICTS).tags("platform", platform).register(registry);
   }
 
   public void send(SendResult result, String outcome, Duration latency) {

@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.schedmsg.contracts.DeliveryHeaders;
 import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.TraceContext;
 import org.schedmsg.sender.core.client.PlatformClient;
 import org.schedmsg.sender.core.client.SendResult;
 import org.schedmsg.sender.telegram.config.TelegramSenderConfig;
@@ -95,7 +97,7 @@ public final class TelegramClient implements PlatformClient {
   private SendResult sendTo(DeliveryRequest request, String chatId, boolean followMigration) {
     HttpResponse<String> response;
     try {
-      response = http.send(httpRequest(requestBody(request, chatId)), BodyHandlers.ofString());
+      response = http.send(httpRequest(request, requestBody(request, chatId)), BodyHandlers.ofString());
     } catch (ConnectException | HttpConnectTimeoutException e) {
       return ioFailure(request, e, new SendResult.Retryable("connection_failed"));
     } catch (HttpTimeoutException e) {
@@ -118,10 +120,13 @@ public final class TelegramClient implements PlatformClient {
     return TelegramResponses.classify(response.statusCode(), response.body());
   }
 
-  private HttpRequest httpRequest(ObjectNode body) {
+  private HttpRequest httpRequest(DeliveryRequest request, ObjectNode body) {
     return HttpRequest.newBuilder(sendMessage)
         .timeout(timeout)
         .header("Content-Type", "application/json")
+        .header(
+            DeliveryHeaders.TRACEPARENT,
+            TraceContext.traceparent(request.messageId(), request.attempts(), TraceContext.Hop.SEND))
         .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
         .build();
   }

@@ -12,7 +12,9 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
+import org.schedmsg.contracts.DeliveryHeaders;
 import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.TraceContext;
 import org.schedmsg.sender.core.client.PlatformClient;
 import org.schedmsg.sender.core.client.SendResult;
 import org.schedmsg.sender.whatsapp.config.WhatsAppSenderConfig;
@@ -96,6 +98,10 @@ public final class WhatsAppClient implements PlatformClient {
             .timeout(timeout)
             .header("Authorization", authorization)
             .header("Content-Type", "application/json")
+            .header(
+                DeliveryHeaders.TRACEPARENT,
+                TraceContext.traceparent(
+                    request.messageId(), request.attempts(), TraceContext.Hop.SEND))
             .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
             .build();
     try {
