@@ -12,7 +12,8 @@ public final class TraceContext {
   /** The span kinds of the hops; part of the span id so that each hop's span differs. */
   public enum Hop {
     RELEASE,
-    SEND
+    SEND,
+    CHANGE
   }
 
   private TraceContext() {}

@@ -6,6 +6,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.schedmsg.cdc.mapping.CdcRecord;
 import org.schedmsg.contracts.ScheduledMessageChange;
 import org.schedmsg.contracts.CdcRecordHeaders;
+import org.schedmsg.contracts.TraceContext;
 
 /**
  * Headers on every CDC record, so a consumer can route or skip without parsing the value, and a
@@ -25,7 +26,19 @@ public final class CdcHeaders {
     if (record.lsn() != null) {
       headers.add(LSN, utf8(Long.toString(record.lsn())));
     }
+    traceparent(record.key())
+        .ifPresent(value -> headers.add(CdcRecordHeaders.TRACEPARENT, utf8(value)));
     return headers;
+  }
+
+  /** The message's trace context; the key is always a message id, but stay safe if it is not. */
+  private static java.util.Optional<String> traceparent(String key) {
+    try {
+      return java.util.Optional.of(
+          TraceContext.traceparent(java.util.UUID.fromString(key), 0, TraceContext.Hop.CHANGE));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   private static byte[] utf8(String value) {

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.schedmsg.cdc.mapping.ChangeEventMapper;
 import org.schedmsg.cdc.mapping.UnmappableChangeException;
 import org.schedmsg.cdc.metrics.CdcMetrics;
+import org.schedmsg.contracts.CdcRecordHeaders;
 import org.schedmsg.contracts.ScheduledMessageChange;
 import org.schedmsg.contracts.Topic;
 import org.schedmsg.contracts.Topics;
@@ -99,6 +100,10 @@ class ChangePublisherTest {
     assertThat(header(sent.get(2), CdcHeaders.OP)).isEqualTo("d");
     assertThat(lsn).isNotNull();
     assertThat(header(sent.get(2), CdcHeaders.LSN)).isEqualTo(lsn.toString());
+    for (ProducerRecord<String, ScheduledMessageChange> record : sent) {
+      assertThat(header(record, CdcRecordHeaders.TRACEPARENT))
+          .startsWith("00-" + record.key().replace("-", "") + "-");
+    }
   }
 
   private static String header(ProducerRecord<String, ?> record, String name) {

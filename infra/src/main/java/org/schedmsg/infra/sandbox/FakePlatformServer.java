@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,8 @@ abstract class FakePlatformServer implements AutoCloseable {
             });
     server.setExecutor(executor);
     server.createContext("/", this::handle);
+    SandboxControl control = new SandboxControl(this, namedErrors());
+    server.createContext(SandboxControl.PREFIX, control::handle);
     server.start();
   }
 
@@ -116,6 +119,12 @@ abstract class FakePlatformServer implements AutoCloseable {
     server.stop(0);
     executor.shutdownNow();
   }
+
+  /** Accepts only {@code token} from now on (a revoked token, later fixed). */
+  public abstract void acceptOnlyToken(String token);
+
+  /** The platform's real error responses by name, for the sandbox control API. */
+  abstract Map<String, Supplier<ScriptedResponse>> namedErrors();
 
   /** An answer when the credentials or path are wrong, or null to accept the request. */
   abstract ScriptedResponse rejectRequest(HttpExchange exchange);

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A local stand-in for the Telegram Bot API's {@code sendMessage}: {@code POST
@@ -37,11 +39,23 @@ public final class FakeTelegramServer extends FakePlatformServer {
   }
 
   /** From now on accepts only {@code newToken} (a revoked token, or one fixed later). */
+  @Override
   public void acceptOnlyToken(String newToken) {
     this.token = Objects.requireNonNull(newToken, "newToken");
   }
 
   /** {@code http://127.0.0.1:<port>}; a client appends {@code /bot<token>/<method>}. */
+  @Override
+  Map<String, Supplier<ScriptedResponse>> namedErrors() {
+    return Map.of(
+        "chat_not_found", FakeTelegramServer::chatNotFound,
+        "bot_blocked", FakeTelegramServer::botBlocked,
+        "unauthorized", FakeTelegramServer::unauthorized,
+        "too_many_requests", () -> tooManyRequests(5),
+        "internal_error", FakeTelegramServer::internalServerError,
+        "bad_gateway", FakeTelegramServer::badGateway);
+  }
+
   @Override
   public String baseUrl() {
     return origin();

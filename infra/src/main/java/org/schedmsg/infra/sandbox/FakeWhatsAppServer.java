@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A local stand-in for the WhatsApp Cloud API's {@code POST /v23.0/<phone-number-id>/messages},
@@ -44,8 +46,20 @@ public final class FakeWhatsAppServer extends FakePlatformServer {
   }
 
   /** From now on accepts only {@code newToken} (an expired token, or one fixed later). */
+  @Override
   public void acceptOnlyToken(String newToken) {
     this.accessToken = Objects.requireNonNull(newToken, "newToken");
+  }
+
+  @Override
+  Map<String, Supplier<ScriptedResponse>> namedErrors() {
+    return Map.of(
+        "re_engagement_required", FakeWhatsAppServer::reEngagementRequired,
+        "undeliverable", FakeWhatsAppServer::undeliverable,
+        "rate_limit", FakeWhatsAppServer::rateLimitHit,
+        "pair_rate_limit", FakeWhatsAppServer::pairRateLimitHit,
+        "invalid_token", FakeWhatsAppServer::invalidToken,
+        "internal_error", FakeWhatsAppServer::internalError);
   }
 
   /**
