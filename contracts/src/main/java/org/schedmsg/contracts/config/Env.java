@@ -47,7 +47,10 @@ public final class Env {
     }
   }
 
-  /** A duration as ISO-8601 ({@code PT0.1S}) or a number with a unit: {@code 100ms}, {@code 30s}, {@code 5m}. */
+  /**
+   * A duration as ISO-8601 ({@code PT0.1S}) or a number with a unit: {@code 100ms}, {@code 30s},
+   * {@code 5m}, {@code 2h}, {@code 7d}.
+   */
   public Duration duration(String key, Duration defaultValue) {
     Optional<String> value = optional(key);
     if (value.isEmpty()) {
@@ -57,7 +60,7 @@ public final class Env {
       return parseDuration(value.get());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          key + " must be a duration such as 100ms, 30s, 5m or PT30S");
+          key + " must be a duration such as 100ms, 30s, 5m, 2h, 7d or PT30S");
     }
   }
 
@@ -74,6 +77,7 @@ public final class Env {
       case 's' -> Duration.ofSeconds(amount);
       case 'm' -> Duration.ofMinutes(amount);
       case 'h' -> Duration.ofHours(amount);
+      case 'd' -> Duration.ofDays(amount);
       default -> throw new IllegalArgumentException("unit");
     };
   }
