@@ -94,6 +94,27 @@ class OperatorCliIT {
   }
 
   @Test
+  void shouldCancelPendingOccurrenceWhenSeriesIsCancelled() throws SQLException {
+    UUID first = insert(MessageStatus.SENT, 1, Instant.now().minusSeconds(60), null);
+    UUID next = insert(MessageStatus.PENDING, 0, Instant.now().plusSeconds(3600), null);
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "UPDATE scheduled_messages SET metadata = jsonb_build_object('series_id', '" + first
+              + "', 'occurrence', 2) WHERE id = '" + next + "'");
+    }
+
+    Run run = cli("cancel", "--series", first.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+    assertThat(run.out()).contains("1 pending occurrence(s)");
+    assertThat(cli("status", next.toString()).out()).contains("status:            cancelled");
+    assertThat(cli("status", first.toString()).out()).contains("status:            sent");
+    assertThat(cli("cancel", "--series", first.toString()).exitCode())
+        .isEqualTo(ExitCodes.NOT_APPLICABLE);
+  }
+
+  @Test
   void shouldExitWithUsageErrorWhenInputIsBad() {
     assertThat(cli("schedule", "--platform", "sms", "--recipient", "1", "--text", "x").exitCode())
         .isEqualTo(ExitCodes.USAGE);

@@ -10,6 +10,7 @@ import org.schedmsg.cli.db.MessageView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -17,18 +18,35 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "cancel",
     mixinStandardHelpOptions = true,
-    description = "Cancel a pending message (status cancelled; it will never be sent).")
+    description =
+        "Cancel a pending message (status cancelled; it will never be sent), or with --series a"
+            + " whole recurring series.")
 public final class CancelCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions connection;
 
-  @Parameters(paramLabel = "MESSAGE_ID", description = "the message id (UUID)")
+  @Parameters(paramLabel = "ID", description = "the message id, or with --series the series id")
   UUID id;
+
+  @Option(
+      names = "--series",
+      description = "cancel the whole recurring series (its pending occurrence); ID is the series id")
+  boolean series;
 
   @Override
   public Integer call() throws Exception {
     try (Connection c = connection.openDatabase()) {
       MessageRepository repository = new MessageRepository(c);
+      if (series) {
+        int cancelled = repository.cancelSeries(id);
+        if (cancelled == 0) {
+          spec.commandLine().getErr().println("no pending occurrence of series " + id);
+          return ExitCodes.NOT_APPLICABLE;
+        }
+        spec.commandLine().getOut().println("cancelled series " + id + " (" + cancelled
+            + " pending occurrence(s)); no further occurrence will be scheduled");
+        return ExitCodes.OK;
+      }
       if (repository.cancel(id)) {
         spec.commandLine().getOut().println("cancelled " + id);
         return ExitCodes.OK;

@@ -78,6 +78,21 @@ public final class MessageRepository {
   }
 
   /**
+   * Cancels the pending occurrence(s) of a recurring series ({@code metadata.series_id}, or the
+   * first occurrence's own id); with no pending occurrence left, no next one is ever inserted.
+   */
+  public int cancelSeries(UUID seriesId) throws SQLException {
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "UPDATE scheduled_messages SET status = 'cancelled', updated_at = now()"
+                + " WHERE status = 'pending' AND (id = ? OR metadata->>'series_id' = ?)")) {
+      s.setObject(1, seriesId);
+      s.setString(2, seriesId.toString());
+      return s.executeUpdate();
+    }
+  }
+
+  /**
    * Pending messages that should have moved by now: never attempted though due more than {@code
    * olderThan} ago, or claimed more than {@code olderThan} ago without an outcome (stalled).
    */
