@@ -95,7 +95,7 @@ class MigrationsIT {
   }
 
   @Test
-  void shouldLetSenderRoleUpdateOnlyDeliveryColumnsWhenConnected() throws SQLException {
+  void shouldLetSenderRoleUpdateOnlyDeliveryColumnsAndInsertWhenConnected() throws SQLException {
     TestDatabase db = infra.newDatabase();
     try (Connection c = db.dataSource().getConnection();
         Statement s = c.createStatement()) {
@@ -116,13 +116,13 @@ class MigrationsIT {
           .hasMessageContaining("permission denied");
       assertThatThrownBy(() -> s.executeUpdate("DELETE FROM scheduled_messages"))
           .hasMessageContaining("permission denied");
-      assertThatThrownBy(
-              () ->
-                  s.executeUpdate(
-                      "INSERT INTO scheduled_messages (id, recipient_id, platform,"
-                          + " message_content, scheduled_time, status) VALUES"
-                          + " (gen_random_uuid(), 'r', 'telegram', 'x', now(), 'pending')"))
-          .hasMessageContaining("permission denied");
+      // V8: the sender inserts the next occurrence of a recurring message
+      assertThat(
+              s.executeUpdate(
+                  "INSERT INTO scheduled_messages (id, recipient_id, platform,"
+                      + " message_content, scheduled_time, status) VALUES"
+                      + " (gen_random_uuid(), 'r', 'telegram', 'x', now(), 'pending')"))
+          .isEqualTo(1);
     }
   }
 

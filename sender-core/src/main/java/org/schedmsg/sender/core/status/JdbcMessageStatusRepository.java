@@ -2,6 +2,7 @@ package org.schedmsg.sender.core.status;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -11,14 +12,23 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.RejectedMessage;
+import org.schedmsg.recurrence.InvalidRecurrenceException;
 import org.schedmsg.sender.core.retry.RetryPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@link MessageStatusRepository} on JDBC: one autocommitted compare-and-set {@code UPDATE} per
- * call. Needs only {@code SELECT} and {@code UPDATE (status, attempts, last_attempt_time, sent_at,
- * failed_at, error_message, metadata, updated_at)} on {@code scheduled_messages}.
+ * {@link MessageStatusRepository} on JDBC: one compare-and-set {@code UPDATE} per call. The
+ * terminal writes ({@code markSent}, {@code markFailed}, {@code expire}, {@code reject}) of a row
+ * with a {@code recurrence_pattern} also insert the series' next occurrence in the same
+ * transaction, and {@code claim} fails a row whose pattern cannot be read ({@code
+ * invalid_recurrence:<reason>}) instead of taking it. Needs {@code SELECT}, {@code INSERT} and
+ * {@code UPDATE (status, attempts, last_attempt_time, sent_at, failed_at, error_message, metadata,
+ * updated_at)} on {@code scheduled_messages}.
  */
 public final class JdbcMessageStatusRepository implements MessageStatusRepository {
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcMessageStatusRepository.class);
+
   static final String EXPIRE =
       "UPDATE scheduled_messages SET status = 'failed', failed_at = ?, updated_at = ?,"
           + " error_message = ? WHERE id = ? AND status = 'pending' AND attempts = ?";
@@ -41,6 +51,10 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
   static final String RELEASE_CLAIM =
       "UPDATE scheduled_messages SET attempts = attempts - 1, updated_at = ?, error_message = ?"
           + " WHERE id = ? AND status = 'pending' AND attempts = ?";
+  static final String CLAIM_RETURNING =
+      CLAIM + " RETURNING scheduled_time, recurrence_pattern::text, metadata::text";
+  static final String NOTE_INVALID_RECURRENCE =
+      "UPDATE scheduled_messages SET error_message = ? WHERE id = ? AND status = 'failed'";
   static final String REJECT =
       "UPDATE scheduled_messages SET status = 'failed', failed_at = ?, updated_at = ?,"
           + " error_message = ? WHERE id = ? AND status = 'pending' AND attempts = ?"
@@ -54,10 +68,12 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
 
   @Override
   public boolean expire(DeliveryRequest request, Instant now) {
-    return update(
+    return terminal(
         "expire",
         EXPIRE,
         request.messageId(),
+        RetryPolicy.DELIVERY_WINDOW_EXPIRED,
+        now,
         ps -> {
           ps.setObject(1, timestamp(now));
           ps.setObject(2, timestamp(now));
@@ -69,26 +85,32 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
 
   @Override
   public boolean claim(DeliveryRequest request, Instant now) {
-    return update(
+    return inTransaction(
         "claim",
-        CLAIM,
         request.messageId(),
-        ps -> {
-          ps.setObject(1, timestamp(now));
-          ps.setObject(2, timestamp(now));
-          ps.setObject(3, request.messageId());
-          ps.setInt(4, request.attempts());
-          ps.setObject(5, timestamp(request.scheduledTime()));
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(CLAIM_RETURNING)) {
+            ps.setObject(1, timestamp(now));
+            ps.setObject(2, timestamp(now));
+            ps.setObject(3, request.messageId());
+            ps.setInt(4, request.attempts());
+            ps.setObject(5, timestamp(request.scheduledTime()));
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() && SeriesContinuation.claimable(c, request, rs, now);
+            }
+          }
         });
   }
 
   @Override
   public boolean markSent(
       DeliveryRequest request, int claimedAttempts, String platformMessageId, Instant now) {
-    return update(
+    return terminal(
         "markSent",
         MARK_SENT,
         request.messageId(),
+        null,
+        now,
         ps -> {
           ps.setObject(1, timestamp(now));
           ps.setObject(2, timestamp(now));
@@ -101,10 +123,12 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
   @Override
   public boolean markFailed(
       DeliveryRequest request, int claimedAttempts, String reason, Instant now) {
-    return update(
+    return terminal(
         "markFailed",
         MARK_FAILED,
         request.messageId(),
+        reason,
+        now,
         ps -> {
           ps.setObject(1, timestamp(now));
           ps.setObject(2, timestamp(now));
@@ -146,10 +170,12 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
 
   @Override
   public boolean reject(RejectedMessage rejection, Instant now) {
-    return update(
+    return terminal(
         "reject",
         REJECT,
         rejection.messageId(),
+        rejection.reason(),
+        now,
         ps -> {
           ps.setObject(1, timestamp(now));
           ps.setObject(2, timestamp(now));
@@ -164,6 +190,74 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
     return reason == null || reason.length() <= MAX_ERROR_MESSAGE_LENGTH
         ? reason
         : reason.substring(0, MAX_ERROR_MESSAGE_LENGTH);
+  }
+
+  /**
+   * A terminal write: the compare-and-set {@code sql}, then, when it changed the row, the series'
+   * next occurrence (unless {@code reason} ends the series), in one transaction.
+   */
+  private boolean terminal(
+      String name, String sql, UUID messageId, String reason, Instant now, Binder binder) {
+    return inTransaction(
+        name,
+        messageId,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql + SeriesContinuation.RETURNING)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return false;
+              }
+              continueSeries(c, rs, messageId, reason, now);
+              return true;
+            }
+          }
+        });
+  }
+
+  private static void continueSeries(
+      Connection c, ResultSet row, UUID messageId, String reason, Instant now) throws SQLException {
+    try {
+      SeriesContinuation.insertNext(c, row, reason, now);
+    } catch (InvalidRecurrenceException e) {
+      LOG.warn(
+          "message {}: recurrence_pattern cannot be used ({}); the series ends here",
+          messageId,
+          e.reason());
+      try (PreparedStatement ps = c.prepareStatement(NOTE_INVALID_RECURRENCE)) {
+        ps.setString(1, truncate(e.errorMessage()));
+        ps.setObject(2, messageId);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  private boolean inTransaction(String name, UUID messageId, Work work) {
+    try (Connection connection = dataSource.getConnection()) {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try {
+        boolean changed = work.run(connection);
+        connection.commit();
+        return changed;
+      } catch (SQLException | RuntimeException e) {
+        rollback(connection, e);
+        throw e;
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new StatusStoreException(
+          name + " of message " + messageId + " failed (SQLState " + e.getSQLState() + ")", e);
+    }
+  }
+
+  private static void rollback(Connection connection, Exception cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   private boolean update(String name, String sql, UUID messageId, Binder binder) {
@@ -184,5 +278,10 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
   @FunctionalInterface
   private interface Binder {
     void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface Work {
+    boolean run(Connection connection) throws SQLException;
   }
 }

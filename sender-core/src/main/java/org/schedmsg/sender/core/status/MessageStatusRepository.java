@@ -9,6 +9,12 @@ import org.schedmsg.contracts.RejectedMessage;
  * status = 'pending', attempts)}: it changes the row only while the row is still the one the sender
  * was given, and returns whether it did. Implementations throw {@link StatusStoreException} when
  * the store cannot be reached; messages name the message id, never row content.
+ *
+ * <p>Recurring rows (a {@code recurrence_pattern}): the terminal writes ({@link #markSent}, {@link
+ * #markFailed}, {@link #expire}, {@link #reject}) also insert the series' next occurrence in the
+ * same transaction, unless the reason ends the series; {@link #claim} fails a row whose pattern
+ * cannot be read ({@code invalid_recurrence:<reason>}) and returns false. See the module README,
+ * "Recurring messages".
  */
 public interface MessageStatusRepository {
   /** Longest {@code error_message} written; longer reasons are cut. */

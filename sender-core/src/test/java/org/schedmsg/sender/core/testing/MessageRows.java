@@ -81,6 +81,59 @@ public final class MessageRows {
         windowSeconds == null ? null : scheduled.plusSeconds(windowSeconds));
   }
 
+  /**
+   * Inserts a pending row with {@code recurrence_pattern = patternJson} and returns its first
+   * release.
+   */
+  public DeliveryRequest insertRecurring(
+      Platform platform, String recipientId, Instant scheduledTime, String patternJson) {
+    DeliveryRequest request =
+        insertPending(platform, recipientId, "recurring reminder", scheduledTime, 60, null);
+    execute(
+        "UPDATE scheduled_messages SET recurrence_pattern = ?::jsonb WHERE id = ?",
+        patternJson,
+        request.messageId());
+    return request;
+  }
+
+  /** A row's scheduled time and recurrence columns. */
+  public record Recurring(
+      UUID id,
+      String status,
+      Instant scheduledTime,
+      int attempts,
+      String pattern,
+      JsonNode metadata) {}
+
+  /** Every row except {@code firstId} whose {@code metadata.series_id} is {@code firstId}. */
+  public java.util.List<Recurring> following(UUID firstId) {
+    try (Connection c = owner.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id, status, scheduled_time, attempts, recurrence_pattern::text,"
+                    + " metadata::text FROM scheduled_messages WHERE metadata->>'series_id' = ?"
+                    + " AND id <> ? ORDER BY scheduled_time")) {
+      ps.setString(1, firstId.toString());
+      ps.setObject(2, firstId);
+      java.util.List<Recurring> rows = new java.util.ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(
+              new Recurring(
+                  rs.getObject(1, UUID.class),
+                  rs.getString(2),
+                  instant(rs, 3),
+                  rs.getInt(4),
+                  rs.getString(5),
+                  Json.mapper().readTree(rs.getString(6))));
+        }
+      }
+      return rows;
+    } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("reading series " + firstId + " failed", e);
+    }
+  }
+
   public Row read(UUID id) {
     try (Connection c = owner.getConnection();
         PreparedStatement ps =

@@ -78,6 +78,24 @@ public final class TestRequests {
         deadline);
   }
 
+  /** The release of another row {@code id} due at {@code scheduledTime}, like {@code request}. */
+  public static DeliveryRequest withId(DeliveryRequest request, UUID id, Instant scheduledTime) {
+    return new DeliveryRequest(
+        request.schemaVersion(),
+        id,
+        request.platform(),
+        request.recipientId(),
+        request.text(),
+        request.templateKey(),
+        request.parameters(),
+        request.metadata(),
+        request.priority(),
+        0,
+        scheduledTime,
+        scheduledTime,
+        scheduledTime.plusSeconds(60));
+  }
+
   /** {@code request} with {@code metadata} parsed from {@code json}. */
   public static DeliveryRequest withMetadata(DeliveryRequest request, String json) {
     return with(request, request.templateKey(), request.parameters(), parse(json));

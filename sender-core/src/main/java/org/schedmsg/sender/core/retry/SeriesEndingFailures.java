@@ -1,0 +1,37 @@
+package org.schedmsg.sender.core.retry;
+
+import java.util.List;
+
+/**
+ * The one list of failure reasons that end a recurring series: the recipient cannot be reached (or
+ * the row can never be delivered as it is), so later occurrences would fail the same way. A reason
+ * ends the series when it starts with one of {@link #PREFIXES}; every other terminal outcome (sent,
+ * other failures, {@code max_attempts_exceeded:*}, {@code outcome_unknown:*}, {@code
+ * delivery_window_expired}) inserts the next occurrence. The sender-core README lists them.
+ */
+public final class SeriesEndingFailures {
+  /** Reason prefixes that end a series, with what they mean. */
+  public static final List<String> PREFIXES =
+      List.of(
+          "telegram:403", // bot blocked by the user, user deactivated, bot kicked from the chat
+          "telegram:400:chat_not_found",
+          "whatsapp:131026", // message undeliverable: not a WhatsApp user, old app version, ...
+          "whatsapp:131021", // recipient cannot be the sender
+          "invalid_recipient", // scheduler rejection: no usable recipient id
+          "invalid_recurrence"); // the pattern or the series metadata cannot be read
+
+  private SeriesEndingFailures() {}
+
+  /** True when a row that failed with {@code reason} must not be followed by another occurrence. */
+  public static boolean endsSeries(String reason) {
+    if (reason == null) {
+      return false;
+    }
+    for (String prefix : PREFIXES) {
+      if (reason.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,148 @@
+package org.schedmsg.sender.core.status;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.serde.Json;
+import org.schedmsg.recurrence.InvalidRecurrenceException;
+import org.schedmsg.recurrence.NextOccurrence;
+import org.schedmsg.recurrence.Occurrence;
+import org.schedmsg.recurrence.RecurrencePattern;
+import org.schedmsg.recurrence.SeriesLink;
+import org.schedmsg.sender.core.retry.SeriesEndingFailures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Inserts the next occurrence of a recurring row, inside the transaction that wrote the row's
+ * terminal status (see the module README, "Recurring messages"). The next row's id is a name-based
+ * UUID of the series id and the occurrence's instant, and the insert is {@code ON CONFLICT (id) DO
+ * NOTHING}: a repeat of the transaction inserts nothing.
+ */
+final class SeriesContinuation {
+  private static final Logger LOG = LoggerFactory.getLogger(SeriesContinuation.class);
+
+  /** Appended to a terminal {@code UPDATE}: the columns the next occurrence is computed from. */
+  static final String RETURNING =
+      " RETURNING id, scheduled_time, delivery_window_seconds, recurrence_pattern::text,"
+          + " metadata::text";
+
+  static final String INSERT_NEXT =
+      "INSERT INTO scheduled_messages (id, patient_id, recipient_id, platform, message_content,"
+          + " scheduled_time, template_key, parameters, recurrence_pattern, status, attempts,"
+          + " priority, delivery_window_seconds, metadata)"
+          + " SELECT ?, patient_id, recipient_id, platform, message_content, ?, template_key,"
+          + " parameters, recurrence_pattern, 'pending', 0, priority, delivery_window_seconds,"
+          + " (coalesce(metadata, '{}'::jsonb) - 'platform_message_id') || ?::jsonb"
+          + " FROM scheduled_messages WHERE id = ? ON CONFLICT (id) DO NOTHING";
+
+  static final String FAIL_INVALID_RECURRENCE =
+      "UPDATE scheduled_messages SET status = 'failed', failed_at = ?, updated_at = ?,"
+          + " error_message = ? WHERE id = ? AND status = 'pending' AND attempts = ?";
+
+  private SeriesContinuation() {}
+
+  /**
+   * True when the row just claimed ({@code claimed}: scheduled_time, recurrence_pattern, metadata)
+   * may be sent; false after failing it ({@code invalid_recurrence:<reason>}) when its pattern or
+   * series link cannot be read.
+   */
+  static boolean claimable(Connection c, DeliveryRequest request, ResultSet claimed, Instant now)
+      throws SQLException {
+    try {
+      validate(
+          request.messageId(),
+          claimed.getObject(1, OffsetDateTime.class).toInstant(),
+          claimed.getString(2),
+          claimed.getString(3));
+      return true;
+    } catch (InvalidRecurrenceException e) {
+      LOG.warn(
+          "message {}: recurrence_pattern cannot be used ({}); failed without sending",
+          request.messageId(),
+          e.reason());
+      try (PreparedStatement ps = c.prepareStatement(FAIL_INVALID_RECURRENCE)) {
+        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        ps.setObject(1, at);
+        ps.setObject(2, at);
+        ps.setString(3, JdbcMessageStatusRepository.truncate(e.errorMessage()));
+        ps.setObject(4, request.messageId());
+        ps.setInt(5, request.attempts() + 1);
+        ps.executeUpdate();
+      }
+      return false;
+    }
+  }
+
+  /**
+   * The series link of a row about to be claimed, or empty for a row without a pattern; throws
+   * {@link InvalidRecurrenceException} when the pattern or the link cannot be read.
+   */
+  static Optional<SeriesLink> validate(
+      UUID id, Instant scheduledTime, String pattern, String meta) {
+    if (pattern == null) {
+      return Optional.empty();
+    }
+    RecurrencePattern parsed = RecurrencePattern.parse(pattern);
+    return Optional.of(SeriesLink.of(id, scheduledTime, parsed.timezone(), json(meta)));
+  }
+
+  /**
+   * Inserts the occurrence after the row in {@code returned} (positioned on the row, see {@link
+   * #RETURNING}) unless the row does not recur or {@code reason} ends its series. Occurrences due
+   * before {@code now} minus the row's delivery window are skipped. Returns the next row's id.
+   */
+  static Optional<UUID> insertNext(Connection c, ResultSet returned, String reason, Instant now)
+      throws SQLException {
+    String pattern = returned.getString(4);
+    UUID id = returned.getObject(1, UUID.class);
+    if (pattern == null || SeriesEndingFailures.endsSeries(reason)) {
+      return Optional.empty();
+    }
+    Instant scheduled = returned.getObject(2, OffsetDateTime.class).toInstant();
+    int windowSeconds = returned.getInt(3);
+    Instant notBefore = now.minusSeconds(returned.wasNull() ? 0 : windowSeconds);
+    RecurrencePattern parsed = RecurrencePattern.parse(pattern);
+    SeriesLink link = SeriesLink.of(id, scheduled, parsed.timezone(), json(returned.getString(5)));
+    Instant after = scheduled.isAfter(notBefore) ? scheduled : notBefore;
+    Optional<Occurrence> next = NextOccurrence.after(parsed, link.start(), after);
+    if (next.isEmpty()) {
+      LOG.info("series {} ended after message {} (count, until or rule)", link.seriesId(), id);
+      return Optional.empty();
+    }
+    UUID nextId = link.idOf(next.get());
+    try (PreparedStatement ps = c.prepareStatement(INSERT_NEXT)) {
+      ps.setObject(1, nextId);
+      ps.setObject(2, OffsetDateTime.ofInstant(next.get().time(), ZoneOffset.UTC));
+      ps.setString(3, link.next(next.get()).toJson().toString());
+      ps.setObject(4, id);
+      int inserted = ps.executeUpdate();
+      LOG.info(
+          "series {} message {}: next occurrence {} (number {}) at {} {}",
+          link.seriesId(),
+          id,
+          nextId,
+          next.get().number(),
+          next.get().time(),
+          inserted == 1 ? "inserted" : "already present");
+    }
+    return Optional.of(nextId);
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return text == null ? null : Json.mapper().readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new InvalidRecurrenceException("metadata_not_json", e);
+    }
+  }
+}
