@@ -1,0 +1,66 @@
+package org.schedmsg.bench;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.schedmsg.contracts.Topics;
+import org.schedmsg.contracts.config.SettingKeys;
+import org.schedmsg.infra.kafka.TopicProvisioner;
+import org.schedmsg.infra.postgres.DevCredentials;
+import org.schedmsg.infra.sandbox.FakeWhatsAppServer;
+import org.schedmsg.pipeline.Pipeline;
+import org.schedmsg.pipeline.config.DatabaseLogin;
+import org.schedmsg.pipeline.config.PipelineConfig;
+
+/**
+ * This project's pipeline (CDC ingestor, scheduler-stream, both senders) in this JVM, configured as
+ * in the end-to-end test: own topic namespace and replication slot per run, the scheduler's release
+ * rate and the sender's pacing both set to the arena's platform rate, no per-chat interval (every
+ * message has its own chat).
+ */
+final class PipelineContestant implements Contestant {
+  static final String NAME = "pipeline";
+  private static final AtomicInteger RUNS = new AtomicInteger();
+  private static final String WHATSAPP_TOKEN = "bench-whatsapp-token";
+  private static final String PHONE_NUMBER_ID = "100000000000001";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public AutoCloseable start(Arena arena) {
+    int run = RUNS.incrementAndGet();
+    Topics topics = Topics.of("bench" + ProcessHandle.current().pid() + "r" + run);
+    new TopicProvisioner(arena.bootstrapServers(), (short) 1).provision(topics);
+    FakeWhatsAppServer whatsapp = FakeWhatsAppServer.start(0, WHATSAPP_TOKEN, PHONE_NUMBER_ID);
+    Map<String, String> env = new HashMap<>();
+    env.put(SettingKeys.DATABASE_URL, arena.jdbcUrl());
+    env.put(SettingKeys.KAFKA_BOOTSTRAP_SERVERS, arena.bootstrapServers());
+    env.put(SettingKeys.TOPIC_NAMESPACE, topics.namespace());
+    env.put("SCHEDULER_STATE_DIR", arena.workDir().resolve("scheduler-state").toString());
+    env.put("CDC_SLOT_NAME", "bench_slot_" + ProcessHandle.current().pid() + "_" + run);
+    env.put("TELEGRAM_BOT_TOKEN", arena.telegramToken());
+    env.put("TELEGRAM_API_BASE_URL", arena.telegramBaseUrl());
+    env.put("WHATSAPP_ACCESS_TOKEN", WHATSAPP_TOKEN);
+    env.put("WHATSAPP_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
+    env.put("WHATSAPP_API_BASE_URL", whatsapp.baseUrl());
+    env.put("SENDER_MESSAGES_PER_SECOND", Integer.toString(arena.messagesPerSecond()));
+    env.put("SENDER_RECIPIENT_INTERVAL", "PT0S");
+    env.put("SCHEDULER_TELEGRAM_RELEASE_RATE", Integer.toString(arena.messagesPerSecond()));
+    Pipeline pipeline =
+        Pipeline.start(
+            new PipelineConfig(
+                env,
+                new DatabaseLogin(DevCredentials.INGESTOR_USER, DevCredentials.INGESTOR_PASSWORD),
+                new DatabaseLogin(DevCredentials.SENDER_USER, DevCredentials.SENDER_PASSWORD)),
+            new SimpleMeterRegistry());
+    pipeline.awaitRunning();
+    return () -> {
+      pipeline.close();
+      whatsapp.close();
+    };
+  }
+}

@@ -1,0 +1,61 @@
+package org.schedmsg.bench;
+
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * Resource counters read before and after a run: committed transactions of the contestant's
+ * database ({@code pg_stat_database.xact_commit}, which counts every client of that database,
+ * including the workload's own inserts) and the CPU time of this JVM process ({@code
+ * com.sun.management.OperatingSystemMXBean#getProcessCpuTime}: the contestant, the broker, the fake
+ * platform and the workload writer; the PostgreSQL server processes are not in it).
+ */
+final class ResourceMeter {
+  /** One reading. */
+  record Reading(long commits, long cpuNanos, long wallNanos) {
+    Reading minus(Reading before) {
+      return new Reading(
+          commits - before.commits, cpuNanos - before.cpuNanos, wallNanos - before.wallNanos);
+    }
+  }
+
+  private final DataSource owner;
+  private final String database;
+
+  ResourceMeter(DataSource owner, String database) {
+    this.owner = owner;
+    this.database = database;
+  }
+
+  Reading read() {
+    return new Reading(commits(), processCpuNanos(), System.nanoTime());
+  }
+
+  private long commits() {
+    try (Connection c = owner.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT xact_commit FROM pg_stat_database WHERE datname = ?")) {
+      // PostgreSQL 15+ flushes other backends' counters at most once a second; the reading may
+      // lag by up to that much, which is small against runs of tens of seconds.
+      s.setString(1, database);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read pg_stat_database for " + database, e);
+    }
+  }
+
+  private static long processCpuNanos() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean hotspot) {
+      return hotspot.getProcessCpuTime();
+    }
+    return -1;
+  }
+}
