@@ -111,13 +111,7 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
         request.messageId(),
         null,
         now,
-        ps -> {
-          ps.setObject(1, timestamp(now));
-          ps.setObject(2, timestamp(now));
-          ps.setString(3, platformMessageId);
-          ps.setObject(4, request.messageId());
-          ps.setInt(5, claimedAttempts);
-        });
+        finalBinder(now, platformMessageId, request.messageId(), claimedAttempts));
   }
 
   @Override
@@ -129,13 +123,7 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
         request.messageId(),
         reason,
         now,
-        ps -> {
-          ps.setObject(1, timestamp(now));
-          ps.setObject(2, timestamp(now));
-          ps.setString(3, truncate(reason));
-          ps.setObject(4, request.messageId());
-          ps.setInt(5, claimedAttempts);
-        });
+        finalBinder(now, truncate(reason), request.messageId(), claimedAttempts));
   }
 
   @Override
@@ -145,12 +133,7 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
         "markRetryable",
         MARK_RETRYABLE,
         request.messageId(),
-        ps -> {
-          ps.setObject(1, timestamp(now));
-          ps.setString(2, truncate(reason));
-          ps.setObject(3, request.messageId());
-          ps.setInt(4, claimedAttempts);
-        });
+        pendingBinder(now, reason, request.messageId(), claimedAttempts));
   }
 
   @Override
@@ -160,12 +143,7 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
         "releaseClaim",
         RELEASE_CLAIM,
         request.messageId(),
-        ps -> {
-          ps.setObject(1, timestamp(now));
-          ps.setString(2, truncate(reason));
-          ps.setObject(3, request.messageId());
-          ps.setInt(4, claimedAttempts);
-        });
+        pendingBinder(now, reason, request.messageId(), claimedAttempts));
   }
 
   @Override
@@ -177,13 +155,34 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
         rejection.reason(),
         now,
         ps -> {
-          ps.setObject(1, timestamp(now));
-          ps.setObject(2, timestamp(now));
-          ps.setString(3, truncate(rejection.reason()));
-          ps.setObject(4, rejection.messageId());
-          ps.setInt(5, rejection.attempts());
+          finalBinder(now, truncate(rejection.reason()), rejection.messageId(), rejection.attempts())
+              .bind(ps);
           ps.setObject(6, timestamp(rejection.scheduledTime()));
         });
+  }
+
+  /**
+   * Parameters of a final write: the status time (1), {@code updated_at} (2), the text column (3:
+   * platform message id or reason), then the compare-and-set on id (4) and attempts (5).
+   */
+  private static Binder finalBinder(Instant now, String text, UUID messageId, int attempts) {
+    return ps -> {
+      ps.setObject(1, timestamp(now));
+      ps.setObject(2, timestamp(now));
+      ps.setString(3, text);
+      ps.setObject(4, messageId);
+      ps.setInt(5, attempts);
+    };
+  }
+
+  /** Parameters of a write that keeps the row pending: time, reason, then id and attempts. */
+  private static Binder pendingBinder(Instant now, String reason, UUID messageId, int attempts) {
+    return ps -> {
+      ps.setObject(1, timestamp(now));
+      ps.setString(2, truncate(reason));
+      ps.setObject(3, messageId);
+      ps.setInt(4, attempts);
+    };
   }
 
   static String truncate(String reason) {
