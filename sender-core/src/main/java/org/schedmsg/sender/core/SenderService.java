@@ -107,7 +107,8 @@ public final class SenderService implements AutoCloseable {
         OutagePause.withDefaults(),
         new PlatformGate(config.platform().id(), config.throttle()),
         new SendPacer(config.throttle(), clock, Sleeper.SYSTEM),
-        metrics);
+        metrics,
+        config.sendConcurrency());
   }
 
   static HikariDataSource dataSource(SenderConfig config) {
@@ -162,6 +163,7 @@ public final class SenderService implements AutoCloseable {
     LOG.info("sender stopping");
     try {
       consumer.close();
+      processor.close();
       rejections.close();
     } finally {
       dataSource.close();

@@ -1,8 +1,12 @@
 package org.schedmsg.sender.core.consume;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -23,19 +27,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The poll loop of one sender, on its own thread: poll the delivery topic, process each record in
- * order, and commit the offsets only after the batch's outcomes are in PostgreSQL.
+ * The poll loop of one sender, on its own thread: poll the delivery topic, hand the polled records
+ * to the processor as one batch (claimed in one transaction, sent concurrently, recorded in one
+ * transaction), and commit the offsets only after the batch's outcomes are in PostgreSQL.
  *
  * <ul>
  *   <li>A record that cannot be deserialized is logged with topic/partition/offset and skipped.
  *   <li>A database outage does not commit: the record is retried after a pause, and the loop stays
  *       alive.
- *   <li>A record {@link Outcome#HELD} (the platform is paused) is not committed: the consumer
- *       rewinds to it, pauses its partitions until the pause ends, and then processes it again.
+ *   <li>A record {@link Outcome#HELD} (the platform is paused) is not committed, nor is any later
+ *       record of its partition: the consumer rewinds to it, pauses its partitions until the pause
+ *       ends, and then processes them again (the ones already done are skipped as claimed).
  *   <li>Any other Kafka error is logged and the loop polls again after a pause.
- *   <li>{@link #close()} lets the in-flight message finish, commits what is done and leaves the
- *       group; the rest of the batch is redelivered to the next owner (and skipped there if already
- *       claimed).
+ *   <li>{@link #close()} lets the platform calls in flight finish, starts no new one (their
+ *       claims are given back), commits what is done and leaves the group; the rest of the batch
+ *       is redelivered to the next owner (and skipped there if already done).
  * </ul>
  */
 public final class DeliveryConsumer implements Runnable, AutoCloseable {
@@ -146,15 +152,40 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
       skipUndecodable(e);
       return;
     }
-    Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+    if (records.isEmpty()) {
+      return;
+    }
+    List<ConsumerRecord<String, DeliveryRequest>> batch = new ArrayList<>(records.count());
     for (ConsumerRecord<String, DeliveryRequest> record : records) {
-      if (!running || !processWithRetry(record)) {
-        rewindUnprocessed(records, done);
-        break;
+      if (record.value() == null) {
+        LOG.warn(
+            "record {}-{}@{} has no value; skipped",
+            record.topic(),
+            record.partition(),
+            record.offset());
+      } else {
+        batch.add(record);
       }
-      done.put(
-          new TopicPartition(record.topic(), record.partition()),
-          new OffsetAndMetadata(record.offset() + 1));
+    }
+    List<Outcome> outcomes = batch.isEmpty() ? List.of() : processWithRetry(batch);
+    Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+    Set<TopicPartition> stopped = new HashSet<>();
+    int next = 0;
+    for (ConsumerRecord<String, DeliveryRequest> record : records) {
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      // HELD (the platform is paused) or not processed (stopping): leave it and the rest of its
+      // partition uncommitted and come back to them
+      boolean undone =
+          record.value() != null && (outcomes == null || outcomes.get(next++) == Outcome.HELD);
+      if (undone) {
+        stopped.add(partition);
+      }
+      if (!stopped.contains(partition)) {
+        done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+      }
+    }
+    if (!stopped.isEmpty()) {
+      rewindUnprocessed(records, done);
     }
     commit(done);
   }
@@ -171,51 +202,50 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
     }
   }
 
-  /** True when {@code record} is done (processed or skipped), false when stopping first. */
-  private boolean processWithRetry(ConsumerRecord<String, DeliveryRequest> record) {
-    if (record.value() == null) {
-      LOG.warn(
-          "record {}-{}@{} has no value; skipped",
-          record.topic(),
-          record.partition(),
-          record.offset());
-      return true;
+  /**
+   * The outcome of each record of {@code batch}, or null when none may be committed (stopping
+   * during a database outage, or an outcome that could not be written).
+   */
+  private List<Outcome> processWithRetry(List<ConsumerRecord<String, DeliveryRequest>> batch) {
+    List<DeliveryRequest> requests = new ArrayList<>(batch.size());
+    for (ConsumerRecord<String, DeliveryRequest> record : batch) {
+      requests.add(record.value());
     }
+    ConsumerRecord<String, DeliveryRequest> first = batch.get(0);
     for (int failures = 1; ; failures++) {
       try {
-        // HELD: the platform is paused; leave the record uncommitted and come back to it
-        return processor.process(record.value()) != Outcome.HELD;
+        return processor.processBatch(requests, () -> !running);
       } catch (StatusStoreException e) {
         LOG.warn(
-            "message {} ({}-{}@{}): status store unavailable; retrying after {} ms",
-            record.value().messageId(),
-            record.topic(),
-            record.partition(),
-            record.offset(),
+            "batch of {} from {}-{}@{}: status store unavailable; retrying after {} ms",
+            batch.size(),
+            first.topic(),
+            first.partition(),
+            first.offset(),
             outagePause.delay(failures).toMillis(),
             e);
         if (!running || !outagePause.await(failures)) {
-          return false;
+          return null;
         }
       } catch (OutcomeNotRecordedException e) {
         LOG.error(
-            "message {} ({}-{}@{}): offset not committed",
-            record.value().messageId(),
-            record.topic(),
-            record.partition(),
-            record.offset(),
+            "batch of {} from {}-{}@{}: offsets not committed",
+            batch.size(),
+            first.topic(),
+            first.partition(),
+            first.offset(),
             e);
-        return false;
+        return null;
       } catch (RuntimeException e) {
         LOG.error(
-            "message {} ({}-{}@{}): processing failed unexpectedly; skipped, the row stays"
-                + " pending and the scheduler releases it again",
-            record.value().messageId(),
-            record.topic(),
-            record.partition(),
-            record.offset(),
+            "batch of {} from {}-{}@{}: processing failed unexpectedly; skipped, the rows stay"
+                + " pending and the scheduler releases them again",
+            batch.size(),
+            first.topic(),
+            first.partition(),
+            first.offset(),
             e);
-        return true;
+        return Collections.nCopies(batch.size(), Outcome.SKIPPED);
       }
     }
   }

@@ -4,10 +4,19 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.sender.core.client.PlatformClient;
@@ -17,6 +26,7 @@ import org.schedmsg.sender.core.retry.Decision;
 import org.schedmsg.sender.core.retry.RetryPolicy;
 import org.schedmsg.sender.core.status.MessageStatusRepository;
 import org.schedmsg.sender.core.status.StatusStoreException;
+import org.schedmsg.sender.core.status.StatusWrite;
 import org.schedmsg.sender.core.throttle.PlatformGate;
 import org.schedmsg.sender.core.throttle.SendPacer;
 import org.schedmsg.sender.core.throttle.Sleeper;
@@ -56,6 +66,8 @@ public final class DeliveryProcessor {
   private final SendPacer pacer;
   private final SenderMetrics metrics;
   private final Map<Outcome, LongAdder> counts = new EnumMap<>(Outcome.class);
+  private final int sendConcurrency;
+  private ExecutorService sendPool;
 
   /** A processor without rate limits and with metrics kept in memory. */
   public DeliveryProcessor(
@@ -87,6 +99,28 @@ public final class DeliveryProcessor {
       PlatformGate gate,
       SendPacer pacer,
       SenderMetrics metrics) {
+    this(platform, repository, client, policy, clock, outagePause, gate, pacer, metrics, 1);
+  }
+
+  /**
+   * @param sendConcurrency how many platform calls of one batch may be in flight at once (1: one
+   *     after the other, on the caller's thread)
+   */
+  public DeliveryProcessor(
+      Platform platform,
+      MessageStatusRepository repository,
+      PlatformClient client,
+      RetryPolicy policy,
+      Clock clock,
+      OutagePause outagePause,
+      PlatformGate gate,
+      SendPacer pacer,
+      SenderMetrics metrics,
+      int sendConcurrency) {
+    if (sendConcurrency < 1) {
+      throw new IllegalArgumentException("sendConcurrency must be at least 1");
+    }
+    this.sendConcurrency = sendConcurrency;
     this.platform = Objects.requireNonNull(platform, "platform");
     this.repository = Objects.requireNonNull(repository, "repository");
     this.client = Objects.requireNonNull(client, "client");
@@ -104,6 +138,48 @@ public final class DeliveryProcessor {
   /** Processes {@code request}; see the class comment for what may be thrown. */
   public Outcome process(DeliveryRequest request) {
     Objects.requireNonNull(request, "request");
+    return processBatch(List.of(request), () -> false).get(0);
+  }
+
+  /**
+   * Processes a batch of released records: checks each (invalid, expired, held), claims the rest
+   * in one transaction, calls the platform for the claimed ones ({@code sendConcurrency} at a time,
+   * in batch order, each through the pacer), and records every outcome in one transaction.
+   * Element {@code i} of the result is the outcome of {@code requests.get(i)}.
+   *
+   * <p>Every send follows a committed claim, so a message is never sent twice, whatever the
+   * batch holds (duplicates of one message: the first claims, the rest are {@link
+   * Outcome#SKIPPED}). Once {@code stopping} is true no further platform call starts: the
+   * remaining claims are given back ({@link Outcome#HELD}). A {@link StatusStoreException} from
+   * an expiry or the claim propagates before anything is sent; after the sends, outcomes that
+   * cannot be written as a batch are written one by one through outages (see the class comment).
+   */
+  public List<Outcome> processBatch(List<DeliveryRequest> requests, BooleanSupplier stopping) {
+    Objects.requireNonNull(requests, "requests");
+    Objects.requireNonNull(stopping, "stopping");
+    Outcome[] outcomes = new Outcome[requests.size()];
+    List<Integer> candidates = new ArrayList<>(requests.size());
+    Instant now = clock.instant();
+    for (int i = 0; i < requests.size(); i++) {
+      Outcome checked = check(requests.get(i), now);
+      if (checked == null) {
+        candidates.add(i);
+      } else {
+        outcomes[i] = checked;
+      }
+    }
+    List<Integer> claimed = claimAll(requests, candidates, outcomes, now);
+    List<Attempt> attempts = sendAll(requests, claimed, stopping);
+    recordAll(attempts, outcomes, claimed);
+    List<Outcome> result = new ArrayList<>(outcomes.length);
+    for (Outcome outcome : outcomes) {
+      result.add(counted(outcome));
+    }
+    return result;
+  }
+
+  /** The outcome of a record that is not to be claimed, or null when it is. */
+  private Outcome check(DeliveryRequest request, Instant now) {
     if (request.messageId() == null
         || request.scheduledTime() == null
         || request.platform() != platform) {
@@ -113,28 +189,151 @@ public final class DeliveryProcessor {
           request.platform(),
           Outcome.INVALID,
           platform.id());
-      return counted(Outcome.INVALID);
+      return Outcome.INVALID;
     }
-    Instant now = clock.instant();
     if (policy.isExpired(request, now)) {
-      return counted(expire(request, now));
+      return expire(request, now);
     }
     PlatformGate.Hold hold = gate.holdFor(request.recipientId(), now);
-    if (hold != PlatformGate.Hold.NONE) {
-      return counted(held(request, hold));
+    return hold == PlatformGate.Hold.NONE ? null : held(request, hold);
+  }
+
+  /** Claims the candidates in one transaction; returns the indexes claimed, marks the rest. */
+  private List<Integer> claimAll(
+      List<DeliveryRequest> requests, List<Integer> candidates, Outcome[] outcomes, Instant now) {
+    if (candidates.isEmpty()) {
+      return List.of();
     }
-    if (!repository.claim(request, now)) {
-      metrics.claimConflict();
-      LOG.info(
-          "delivery messageId={} platform={} attempt={} outcome={}: already claimed, no"
-              + " longer pending or rescheduled",
-          request.messageId(),
-          platform.id(),
-          request.attempts() + 1,
-          Outcome.SKIPPED);
-      return counted(Outcome.SKIPPED);
+    List<DeliveryRequest> toClaim = new ArrayList<>(candidates.size());
+    for (int i : candidates) {
+      toClaim.add(requests.get(i));
     }
-    return counted(sendClaimed(request, request.attempts() + 1));
+    List<Boolean> won = repository.claimAll(toClaim, now);
+    List<Integer> claimed = new ArrayList<>(candidates.size());
+    for (int k = 0; k < candidates.size(); k++) {
+      int i = candidates.get(k);
+      if (won.get(k)) {
+        claimed.add(i);
+      } else {
+        metrics.claimConflict();
+        LOG.info(
+            "delivery messageId={} platform={} attempt={} outcome={}: already claimed, no"
+                + " longer pending or rescheduled",
+            requests.get(i).messageId(),
+            platform.id(),
+            requests.get(i).attempts() + 1,
+            Outcome.SKIPPED);
+        outcomes[i] = Outcome.SKIPPED;
+      }
+    }
+    return claimed;
+  }
+
+  /** What one platform call (or the decision not to make it) came to, not yet recorded. */
+  private record Attempt(
+      DeliveryRequest request,
+      int attempt,
+      Decision decision,
+      Outcome intended,
+      SendResult result,
+      Duration latency) {}
+
+  /** Sends the claimed requests, in order, up to {@code sendConcurrency} at a time. */
+  private List<Attempt> sendAll(
+      List<DeliveryRequest> requests, List<Integer> claimed, BooleanSupplier stopping) {
+    List<Attempt> attempts = new ArrayList<>(claimed.size());
+    if (sendConcurrency == 1 || claimed.size() == 1) {
+      for (int i : claimed) {
+        attempts.add(sendClaimed(requests.get(i), stopping));
+      }
+      return attempts;
+    }
+    List<Future<Attempt>> inFlight = new ArrayList<>(claimed.size());
+    for (int i : claimed) {
+      DeliveryRequest request = requests.get(i);
+      inFlight.add(sendPool().submit(() -> sendClaimed(request, stopping)));
+    }
+    for (Future<Attempt> future : inFlight) {
+      attempts.add(awaitSent(future));
+    }
+    return attempts;
+  }
+
+  /**
+   * Waits for one send. Sends are never cancelled: each ends with a decision to record (a
+   * cancelled send could have reached the platform unrecorded). An interrupt of the waiting thread
+   * is kept for later.
+   */
+  private static Attempt awaitSent(Future<Attempt> future) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return future.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("a send failed unexpectedly", e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private synchronized ExecutorService sendPool() {
+    if (sendPool == null) {
+      AtomicInteger n = new AtomicInteger();
+      sendPool =
+          Executors.newFixedThreadPool(
+              sendConcurrency,
+              r -> {
+                Thread t = new Thread(r, "sender-" + platform.id() + "-send-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return sendPool;
+  }
+
+  /** Stops the send threads; call after the last batch. */
+  public synchronized void close() {
+    if (sendPool != null) {
+      sendPool.shutdownNow();
+    }
+  }
+
+  /** Records every attempt in one transaction; one by one, through outages, if that fails. */
+  private void recordAll(List<Attempt> attempts, Outcome[] outcomes, List<Integer> claimed) {
+    if (attempts.isEmpty()) {
+      return;
+    }
+    List<StatusWrite> writes = new ArrayList<>(attempts.size());
+    for (Attempt a : attempts) {
+      writes.add(write(a.request(), a.attempt(), a.decision()));
+    }
+    List<Boolean> changed = null;
+    try {
+      changed = repository.applyAll(writes, clock.instant());
+    } catch (StatusStoreException e) {
+      LOG.warn(
+          "recording {} outcomes as one batch failed; recording them one by one", writes.size(), e);
+    }
+    for (int k = 0; k < attempts.size(); k++) {
+      Attempt a = attempts.get(k);
+      Outcome outcome =
+          changed != null
+              ? (changed.get(k) ? a.intended() : Outcome.CONFLICT)
+              : record(a.request(), a.attempt(), a.decision(), a.intended());
+      outcomes[claimed.get(k)] = outcome;
+      if (a.result() != null) {
+        metrics.send(a.result(), outcome.name().toLowerCase(Locale.ROOT), a.latency());
+        DeliveryLog.result(
+            platform, a.request(), a.attempt(), outcome, a.decision(), a.result(), a.latency());
+      }
+    }
   }
 
   /** How many records ended with {@code outcome} since start. */
@@ -175,12 +374,26 @@ public final class DeliveryProcessor {
     return outcome;
   }
 
-  private Outcome sendClaimed(DeliveryRequest request, int attempt) {
+  /**
+   * Waits for the pacer and calls the platform for one claimed request, unless the batch is
+   * stopping or the platform (or recipient) was paused meanwhile: then the claim is to be given
+   * back.
+   */
+  private Attempt sendClaimed(DeliveryRequest request, BooleanSupplier stopping) {
+    int attempt = request.attempts() + 1;
+    PlatformGate.Hold hold = gate.holdFor(request.recipientId(), clock.instant());
+    if (stopping.getAsBoolean() || hold == PlatformGate.Hold.PLATFORM) {
+      return notSent(request, attempt, stopping.getAsBoolean() ? "shutdown" : "platform_paused",
+          Outcome.HELD);
+    }
+    if (hold == PlatformGate.Hold.RECIPIENT) {
+      return notSent(request, attempt, "recipient_paused", Outcome.DEFERRED);
+    }
     try {
       pacer.acquire(request.recipientId() == null ? "" : request.recipientId());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return record(request, attempt, new Decision.ReleaseClaim("shutdown"), Outcome.HELD);
+      return notSent(request, attempt, "shutdown", Outcome.HELD);
     }
     Instant start = clock.instant();
     SendResult result = callPlatform(request);
@@ -190,11 +403,14 @@ public final class DeliveryProcessor {
       metrics.rateLimitPause(limited.scope());
     }
     Decision decision = policy.decide(result, attempt, request);
-    Outcome outcome =
-        record(request, attempt, decision, DeliveryLog.intendedOutcome(decision, result));
-    metrics.send(result, outcome.name().toLowerCase(java.util.Locale.ROOT), latency);
-    DeliveryLog.result(platform, request, attempt, outcome, decision, result, latency);
-    return outcome;
+    return new Attempt(
+        request, attempt, decision, DeliveryLog.intendedOutcome(decision, result), result, latency);
+  }
+
+  private static Attempt notSent(
+      DeliveryRequest request, int attempt, String reason, Outcome outcome) {
+    return new Attempt(
+        request, attempt, new Decision.ReleaseClaim(reason), outcome, null, Duration.ZERO);
   }
 
   private SendResult callPlatform(DeliveryRequest request) {
@@ -235,18 +451,22 @@ public final class DeliveryProcessor {
   }
 
   private boolean apply(DeliveryRequest request, int attempt, Decision decision) {
-    Instant now = clock.instant();
+    return repository.apply(write(request, attempt, decision), clock.instant());
+  }
+
+  /** The status write {@code decision} stands for. */
+  private static StatusWrite write(DeliveryRequest request, int attempt, Decision decision) {
     if (decision instanceof Decision.MarkSent sent) {
-      return repository.markSent(request, attempt, sent.platformMessageId(), now);
+      return new StatusWrite(StatusWrite.Kind.SENT, request, attempt, sent.platformMessageId());
     }
     if (decision instanceof Decision.MarkFailed failed) {
-      return repository.markFailed(request, attempt, failed.reason(), now);
+      return new StatusWrite(StatusWrite.Kind.FAILED, request, attempt, failed.reason());
     }
     if (decision instanceof Decision.ReleaseClaim release) {
-      return repository.releaseClaim(request, attempt, release.reason(), now);
+      return new StatusWrite(StatusWrite.Kind.RELEASE_CLAIM, request, attempt, release.reason());
     }
     Decision.KeepPending pending = (Decision.KeepPending) decision;
-    return repository.markRetryable(request, attempt, pending.reason(), now);
+    return new StatusWrite(StatusWrite.Kind.RETRYABLE, request, attempt, pending.reason());
   }
 
   private Outcome counted(Outcome outcome) {

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -18,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link MessageStatusRepository} on JDBC: one compare-and-set {@code UPDATE} per call. The
+ * {@link MessageStatusRepository} on JDBC: one compare-and-set {@code UPDATE} per message, one
+ * transaction per call (so {@code claimAll} and {@code applyAll} commit a whole batch once). The
  * terminal writes ({@code markSent}, {@code markFailed}, {@code expire}, {@code reject}) of a row
  * with a {@code recurrence_pattern} also insert the series' next occurrence in the same
  * transaction, and {@code claim} fails a row whose pattern cannot be read ({@code
@@ -68,97 +71,158 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
 
   @Override
   public boolean expire(DeliveryRequest request, Instant now) {
-    return terminal(
-        "expire",
-        EXPIRE,
-        request.messageId(),
-        RetryPolicy.DELIVERY_WINDOW_EXPIRED,
-        now,
-        ps -> {
-          ps.setObject(1, timestamp(now));
-          ps.setObject(2, timestamp(now));
-          ps.setString(3, RetryPolicy.DELIVERY_WINDOW_EXPIRED);
-          ps.setObject(4, request.messageId());
-          ps.setInt(5, request.attempts());
-        });
+    return inTransaction("expire", request.messageId(), c -> expireOn(c, request, now));
   }
 
   @Override
   public boolean claim(DeliveryRequest request, Instant now) {
+    return inTransaction("claim", request.messageId(), c -> claimOn(c, request, now));
+  }
+
+  /** Every claim in one transaction: one commit for the batch. */
+  @Override
+  public List<Boolean> claimAll(List<DeliveryRequest> requests, Instant now) {
+    if (requests.isEmpty()) {
+      return List.of();
+    }
     return inTransaction(
-        "claim",
-        request.messageId(),
+        "claimAll",
+        requests.get(0).messageId(),
         c -> {
-          try (PreparedStatement ps = c.prepareStatement(CLAIM_RETURNING)) {
-            ps.setObject(1, timestamp(now));
-            ps.setObject(2, timestamp(now));
-            ps.setObject(3, request.messageId());
-            ps.setInt(4, request.attempts());
-            ps.setObject(5, timestamp(request.scheduledTime()));
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() && SeriesContinuation.claimable(c, request, rs, now);
-            }
+          List<Boolean> claimed = new ArrayList<>(requests.size());
+          for (DeliveryRequest request : requests) {
+            claimed.add(claimOn(c, request, now));
           }
+          return claimed;
+        });
+  }
+
+  /** Every write in one transaction: one commit for the batch. */
+  @Override
+  public List<Boolean> applyAll(List<StatusWrite> writes, Instant now) {
+    if (writes.isEmpty()) {
+      return List.of();
+    }
+    return inTransaction(
+        "applyAll",
+        writes.get(0).request().messageId(),
+        c -> {
+          List<Boolean> changed = new ArrayList<>(writes.size());
+          for (StatusWrite write : writes) {
+            changed.add(applyOn(c, write, now));
+          }
+          return changed;
         });
   }
 
   @Override
   public boolean markSent(
       DeliveryRequest request, int claimedAttempts, String platformMessageId, Instant now) {
-    return terminal(
-        "markSent",
-        MARK_SENT,
-        request.messageId(),
-        null,
-        now,
-        finalBinder(now, platformMessageId, request.messageId(), claimedAttempts));
+    return apply(new StatusWrite(StatusWrite.Kind.SENT, request, claimedAttempts, platformMessageId), now);
   }
 
   @Override
   public boolean markFailed(
       DeliveryRequest request, int claimedAttempts, String reason, Instant now) {
-    return terminal(
-        "markFailed",
-        MARK_FAILED,
-        request.messageId(),
-        reason,
-        now,
-        finalBinder(now, truncate(reason), request.messageId(), claimedAttempts));
+    return apply(new StatusWrite(StatusWrite.Kind.FAILED, request, claimedAttempts, reason), now);
   }
 
   @Override
   public boolean markRetryable(
       DeliveryRequest request, int claimedAttempts, String reason, Instant now) {
-    return update(
-        "markRetryable",
-        MARK_RETRYABLE,
-        request.messageId(),
-        pendingBinder(now, reason, request.messageId(), claimedAttempts));
+    return apply(
+        new StatusWrite(StatusWrite.Kind.RETRYABLE, request, claimedAttempts, reason), now);
   }
 
   @Override
   public boolean releaseClaim(
       DeliveryRequest request, int claimedAttempts, String reason, Instant now) {
-    return update(
-        "releaseClaim",
-        RELEASE_CLAIM,
-        request.messageId(),
-        pendingBinder(now, reason, request.messageId(), claimedAttempts));
+    return apply(
+        new StatusWrite(StatusWrite.Kind.RELEASE_CLAIM, request, claimedAttempts, reason), now);
+  }
+
+  @Override
+  public boolean apply(StatusWrite write, Instant now) {
+    return inTransaction(
+        name(write.kind()), write.request().messageId(), c -> applyOn(c, write, now));
   }
 
   @Override
   public boolean reject(RejectedMessage rejection, Instant now) {
-    return terminal(
+    return inTransaction(
         "reject",
-        REJECT,
         rejection.messageId(),
-        rejection.reason(),
+        c ->
+            terminalOn(
+                c,
+                REJECT,
+                rejection.messageId(),
+                rejection.reason(),
+                now,
+                ps -> {
+                  finalBinder(
+                          now,
+                          truncate(rejection.reason()),
+                          rejection.messageId(),
+                          rejection.attempts())
+                      .bind(ps);
+                  ps.setObject(6, timestamp(rejection.scheduledTime()));
+                }));
+  }
+
+  private static String name(StatusWrite.Kind kind) {
+    return switch (kind) {
+      case SENT -> "markSent";
+      case FAILED -> "markFailed";
+      case RETRYABLE -> "markRetryable";
+      case RELEASE_CLAIM -> "releaseClaim";
+    };
+  }
+
+  private static boolean expireOn(Connection c, DeliveryRequest request, Instant now)
+      throws SQLException {
+    return terminalOn(
+        c,
+        EXPIRE,
+        request.messageId(),
+        RetryPolicy.DELIVERY_WINDOW_EXPIRED,
         now,
-        ps -> {
-          finalBinder(now, truncate(rejection.reason()), rejection.messageId(), rejection.attempts())
-              .bind(ps);
-          ps.setObject(6, timestamp(rejection.scheduledTime()));
-        });
+        finalBinder(
+            now, RetryPolicy.DELIVERY_WINDOW_EXPIRED, request.messageId(), request.attempts()));
+  }
+
+  private static boolean claimOn(Connection c, DeliveryRequest request, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(CLAIM_RETURNING)) {
+      ps.setObject(1, timestamp(now));
+      ps.setObject(2, timestamp(now));
+      ps.setObject(3, request.messageId());
+      ps.setInt(4, request.attempts());
+      ps.setObject(5, timestamp(request.scheduledTime()));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && SeriesContinuation.claimable(c, request, rs, now);
+      }
+    }
+  }
+
+  private static boolean applyOn(Connection c, StatusWrite write, Instant now)
+      throws SQLException {
+    UUID id = write.request().messageId();
+    int attempts = write.claimedAttempts();
+    return switch (write.kind()) {
+      case SENT -> terminalOn(c, MARK_SENT, id, null, now, finalBinder(now, write.text(), id, attempts));
+      case FAILED ->
+          terminalOn(
+              c,
+              MARK_FAILED,
+              id,
+              write.text(),
+              now,
+              finalBinder(now, truncate(write.text()), id, attempts));
+      case RETRYABLE -> updateOn(c, MARK_RETRYABLE, pendingBinder(now, write.text(), id, attempts));
+      case RELEASE_CLAIM ->
+          updateOn(c, RELEASE_CLAIM, pendingBinder(now, write.text(), id, attempts));
+    };
   }
 
   /**
@@ -192,26 +256,30 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
   }
 
   /**
-   * A terminal write: the compare-and-set {@code sql}, then, when it changed the row, the series'
-   * next occurrence (unless {@code reason} ends the series), in one transaction.
+   * A terminal write on {@code c}: the compare-and-set {@code sql}, then, when it changed the row,
+   * the series' next occurrence (unless {@code reason} ends the series), in the caller's
+   * transaction.
    */
-  private boolean terminal(
-      String name, String sql, UUID messageId, String reason, Instant now, Binder binder) {
-    return inTransaction(
-        name,
-        messageId,
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql + SeriesContinuation.RETURNING)) {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-              if (!rs.next()) {
-                return false;
-              }
-              continueSeries(c, rs, messageId, reason, now);
-              return true;
-            }
-          }
-        });
+  private static boolean terminalOn(
+      Connection c, String sql, UUID messageId, String reason, Instant now, Binder binder)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql + SeriesContinuation.RETURNING)) {
+      binder.bind(ps);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return false;
+        }
+        continueSeries(c, rs, messageId, reason, now);
+        return true;
+      }
+    }
+  }
+
+  private static boolean updateOn(Connection c, String sql, Binder binder) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      binder.bind(ps);
+      return ps.executeUpdate() == 1;
+    }
   }
 
   private static void continueSeries(
@@ -231,14 +299,14 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
     }
   }
 
-  private boolean inTransaction(String name, UUID messageId, Work work) {
+  private <T> T inTransaction(String name, UUID messageId, Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       boolean autoCommit = connection.getAutoCommit();
       connection.setAutoCommit(false);
       try {
-        boolean changed = work.run(connection);
+        T result = work.run(connection);
         connection.commit();
-        return changed;
+        return result;
       } catch (SQLException | RuntimeException e) {
         rollback(connection, e);
         throw e;
@@ -259,17 +327,6 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
     }
   }
 
-  private boolean update(String name, String sql, UUID messageId, Binder binder) {
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement ps = connection.prepareStatement(sql)) {
-      binder.bind(ps);
-      return ps.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw new StatusStoreException(
-          name + " of message " + messageId + " failed (SQLState " + e.getSQLState() + ")", e);
-    }
-  }
-
   private static OffsetDateTime timestamp(Instant instant) {
     return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }
@@ -280,7 +337,7 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
   }
 
   @FunctionalInterface
-  private interface Work {
-    boolean run(Connection connection) throws SQLException;
+  private interface Work<T> {
+    T run(Connection connection) throws SQLException;
   }
 }

@@ -1,6 +1,8 @@
 package org.schedmsg.sender.core.status;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.RejectedMessage;
 
@@ -15,6 +17,10 @@ import org.schedmsg.contracts.RejectedMessage;
  * same transaction, unless the reason ends the series; {@link #claim} fails a row whose pattern
  * cannot be read ({@code invalid_recurrence:<reason>}) and returns false. See the module README,
  * "Recurring messages".
+ *
+ * <p>The batch forms ({@link #claimAll}, {@link #applyAll}) do the same writes for many messages;
+ * the JDBC implementation does them in one transaction (one commit for the batch), and either all
+ * of them happen or, on an exception, none.
  */
 public interface MessageStatusRepository {
   /** Longest {@code error_message} written; longer reasons are cut. */
@@ -57,4 +63,36 @@ public interface MessageStatusRepository {
    * scheduled_time}; a stale rejection changes nothing (false).
    */
   boolean reject(RejectedMessage rejection, Instant now);
+
+  /**
+   * {@link #claim} for each request, in order; element {@code i} says whether request {@code i} was
+   * claimed. A request whose message appears earlier in the list is not claimed twice.
+   */
+  default List<Boolean> claimAll(List<DeliveryRequest> requests, Instant now) {
+    List<Boolean> claimed = new ArrayList<>(requests.size());
+    for (DeliveryRequest request : requests) {
+      claimed.add(claim(request, now));
+    }
+    return claimed;
+  }
+
+  /** Each write, in order; element {@code i} says whether write {@code i} changed its row. */
+  default List<Boolean> applyAll(List<StatusWrite> writes, Instant now) {
+    List<Boolean> changed = new ArrayList<>(writes.size());
+    for (StatusWrite write : writes) {
+      changed.add(apply(write, now));
+    }
+    return changed;
+  }
+
+  /** The single write {@code write} stands for. */
+  default boolean apply(StatusWrite write, Instant now) {
+    return switch (write.kind()) {
+      case SENT -> markSent(write.request(), write.claimedAttempts(), write.text(), now);
+      case FAILED -> markFailed(write.request(), write.claimedAttempts(), write.text(), now);
+      case RETRYABLE -> markRetryable(write.request(), write.claimedAttempts(), write.text(), now);
+      case RELEASE_CLAIM ->
+          releaseClaim(write.request(), write.claimedAttempts(), write.text(), now);
+    };
+  }
 }

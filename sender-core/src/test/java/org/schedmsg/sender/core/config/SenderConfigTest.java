@@ -147,7 +147,8 @@ class SenderConfigTest {
         .containsEntry("isolation.level", "read_committed")
         .containsEntry("enable.auto.commit", "false")
         .containsEntry("auto.offset.reset", "earliest")
-        .containsEntry("max.poll.records", "20");
+        .containsEntry("max.poll.records", "100")
+        .containsEntry("max.poll.interval.ms", "300000");
   }
 
   @Test
@@ -216,7 +217,7 @@ class SenderConfigTest {
   @Test
   void shouldNameKeyWhenRateOrPolicyIsInvalid() {
     Map<String, String> tooFast = new java.util.HashMap<>(required());
-    tooFast.put("SENDER_MESSAGES_PER_SECOND", "1001");
+    tooFast.put("SENDER_MESSAGES_PER_SECOND", "20001");
     Map<String, String> badPolicy = new java.util.HashMap<>(required());
     badPolicy.put("SENDER_ON_AMBIGUOUS_OUTCOME", "maybe");
 
@@ -227,5 +228,24 @@ class SenderConfigTest {
             () -> SenderConfig.fromEnv(new Env(badPolicy), Platform.WHATSAPP))
         .hasMessageContaining("SENDER_ON_AMBIGUOUS_OUTCOME")
         .hasMessageNotContaining("maybe");
+  }
+
+  @Test
+  void shouldRefuseBatchThatCouldOutlastPollIntervalWhenEveryCallTimesOut() {
+    Map<String, String> slow = new java.util.HashMap<>(required());
+    slow.put("SENDER_BATCH_SIZE", "500");
+    slow.put("SENDER_SEND_CONCURRENCY", "2");
+    slow.put("SENDER_HTTP_TIMEOUT", "10s");
+    Map<String, String> fine = new java.util.HashMap<>(required());
+    fine.put("SENDER_BATCH_SIZE", "500");
+    fine.put("SENDER_SEND_CONCURRENCY", "50");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> SenderConfig.fromEnv(new Env(slow), Platform.TELEGRAM))
+        .hasMessageContaining("SENDER_BATCH_SIZE");
+    SenderConfig config = SenderConfig.fromEnv(new Env(fine), Platform.TELEGRAM);
+    assertThat(config.batchSize()).isEqualTo(500);
+    assertThat(config.sendConcurrency()).isEqualTo(50);
+    assertThat(config.consumerProperties()).containsEntry("max.poll.records", "500");
   }
 }

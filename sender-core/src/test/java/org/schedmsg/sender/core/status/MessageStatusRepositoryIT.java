@@ -52,6 +52,51 @@ class MessageStatusRepositoryIT {
   }
 
   @Test
+  void shouldClaimEachMessageOnceWhenBatchHoldsDuplicateOrCancelledRow() {
+    DeliveryRequest first = pending();
+    DeliveryRequest cancelled = pending();
+    DeliveryRequest third = pending();
+    rows.setStatus(cancelled.messageId(), "cancelled");
+
+    java.util.List<Boolean> claimed =
+        repository.claimAll(java.util.List.of(first, cancelled, third, first), NOW);
+
+    assertThat(claimed).containsExactly(true, false, true, false);
+    assertThat(rows.read(first.messageId()).attempts()).isEqualTo(1);
+    assertThat(rows.read(cancelled.messageId()).attempts()).isZero();
+    assertThat(rows.read(third.messageId()).attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldWriteEveryOutcomeWhenBatchApplied() {
+    DeliveryRequest sent = pending();
+    DeliveryRequest failed = pending();
+    DeliveryRequest retry = pending();
+    DeliveryRequest released = pending();
+    DeliveryRequest stale = pending();
+    repository.claimAll(java.util.List.of(sent, failed, retry, released), NOW);
+
+    java.util.List<Boolean> changed =
+        repository.applyAll(
+            java.util.List.of(
+                new StatusWrite(StatusWrite.Kind.SENT, sent, 1, "pm-1"),
+                new StatusWrite(StatusWrite.Kind.FAILED, failed, 1, "chat_not_found"),
+                new StatusWrite(StatusWrite.Kind.RETRYABLE, retry, 1, "http_503"),
+                new StatusWrite(StatusWrite.Kind.RELEASE_CLAIM, released, 1, "rate_limited"),
+                new StatusWrite(StatusWrite.Kind.SENT, stale, 1, "pm-2")),
+            NOW.plusSeconds(1));
+
+    assertThat(changed).containsExactly(true, true, true, true, false);
+    assertThat(rows.read(sent.messageId()).status()).isEqualTo("sent");
+    assertThat(rows.read(failed.messageId()).status()).isEqualTo("failed");
+    assertThat(rows.read(failed.messageId()).errorMessage()).isEqualTo("chat_not_found");
+    assertThat(rows.read(retry.messageId()).status()).isEqualTo("pending");
+    assertThat(rows.read(retry.messageId()).attempts()).isEqualTo(1);
+    assertThat(rows.read(released.messageId()).attempts()).isZero();
+    assertThat(rows.read(stale.messageId()).status()).isEqualTo("pending");
+  }
+
+  @Test
   void shouldClaimAgainWhenReleasedWithNewAttempts() {
     DeliveryRequest request = pending();
     repository.claim(request, NOW);

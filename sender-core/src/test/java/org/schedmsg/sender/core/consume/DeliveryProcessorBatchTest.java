@@ -1,0 +1,168 @@
+package org.schedmsg.sender.core.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.MessageStatus;
+import org.schedmsg.contracts.Platform;
+import org.schedmsg.sender.core.client.PlatformClient;
+import org.schedmsg.sender.core.client.SendResult;
+import org.schedmsg.sender.core.metrics.SenderMetrics;
+import org.schedmsg.sender.core.retry.RetryPolicy;
+import org.schedmsg.sender.core.testing.InMemoryStatusRepository;
+import org.schedmsg.sender.core.testing.SettableClock;
+import org.schedmsg.sender.core.testing.TestRequests;
+import org.schedmsg.sender.core.throttle.PlatformGate;
+import org.schedmsg.sender.core.throttle.SendPacer;
+import org.schedmsg.sender.core.throttle.Sleeper;
+
+/** A batch: claimed together, sent concurrently, recorded together; never a message twice. */
+class DeliveryProcessorBatchTest {
+  private final SettableClock clock = new SettableClock(TestRequests.SCHEDULED.plusSeconds(1));
+  private final InMemoryStatusRepository repository = new InMemoryStatusRepository();
+  private final List<DeliveryRequest> sent = Collections.synchronizedList(new ArrayList<>());
+  private final OutagePause pause = new OutagePause(Duration.ofMillis(1), Duration.ofMillis(1));
+  private DeliveryProcessor processor;
+
+  @AfterEach
+  void closeProcessor() {
+    if (processor != null) {
+      processor.close();
+    }
+  }
+
+  private DeliveryProcessor processor(PlatformClient client, int concurrency) {
+    processor =
+        new DeliveryProcessor(
+            Platform.TELEGRAM,
+            repository,
+            client,
+            new RetryPolicy(3),
+            clock,
+            pause,
+            new PlatformGate(Platform.TELEGRAM.id(), DeliveryProcessor.UNTHROTTLED),
+            new SendPacer(DeliveryProcessor.UNTHROTTLED, clock, Sleeper.SYSTEM),
+            new SenderMetrics(new SimpleMeterRegistry(), Platform.TELEGRAM.id()),
+            concurrency);
+    return processor;
+  }
+
+  private List<DeliveryRequest> pending(int n) {
+    List<DeliveryRequest> requests = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      DeliveryRequest request =
+          TestRequests.request(Platform.TELEGRAM, Integer.toString(1000 + i), "take your pill");
+      repository.insertPending(request);
+      requests.add(request);
+    }
+    return requests;
+  }
+
+  @Test
+  void shouldSendEachMessageOnceWhenBatchHoldsDuplicatesAndSendsConcurrently() {
+    List<DeliveryRequest> requests = pending(40);
+    List<DeliveryRequest> batch = new ArrayList<>(requests);
+    batch.addAll(requests.subList(0, 10)); // a replayed stretch inside the same poll
+    DeliveryProcessor p =
+        processor(
+            r -> {
+              sent.add(r);
+              return new SendResult.Delivered("p-" + r.recipientId());
+            },
+            8);
+
+    List<Outcome> outcomes = p.processBatch(batch, () -> false);
+
+    assertThat(outcomes.subList(0, 40)).containsOnly(Outcome.SENT);
+    assertThat(outcomes.subList(40, 50)).containsOnly(Outcome.SKIPPED);
+    assertThat(sent).hasSize(40).doesNotHaveDuplicates();
+    for (DeliveryRequest request : requests) {
+      assertThat(repository.row(request.messageId()).status()).isEqualTo(MessageStatus.SENT);
+      assertThat(repository.row(request.messageId()).attempts()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void shouldKeepSendsInFlightConcurrentWhenConcurrencyAboveOne() throws Exception {
+    List<DeliveryRequest> requests = pending(4);
+    CountDownLatch allInFlight = new CountDownLatch(4);
+    DeliveryProcessor p =
+        processor(
+            r -> {
+              allInFlight.countDown();
+              try {
+                // every call waits until all four are in flight: only concurrent sends get past
+                allInFlight.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return new SendResult.Delivered("1");
+            },
+            4);
+
+    List<Outcome> outcomes = p.processBatch(requests, () -> false);
+
+    assertThat(allInFlight.getCount()).isZero();
+    assertThat(outcomes).containsOnly(Outcome.SENT);
+  }
+
+  @Test
+  void shouldGiveClaimsBackWithoutSendingWhenStoppingDuringBatch() {
+    List<DeliveryRequest> requests = pending(6);
+    AtomicInteger calls = new AtomicInteger();
+    DeliveryProcessor p =
+        processor(
+            r -> {
+              calls.incrementAndGet();
+              return new SendResult.Delivered("1");
+            },
+            2);
+
+    List<Outcome> outcomes = p.processBatch(requests, () -> true);
+
+    assertThat(outcomes).containsOnly(Outcome.HELD);
+    assertThat(calls).hasValue(0);
+    for (DeliveryRequest request : requests) {
+      InMemoryStatusRepository.Row row = repository.row(request.messageId());
+      assertThat(row.status()).isEqualTo(MessageStatus.PENDING);
+      assertThat(row.attempts()).isEqualTo(request.attempts());
+    }
+  }
+
+  @Test
+  void shouldHoldRestOfBatchWithClaimsGivenBackWhenPlatformRateLimitsMidBatch() {
+    List<DeliveryRequest> requests = pending(5);
+    DeliveryProcessor p =
+        processor(
+            r -> {
+              sent.add(r);
+              return sent.size() == 2
+                  ? new SendResult.RateLimited(
+                      "too_many_requests", SendResult.Scope.PLATFORM, Duration.ofSeconds(30))
+                  : new SendResult.Delivered("1");
+            },
+            1);
+
+    List<Outcome> outcomes = p.processBatch(requests, () -> false);
+
+    assertThat(outcomes)
+        .containsExactly(
+            Outcome.SENT, Outcome.HELD, Outcome.HELD, Outcome.HELD, Outcome.HELD);
+    assertThat(sent).hasSize(2);
+    for (DeliveryRequest request : requests.subList(1, 5)) {
+      InMemoryStatusRepository.Row row = repository.row(request.messageId());
+      assertThat(row.status()).isEqualTo(MessageStatus.PENDING);
+      assertThat(row.attempts()).as("a rate limit never counts an attempt").isZero();
+    }
+  }
+}
