@@ -8,6 +8,8 @@ import javax.sql.DataSource;
  * PostgreSQL, the shared broker, and a fresh fake Telegram platform.
  *
  * @param messagesPerSecond the platform rate limit every contestant must respect when sending
+ * @param releases where the contestant records when each message became available to its sending
+ *     code (release lateness)
  */
 record Arena(
     String jdbcUrl,
@@ -16,7 +18,8 @@ record Arena(
     String telegramBaseUrl,
     String telegramToken,
     int messagesPerSecond,
-    Path workDir) {
+    Path workDir,
+    ReleaseLog releases) {
 
   @Override
   public String toString() {
