@@ -1,6 +1,7 @@
 package org.schedmsg.bench;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import org.schedmsg.infra.kafka.LocalKafka;
 import org.schedmsg.infra.postgres.LocalPostgres;
 
@@ -12,6 +13,7 @@ import org.schedmsg.infra.postgres.LocalPostgres;
 final class BenchInfrastructure implements AutoCloseable {
   private final LocalPostgres postgres;
   private final LocalKafka kafka;
+  private Optional<PostgresProcesses> postgresProcesses;
 
   private BenchInfrastructure(LocalPostgres postgres, LocalKafka kafka) {
     this.postgres = postgres;
@@ -30,6 +32,14 @@ final class BenchInfrastructure implements AutoCloseable {
 
   LocalPostgres postgres() {
     return postgres;
+  }
+
+  /** The server's processes for CPU and memory readings; empty when /proc cannot tell. */
+  synchronized Optional<PostgresProcesses> postgresProcesses() {
+    if (postgresProcesses == null) {
+      postgresProcesses = PostgresProcesses.find(postgres.ownerDataSource("postgres"));
+    }
+    return postgresProcesses;
   }
 
   String bootstrapServers() {

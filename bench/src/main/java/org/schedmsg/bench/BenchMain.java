@@ -2,10 +2,14 @@ package org.schedmsg.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,58 +17,156 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The benchmark command: every chosen contestant on the chosen workload, one after the other. */
+/**
+ * The benchmark command: every chosen workload, and for each every chosen contestant one after the
+ * other, on one shared PostgreSQL and broker; one results.md/results.csv with every row, the ratio
+ * table and the machine.
+ */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Runs the pipeline and its peers on the same workload and writes a table.")
+    sortOptions = false,
+    description = "Runs the pipeline and its peers on the same workloads and writes a table.")
 public final class BenchMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(BenchMain.class);
 
-  /** The workloads. */
+  /** The workloads; {@code all} is every one but the sweep. */
   enum Kind {
     burst,
-    steady
+    steady,
+    backlog,
+    drain,
+    restart,
+    sweep,
+    all
   }
 
-  @Option(names = "--workload", description = "burst or steady (default: ${DEFAULT-VALUE})")
-  Kind workload = Kind.burst;
-
-  @Option(names = "--size", description = "burst: messages (default: ${DEFAULT-VALUE})")
-  int size = 5000;
-
-  @Option(
-      names = "--lead",
-      description = "burst: due this long after the start (default: ${DEFAULT-VALUE})")
-  Duration lead = Duration.ofSeconds(20);
-
-  @Option(names = "--rate", description = "steady: inserts per second (default: ${DEFAULT-VALUE})")
-  int rate = 50;
+  /** What a command produced. */
+  record Report(
+      List<RunResult> results,
+      Map<String, SweepOutcome> sweep,
+      List<String> failures,
+      String machine) {}
 
   @Option(
-      names = "--duration",
-      description = "steady: how long to insert (default: ${DEFAULT-VALUE})")
-  Duration duration = Duration.ofSeconds(30);
-
-  @Option(
-      names = "--platform-rate",
-      description = "the platform's rate limit, messages per second (default: ${DEFAULT-VALUE})")
-  int platformRate = 500;
+      names = "--workload",
+      split = ",",
+      description =
+          "burst, steady, backlog, drain, restart, sweep or all (every one but sweep), comma"
+              + " separated (default: all)")
+  List<Kind> workloads = List.of(Kind.all);
 
   @Option(
       names = "--contestants",
       split = ",",
-      description = "pipeline, poller (default: pipeline,poller)")
-  List<String> contestants = List.of(PipelineContestant.NAME, PollerContestant.NAME);
+      description =
+          "pipeline, db-scheduler, db-scheduler-default, poller (default: all four, in that order)")
+  List<String> contestants =
+      List.of(
+          PipelineContestant.NAME,
+          DbSchedulerContestant.NAME_TUNED,
+          DbSchedulerContestant.NAME_DEFAULT,
+          PollerContestant.NAME);
 
-  @Option(names = "--out", description = "output directory (default: ${DEFAULT-VALUE})")
-  Path out = Path.of("target", "bench");
+  @Option(
+      names = "--platform-rate",
+      description =
+          "the platform's rate limit for burst, steady, backlog, restart, sweep, messages per"
+              + " second (default: ${DEFAULT-VALUE})")
+  int platformRate = 10_000;
+
+  @Option(names = "--size", description = "burst: messages (default: ${DEFAULT-VALUE})")
+  int size = 100_000;
+
+  @Option(
+      names = "--lead",
+      description = "burst: due this long after the start (default: ${DEFAULT-VALUE})")
+  Duration lead = Duration.ofSeconds(30);
+
+  @Option(names = "--rate", description = "steady: inserts per second (default: ${DEFAULT-VALUE})")
+  int rate = 5000;
+
+  @Option(
+      names = "--duration",
+      description = "steady and backlog: how long to insert (default: ${DEFAULT-VALUE})")
+  Duration duration = Duration.ofSeconds(20);
+
+  @Option(
+      names = "--spread",
+      description =
+          "steady and backlog: each row is due 1 to this many seconds after its insert"
+              + " (default: ${DEFAULT-VALUE})")
+  int spread = 60;
+
+  @Option(
+      names = "--writers",
+      description = "steady, backlog, sweep: inserting connections (default: ${DEFAULT-VALUE})")
+  int writers = 4;
+
+  @Option(
+      names = "--backlog",
+      description = "backlog: far-future rows already in the table (default: ${DEFAULT-VALUE})")
+  long backlog = 1_000_000;
+
+  @Option(
+      names = "--backlog-rate",
+      description = "backlog: steady inserts per second on top (default: ${DEFAULT-VALUE})")
+  int backlogRate = 1000;
+
+  @Option(
+      names = "--drain-bulk",
+      description = "drain: bulk messages due at once (default: ${DEFAULT-VALUE})")
+  int drainBulk = 20_000;
+
+  @Option(
+      names = "--drain-rate",
+      description = "drain: the platform's rate limit (default: ${DEFAULT-VALUE})")
+  int drainRate = 1000;
+
+  @Option(
+      names = "--urgent-rate",
+      description = "drain: urgent inserts per second during the drain (default: ${DEFAULT-VALUE})")
+  int urgentRate = 20;
+
+  @Option(
+      names = "--restart-size",
+      description = "restart: messages due while stopped (default: ${DEFAULT-VALUE})")
+  int restartSize = 1000;
+
+  @Option(
+      names = "--restart-lead",
+      description = "restart: they are due this long after the start (default: ${DEFAULT-VALUE})")
+  Duration restartLead = Duration.ofSeconds(10);
+
+  @Option(
+      names = "--sweep-rates",
+      split = ",",
+      description = "sweep: rates to try, per second (default: 250,500,1000,2000,4000,8000)")
+  List<Integer> sweepRates = List.of(250, 500, 1000, 2000, 4000, 8000);
+
+  @Option(
+      names = "--sweep-duration",
+      description = "sweep: how long each rate inserts (default: ${DEFAULT-VALUE})")
+  Duration sweepDuration = Duration.ofSeconds(10);
+
+  @Option(
+      names = "--sweep-spread",
+      description = "sweep: rows due 1 to this many seconds ahead (default: ${DEFAULT-VALUE})")
+  int sweepSpread = 5;
+
+  @Option(
+      names = "--sweep-drain-timeout",
+      description = "sweep: wait after the last due time (default: ${DEFAULT-VALUE})")
+  Duration sweepDrainTimeout = Duration.ofSeconds(30);
 
   @Option(
       names = "--drain-timeout",
       description =
           "how long after the last due time to wait for deliveries (default: ${DEFAULT-VALUE})")
-  Duration drainTimeout = Duration.ofMinutes(5);
+  Duration drainTimeout = Duration.ofMinutes(2);
+
+  @Option(names = "--out", description = "output directory (default: ${DEFAULT-VALUE})")
+  Path out = Path.of("target", "bench");
 
   /**
    * The fake platforms run on the JDK's HTTP server, which answers in two writes (headers, body);
@@ -89,51 +191,144 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<RunResult> results = run();
-    new ResultTable(results).write(out);
-    log.info("results written to {}", out.toAbsolutePath());
-    return results.stream().allMatch(r -> r.delivered() == r.planned() && r.early() == 0) ? 0 : 1;
+    long t0 = System.nanoTime();
+    Report report = run();
+    log.info("benchmark finished in {} s", (System.nanoTime() - t0) / 1_000_000_000);
+    return report.failures().isEmpty()
+            && report.results().stream()
+                .filter(r -> !r.workload().startsWith("sweep-"))
+                .allMatch(RunResult::correct)
+        ? 0
+        : 1;
   }
 
-  /** Runs every contestant on a fresh database of one shared PostgreSQL and broker. */
-  List<RunResult> run() throws Exception {
+  /** Every chosen workload for every chosen contestant; writes the results after each run. */
+  Report run() throws Exception {
+    Set<Kind> kinds = kinds();
+    List<Contestant> chosen = contestants.stream().map(BenchMain::contestant).toList();
     Path workDir = Files.createTempDirectory("schedmsg-bench");
     List<RunResult> results = new ArrayList<>();
+    Map<String, SweepOutcome> sweep = new LinkedHashMap<>();
+    List<String> failures = new ArrayList<>();
+    String machine = MachineInfo.describe(Instant.now());
+    Report report = new Report(results, sweep, failures, machine);
     try (BenchInfrastructure infra = BenchInfrastructure.start(workDir)) {
       BenchRunner runner = new BenchRunner(infra, workDir, platformRate, drainTimeout);
-      for (String name : contestants) {
-        RunResult result = runner.run(contestant(name), workload());
-        log.info(
-            "{} on {}: delivered {}/{}, early {}, lateness p99 {} ms",
-            result.contestant(),
-            result.workload(),
-            result.delivered(),
-            result.planned(),
-            result.early(),
-            result.latenessMillis(99));
-        results.add(result);
+      BacklogTemplate template = new BacklogTemplate(infra.postgres(), backlog);
+      for (Workload workload : workloads(kinds, template)) {
+        for (Contestant contestant : chosen) {
+          try {
+            List<RunResult> rows = runner.run(contestant, workload);
+            rows.forEach(BenchMain::logResult);
+            results.addAll(rows);
+          } catch (Exception | AssertionError e) {
+            log.error("{} on {} failed", contestant.name(), workload.name(), e);
+            failures.add(contestant.name() + " on " + workload.name() + ": " + e);
+          }
+          write(report);
+        }
+      }
+      if (kinds.contains(Kind.sweep)) {
+        Sweep sweeper =
+            new Sweep(
+                new BenchRunner(infra, workDir, platformRate, sweepDrainTimeout),
+                sweepRates,
+                sweepDuration,
+                sweepSpread,
+                writers);
+        for (Contestant contestant : chosen) {
+          try {
+            sweep.put(contestant.name(), sweeper.run(contestant, results));
+          } catch (Exception e) {
+            log.error("sweep of {} failed", contestant.name(), e);
+            failures.add("sweep of " + contestant.name() + ": " + e);
+          }
+          write(report);
+        }
       }
     }
-    return results;
+    return report;
   }
 
-  private Workload workload() {
-    Clock clock = Clock.systemUTC();
-    return workload == Kind.burst
-        ? new BurstWorkload(size, lead, clock)
-        : new SteadyWorkload(rate, duration, clock);
-  }
-
-  private static Contestant contestant(String name) {
-    switch (name.trim()) {
-      case PipelineContestant.NAME:
-        return new PipelineContestant();
-      case PollerContestant.NAME:
-        return new PollerContestant();
-      default:
-        throw new CommandLine.ParameterException(
-            new CommandLine(new BenchMain()),
-            "unknown contestant " + name + "; use pipeline, poller");
+  private Set<Kind> kinds() {
+    Set<Kind> kinds = EnumSet.noneOf(Kind.class);
+    for (Kind k : workloads) {
+      if (k == Kind.all) {
+        kinds.addAll(EnumSet.of(Kind.burst, Kind.steady, Kind.backlog, Kind.drain, Kind.restart));
+      } else {
+        kinds.add(k);
+      }
     }
+    return kinds;
+  }
+
+  private List<Workload> workloads(Set<Kind> kinds, BacklogTemplate template) {
+    List<Workload> list = new ArrayList<>();
+    if (kinds.contains(Kind.burst)) {
+      list.add(new BurstWorkload(size, lead, java.time.Clock.systemUTC()));
+    }
+    if (kinds.contains(Kind.steady)) {
+      list.add(new SteadyWorkload("steady", rate, duration, spread, writers));
+    }
+    if (kinds.contains(Kind.backlog)) {
+      list.add(
+          new BacklogWorkload(
+              template, new SteadyWorkload("steady", backlogRate, duration, spread, writers)));
+    }
+    if (kinds.contains(Kind.drain)) {
+      list.add(new DrainWorkload(drainBulk, drainRate, urgentRate));
+    }
+    if (kinds.contains(Kind.restart)) {
+      list.add(new RestartWorkload(restartSize, restartLead));
+    }
+    return list;
+  }
+
+  /** Writes results.md, results.csv, the distributions and the plots into {@code --out}. */
+  void write(Report report) {
+    try {
+      new ResultTable(report.results(), report.machine(), report.sweep(), report.failures())
+          .write(out);
+      List<LatenessPlot.Series> release = new ArrayList<>();
+      List<LatenessPlot.Series> delivery = new ArrayList<>();
+      for (RunResult r : report.results()) {
+        release.add(new LatenessPlot.Series(r.contestant(), r.workload(), r.release().lateness()));
+        delivery.add(new LatenessPlot.Series(r.contestant(), r.workload(), r.delivery()));
+      }
+      LatenessPlot.write(out.resolve("lateness.png"), "Release lateness, every run", release);
+      LatenessPlot.writePerWorkload(out, delivery);
+      log.info("results written to {}", out.toAbsolutePath());
+    } catch (java.io.IOException | RuntimeException e) {
+      log.error("cannot write the results to {}", out, e);
+    }
+  }
+
+  private static void logResult(RunResult r) {
+    log.info(
+        "{} on {}: delivered {}/{}, early {}, early releases {}, release p99 {} ms, delivery p99 {}"
+            + " ms",
+        r.contestant(),
+        r.workload(),
+        r.delivered(),
+        r.planned(),
+        r.early(),
+        r.release().early(),
+        ResultTable.number(r.releaseMillis(99)),
+        ResultTable.number(r.deliveryMillis(99)));
+  }
+
+  static Contestant contestant(String name) {
+    return switch (name.trim()) {
+      case PipelineContestant.NAME -> new PipelineContestant();
+      case DbSchedulerContestant.NAME_TUNED -> DbSchedulerContestant.tuned();
+      case DbSchedulerContestant.NAME_DEFAULT -> DbSchedulerContestant.defaults();
+      case PollerContestant.NAME -> new PollerContestant();
+      default ->
+          throw new CommandLine.ParameterException(
+              new CommandLine(new BenchMain()),
+              "unknown contestant "
+                  + name
+                  + "; use pipeline, db-scheduler, db-scheduler-default, poller");
+    };
   }
 }

@@ -10,23 +10,29 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.schedmsg.infra.sandbox.FakeTelegramServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one contestant on one workload: a fresh database and fake platform, start the contestant,
- * write the workload, wait until every message is received and recorded {@code sent} (or the drain
- * timeout passes), read the counters, stop, analyse.
+ * Runs one contestant on one workload: a fresh database (or a copy of the backlog template) and
+ * fake platform, start the contestant (its start time), write the workload, wait until every
+ * message is received and recorded {@code sent} (or the drain timeout passes), read the counters,
+ * stop, analyse.
  */
 final class BenchRunner {
   private static final Logger log = LoggerFactory.getLogger(BenchRunner.class);
   private static final String TELEGRAM_TOKEN = "bench-telegram-token";
   private static final Duration CHECK_INTERVAL = Duration.ofMillis(200);
+  private static final Duration BACKLOG_INGEST_TIMEOUT = Duration.ofMinutes(20);
 
   private final BenchInfrastructure infra;
   private final Path workDir;
@@ -41,9 +47,13 @@ final class BenchRunner {
     this.drainTimeout = drainTimeout;
   }
 
-  RunResult run(Contestant contestant, Workload workload) throws Exception {
+  /** The run's row, then one row per subset of the workload. */
+  List<RunResult> run(Contestant contestant, Workload workload) throws Exception {
     String database = "bench_" + contestant.name().replace('-', '_') + "_" + (++runs);
-    infra.postgres().prepareDatabase(database);
+    workload
+        .backlog()
+        .ifPresentOrElse(
+            t -> t.cloneAs(database), () -> infra.postgres().prepareDatabase(database));
     DataSource owner = infra.postgres().ownerDataSource(database);
     Path dir = workDir.resolve(database);
     try (FakeTelegramServer platform = FakeTelegramServer.start(0, TELEGRAM_TOKEN)) {
@@ -54,34 +64,49 @@ final class BenchRunner {
               infra.bootstrapServers(),
               platform.baseUrl(),
               TELEGRAM_TOKEN,
-              platformRate,
-              Files.createDirectories(dir));
+              workload.platformRate(platformRate),
+              Files.createDirectories(dir),
+              new ReleaseLog());
       log.info("{} on {}: starting", contestant.name(), workload.name());
-      try (AutoCloseable running = contestant.start(arena)) {
+      try (ContestantSession session = new ContestantSession(contestant, arena)) {
+        session.start(workload.backlog().map(BacklogTemplate::rows).orElse(0L), BACKLOG_INGEST_TIMEOUT);
         ResourceMeter meter =
-            new ResourceMeter(infra.postgres().ownerDataSource("postgres"), database);
+            new ResourceMeter(
+                infra.postgres().ownerDataSource("postgres"), database, infra.postgresProcesses());
+        PeakMemory memory = PeakMemory.start(infra.postgresProcesses());
         ResourceMeter.Reading before = meter.read();
-        List<PlannedMessage> planned = workload.run(owner);
+        List<PlannedMessage> planned = workload.run(session);
         log.info("{} on {}: {} rows written", contestant.name(), workload.name(), planned.size());
         awaitDrained(platform, owner, planned);
         ResourceMeter.Reading used = meter.read().minus(before);
+        PeakMemory.Peaks peaks = memory.stop();
         List<Delivery> deliveries =
             platform.requests().stream()
                 .map(r -> new Delivery(r.field("chat_id"), r.receivedAt()))
                 .toList();
-        return result(contestant, workload, planned, deliveries, used);
+        return results(
+            contestant.name(), workload, planned, deliveries, arena.releases(), owner, session,
+            resources(used, peaks));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  private static RunResult.Resources resources(ResourceMeter.Reading used, PeakMemory.Peaks peaks) {
+    return new RunResult.Resources(
+        used.commits(),
+        used.cpuNanos() / 1e9,
+        used.postgresCpuNanos() < 0 ? Double.NaN : used.postgresCpuNanos() / 1e9,
+        used.wallNanos() / 1e9,
+        peaks.jvmBytes(),
+        peaks.postgresBytes());
+  }
+
   private void awaitDrained(
       FakeTelegramServer platform, DataSource owner, List<PlannedMessage> planned)
       throws InterruptedException {
-    Instant lastDue =
-        planned.stream().map(PlannedMessage::scheduledTime).max(Comparator.naturalOrder()).get();
-    Instant deadline = lastDue.plus(drainTimeout);
+    Instant deadline = lastDue(planned).plus(drainTimeout);
     // the row count is read only once the platform has everything: each read is a transaction
     // in the contestant's database and would count in its commits
     while (platform.requests().size() < planned.size() || sentRows(owner) < planned.size()) {
@@ -91,6 +116,10 @@ final class BenchRunner {
       }
       TimeUnit.MILLISECONDS.sleep(CHECK_INTERVAL.toMillis());
     }
+  }
+
+  private static Instant lastDue(List<PlannedMessage> planned) {
+    return planned.stream().map(PlannedMessage::scheduledTime).max(Comparator.naturalOrder()).get();
   }
 
   private static long sentRows(DataSource owner) {
@@ -105,27 +134,80 @@ final class BenchRunner {
     }
   }
 
-  private static RunResult result(
-      Contestant contestant,
+  private static List<RunResult> results(
+      String contestant,
       Workload workload,
       List<PlannedMessage> planned,
       List<Delivery> deliveries,
-      ResourceMeter.Reading used) {
-    DeliveryAnalysis analysis = DeliveryAnalysis.of(planned, deliveries);
+      ReleaseLog releases,
+      DataSource owner,
+      ContestantSession session,
+      RunResult.Resources resources) {
+    List<RunResult> rows = new ArrayList<>();
+    DeliveryAnalysis all = DeliveryAnalysis.of(planned, deliveries);
+    RunResult.Timings timings =
+        new RunResult.Timings(
+            session.startSeconds(),
+            session.ingestSeconds(),
+            sinceRestart(session.restartedAt(), firstRelease(planned, releases)),
+            sinceRestart(session.restartedAt(), all.firstReceipt()),
+            session.insertRate());
+    rows.add(
+        result(contestant, workload.name(), planned, all, releases, owner, resources, timings));
+    for (Map.Entry<String, Predicate<PlannedMessage>> subset : workload.subsets().entrySet()) {
+      List<PlannedMessage> some = planned.stream().filter(subset.getValue()).toList();
+      rows.add(
+          result(
+              contestant,
+              workload.name() + "-" + subset.getKey(),
+              some,
+              DeliveryAnalysis.ofSubset(some, deliveries),
+              releases,
+              owner,
+              RunResult.Resources.NONE,
+              RunResult.Timings.NONE));
+    }
+    return rows;
+  }
+
+  private static RunResult result(
+      String contestant,
+      String workload,
+      List<PlannedMessage> planned,
+      DeliveryAnalysis analysis,
+      ReleaseLog releases,
+      DataSource owner,
+      RunResult.Resources resources,
+      RunResult.Timings timings) {
     Instant firstDue =
         planned.stream().map(PlannedMessage::scheduledTime).min(Comparator.naturalOrder()).get();
     return new RunResult(
-        contestant.name(),
-        workload.name(),
-        analysis.lateness(),
+        contestant,
+        workload,
         planned.size(),
         analysis.delivered(),
         analysis.duplicates(),
         analysis.early(),
         analysis.inversions(),
+        analysis.lateness(),
         analysis.throughput(firstDue),
-        used.commits(),
-        used.cpuNanos() / 1e9,
-        used.wallNanos() / 1e9);
+        ReleaseAnalysis.of(planned, releases),
+        SentTimes.read(owner, planned),
+        resources,
+        timings);
+  }
+
+  private static Instant firstRelease(List<PlannedMessage> planned, ReleaseLog releases) {
+    return planned.stream()
+        .map(m -> releases.firstRelease(m.id()))
+        .filter(Objects::nonNull)
+        .min(Comparator.naturalOrder())
+        .orElse(null);
+  }
+
+  private static double sinceRestart(Instant restartedAt, Instant first) {
+    return restartedAt == null || first == null
+        ? Double.NaN
+        : Duration.between(restartedAt, first).toNanos() / 1e9;
   }
 }

@@ -7,15 +7,18 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * {@code size} messages all due at the same instant, {@code lead} after the workload starts,
- * priorities 1, 5 and 9 in turn. The rows are written in batches of {@value #BATCH} before they
- * fall due.
+ * priorities 1, 5 and 9 in turn, written as an upstream batch job would: {@code COPY} in
+ * transactions of {@value #ROWS_PER_TRANSACTION} rows. The lead must cover writing and, for a
+ * contestant that ingests (the pipeline), taking the rows in; the time to ingest is measured and
+ * reported, so a lead too short shows.
  */
 final class BurstWorkload implements Workload {
-  static final int BATCH = 1000;
+  static final int ROWS_PER_TRANSACTION = 10_000;
+  static final long FIRST_RECIPIENT = 10_000_000L;
+  static final Duration INGEST_WAIT_AFTER_DUE = Duration.ofMinutes(2);
 
   private final int size;
   private final Duration lead;
@@ -36,22 +39,26 @@ final class BurstWorkload implements Workload {
   }
 
   @Override
-  public List<PlannedMessage> run(DataSource owner) {
-    Instant due = clock.instant().plus(lead).truncatedTo(ChronoUnit.MILLIS);
+  public List<PlannedMessage> run(RunControl control) {
+    Instant start = clock.instant();
+    Instant due = start.plus(lead).truncatedTo(ChronoUnit.MILLIS);
     List<PlannedMessage> all = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       all.add(
           new PlannedMessage(
-              UUID.randomUUID(), Integer.toString(1_000_000 + i), PRIORITIES[i % 3], due));
+              UUID.randomUUID(), Long.toString(FIRST_RECIPIENT + i), PRIORITIES[i % 3], due));
     }
-    MessageWriter writer = new MessageWriter(owner);
-    for (int from = 0; from < size; from += BATCH) {
-      writer.insertBatch(all.subList(from, Math.min(size, from + BATCH)));
-    }
+    long mark = control.ingestMark();
+    long t0 = System.nanoTime();
+    MessageWriter.copy(control.owner(), all, ROWS_PER_TRANSACTION);
+    control.reportInsertRate(size / ((System.nanoTime() - t0) / 1e9));
     if (clock.instant().isAfter(due)) {
       throw new IllegalStateException(
           "writing the burst took longer than the lead of " + lead + "; raise --lead");
     }
+    // the inserts are the first records after the mark (nothing is sent before the due time), so
+    // reaching mark + size means every insert is in; wait past the due time to measure it
+    control.awaitIngested(mark, size, start, due.plus(INGEST_WAIT_AFTER_DUE));
     return all;
   }
 }

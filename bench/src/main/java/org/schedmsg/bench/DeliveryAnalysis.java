@@ -9,35 +9,50 @@ import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
-/** Turns what was planned and what the platform received into lateness, order and counts. */
+/**
+ * Turns what was planned and what the platform received into delivery lateness, order and counts.
+ * A request for a recipient the workload did not plan (a far-future backlog row) counts as early:
+ * nothing else may reach the platform during a run.
+ */
 final class DeliveryAnalysis {
-  private static final long HIGHEST_TRACKABLE_MICROS = Duration.ofHours(1).toNanos() / 1000;
-
-  private final Histogram lateness = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
+  private final Histogram lateness = Latencies.histogram();
   private int delivered;
   private int duplicates;
   private int early;
   private long inversions;
+  private Instant firstReceipt;
   private Instant lastReceipt;
 
   private record Received(PlannedMessage message, Instant at) {}
 
   private DeliveryAnalysis() {}
 
+  /** Every request of the run against every message it planned. */
   static DeliveryAnalysis of(List<PlannedMessage> planned, List<Delivery> deliveries) {
     DeliveryAnalysis analysis = new DeliveryAnalysis();
-    analysis.analyse(planned, deliveries);
+    analysis.analyse(planned, deliveries, true);
     return analysis;
   }
 
-  private void analyse(List<PlannedMessage> planned, List<Delivery> deliveries) {
+  /** A subset of the planned messages: requests for other recipients are ignored. */
+  static DeliveryAnalysis ofSubset(List<PlannedMessage> subset, List<Delivery> deliveries) {
+    DeliveryAnalysis analysis = new DeliveryAnalysis();
+    analysis.analyse(subset, deliveries, false);
+    return analysis;
+  }
+
+  private void analyse(
+      List<PlannedMessage> planned, List<Delivery> deliveries, boolean unplannedAreEarly) {
     Map<String, PlannedMessage> byRecipient = new HashMap<>();
     planned.forEach(m -> byRecipient.put(m.recipient(), m));
     Map<String, Received> first = new HashMap<>();
     for (Delivery d : deliveries) {
       PlannedMessage m = byRecipient.get(d.recipient());
       if (m == null) {
-        continue; // not part of this workload
+        if (unplannedAreEarly) {
+          early++; // nothing unplanned may be delivered during a run
+        }
+        continue;
       }
       Received earlier = first.get(d.recipient());
       if (earlier == null || d.receivedAt().isBefore(earlier.at())) {
@@ -50,12 +65,11 @@ final class DeliveryAnalysis {
     List<Received> inOrder = new ArrayList<>(first.values());
     inOrder.sort(Comparator.comparing(Received::at));
     delivered = inOrder.size();
+    firstReceipt = inOrder.isEmpty() ? null : inOrder.get(0).at();
     for (Received r : inOrder) {
-      long micros = Duration.between(r.message().scheduledTime(), r.at()).toNanos() / 1000;
-      if (micros < 0) {
+      if (!Latencies.record(lateness, r.message().scheduledTime(), r.at())) {
         early++;
       }
-      lateness.recordValue(Math.min(Math.max(micros, 0), HIGHEST_TRACKABLE_MICROS));
       lastReceipt = r.at();
     }
     inversions = countInversions(inOrder);
@@ -111,6 +125,11 @@ final class DeliveryAnalysis {
 
   long inversions() {
     return inversions;
+  }
+
+  /** The first receipt of a planned message (null when none arrived). */
+  Instant firstReceipt() {
+    return firstReceipt;
   }
 
   /** Delivered per second from {@code firstDue} to the last receipt. */

@@ -24,6 +24,7 @@ final class PollerContestant implements Contestant {
             arena.owner(),
             new TelegramSend(arena.telegramBaseUrl(), arena.telegramToken()),
             new PlatformPacer(arena.messagesPerSecond()),
+            arena.releases(),
             WORKERS,
             BATCH_SIZE,
             POLL_INTERVAL);

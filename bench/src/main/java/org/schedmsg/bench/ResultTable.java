@@ -6,40 +6,66 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Writes the results as {@code results.md} (with ratios to the pipeline), {@code results.csv} and
- * one lateness distribution per run ({@code <contestant>-<workload>.hgrm}).
+ * Writes the results as {@code results.md} (the machine, every row, the ratio table, the sweep),
+ * {@code results.csv} (every row) and two lateness distributions per run ({@code
+ * <contestant>-<workload>.release.hgrm} and {@code .delivery.hgrm}, HdrHistogram's percentile
+ * format in milliseconds).
  */
 final class ResultTable {
-  static final String[] COLUMNS = {
-    "contestant",
-    "workload",
-    "planned",
-    "delivered",
-    "duplicates",
-    "early",
-    "inversions",
-    "lateness_p50_ms",
-    "lateness_p99_ms",
-    "lateness_max_ms",
-    "throughput_per_s",
-    "pg_commits_per_1000",
-    "jvm_cpu_s",
-    "wall_s"
-  };
+  static final List<String> COLUMNS =
+      List.of(
+          "contestant",
+          "workload",
+          "planned",
+          "delivered",
+          "duplicates",
+          "early",
+          "early_releases",
+          "inversions",
+          "release_p50_ms",
+          "release_p99_ms",
+          "release_max_ms",
+          "delivery_p50_ms",
+          "delivery_p99_ms",
+          "delivery_max_ms",
+          "insert_to_sent_p50_ms",
+          "insert_to_sent_p99_ms",
+          "insert_to_sent_max_ms",
+          "throughput_per_s",
+          "insert_rate_per_s",
+          "cpu_s_per_1000",
+          "jvm_cpu_s",
+          "pg_cpu_s",
+          "pg_commits_per_1000",
+          "jvm_peak_rss_mb",
+          "pg_peak_rss_mb",
+          "start_s",
+          "ingest_s",
+          "restart_first_release_s",
+          "restart_first_receipt_s",
+          "wall_s");
 
   private static final double MICROS_PER_MILLI = 1000.0;
 
   private final List<RunResult> results;
+  private final String machine;
+  private final Map<String, SweepOutcome> sweep;
+  private final List<String> failures;
 
-  ResultTable(List<RunResult> results) {
+  ResultTable(
+      List<RunResult> results,
+      String machine,
+      Map<String, SweepOutcome> sweep,
+      List<String> failures) {
     this.results = List.copyOf(results);
+    this.machine = machine;
+    this.sweep = Map.copyOf(sweep);
+    this.failures = List.copyOf(failures);
   }
 
   void write(Path dir) throws IOException {
@@ -47,20 +73,26 @@ final class ResultTable {
     Files.writeString(dir.resolve("results.csv"), csv());
     Files.writeString(dir.resolve("results.md"), markdown());
     for (RunResult r : results) {
-      writeDistribution(dir, r);
+      writeDistribution(dir, r, "release", r.release().lateness());
+      writeDistribution(dir, r, "delivery", r.delivery());
     }
   }
 
-  /**
-   * The full lateness distribution of one run in HdrHistogram's percentile format (milliseconds),
-   * for plotting, e.g. with HdrHistogram's plotFiles.html.
-   */
-  private static void writeDistribution(Path dir, RunResult r) throws IOException {
-    String name = (r.contestant() + "-" + r.workload()).replaceAll("[^A-Za-z0-9_-]", "_");
+  /** The file name stem of a run's distributions. */
+  static String stem(RunResult r) {
+    return (r.contestant() + "-" + r.workload()).replaceAll("[^A-Za-z0-9_-]", "_");
+  }
+
+  private static void writeDistribution(
+      Path dir, RunResult r, String kind, org.HdrHistogram.Histogram h) throws IOException {
     try (PrintStream out =
         new PrintStream(
-            Files.newOutputStream(dir.resolve(name + ".hgrm")), false, StandardCharsets.UTF_8)) {
-      r.lateness().outputPercentileDistribution(out, MICROS_PER_MILLI);
+            Files.newOutputStream(dir.resolve(stem(r) + "." + kind + ".hgrm")),
+            false,
+            StandardCharsets.UTF_8)) {
+      if (h.getTotalCount() > 0) {
+        h.outputPercentileDistribution(out, MICROS_PER_MILLI);
+      }
     }
   }
 
@@ -74,80 +106,86 @@ final class ResultTable {
 
   String markdown() {
     StringBuilder out = new StringBuilder();
+    out.append("# Benchmark results\n\n").append(machine).append('\n');
+    out.append("## All runs\n\n");
     out.append("| ").append(String.join(" | ", COLUMNS)).append(" |\n");
-    out.append("|---".repeat(COLUMNS.length)).append("|\n");
+    out.append("|---".repeat(COLUMNS.size())).append("|\n");
     for (RunResult r : results) {
       out.append("| ").append(String.join(" | ", cells(r))).append(" |\n");
     }
-    String ratios = ratios();
+    String ratios = new RatioTable(results).markdown();
     if (!ratios.isEmpty()) {
-      out.append("\nRatios pipeline / peer (lower is better for all but throughput):\n\n")
+      out.append("\n## Ratios pipeline / peer\n\n")
+          .append("Below 1 favours the pipeline, except throughput (above 1 favours it).\n\n")
           .append(ratios);
+    }
+    if (!sweep.isEmpty()) {
+      out.append("\n## Sweep: highest steady rate with p99 release lateness under 1 s\n\n")
+          .append("| contestant | highest sustained rate /s | first failing rate /s | why |\n")
+          .append("|---|---|---|---|\n");
+      sweep.forEach(
+          (name, s) ->
+              out.append("| ")
+                  .append(name)
+                  .append(" | ")
+                  .append(s.sustained() == 0 ? "none" : Integer.toString(s.sustained()))
+                  .append(" | ")
+                  .append(s.failedAt() == 0 ? "none" : Integer.toString(s.failedAt()))
+                  .append(" | ")
+                  .append(s.why())
+                  .append(" |\n"));
+    }
+    if (!failures.isEmpty()) {
+      out.append("\n## Runs that failed\n\n");
+      failures.forEach(f -> out.append("- ").append(f).append('\n'));
     }
     return out.toString();
   }
 
   private static List<String> cells(RunResult r) {
-    return List.of(
-        r.contestant(),
-        r.workload(),
-        Integer.toString(r.planned()),
-        Integer.toString(r.delivered()),
-        Integer.toString(r.duplicates()),
-        Integer.toString(r.early()),
-        Long.toString(r.inversions()),
-        number(r.latenessMillis(50)),
-        number(r.latenessMillis(99)),
-        number(r.maxLatenessMillis()),
-        number(r.throughput()),
-        number(r.commitsPerThousand()),
-        number(r.cpuSeconds()),
-        number(r.wallSeconds()));
+    List<String> cells = new ArrayList<>();
+    cells.add(r.contestant());
+    cells.add(r.workload());
+    cells.add(Integer.toString(r.planned()));
+    cells.add(Integer.toString(r.delivered()));
+    cells.add(Integer.toString(r.duplicates()));
+    cells.add(Integer.toString(r.early()));
+    cells.add(Integer.toString(r.release().early()));
+    cells.add(Long.toString(r.inversions()));
+    cells.add(number(r.releaseMillis(50)));
+    cells.add(number(r.releaseMillis(99)));
+    cells.add(number(Latencies.maxMillis(r.release().lateness())));
+    cells.add(number(r.deliveryMillis(50)));
+    cells.add(number(r.deliveryMillis(99)));
+    cells.add(number(Latencies.maxMillis(r.delivery())));
+    cells.add(number(r.insertToSentMillis(50)));
+    cells.add(number(r.insertToSentMillis(99)));
+    cells.add(number(Latencies.maxMillis(r.insertToSent())));
+    cells.add(number(r.throughput()));
+    cells.add(number(r.timings().insertRate()));
+    RunResult.Resources res = r.resources();
+    boolean measured = res.commits() >= 0;
+    cells.add(measured ? number(r.cpuSecondsPerThousand()) : "n/a");
+    cells.add(number(res.jvmCpuSeconds()));
+    cells.add(number(res.postgresCpuSeconds()));
+    cells.add(number(r.commitsPerThousand()));
+    cells.add(megabytes(res.jvmPeakRssBytes()));
+    cells.add(megabytes(res.postgresPeakRssBytes()));
+    cells.add(number(r.timings().startSeconds()));
+    cells.add(number(r.timings().ingestSeconds()));
+    cells.add(number(r.timings().restartReleaseSeconds()));
+    cells.add(number(r.timings().restartReceiptSeconds()));
+    cells.add(number(res.wallSeconds()));
+    return cells;
   }
 
-  private String ratios() {
-    StringBuilder out = new StringBuilder();
-    for (RunResult ours : results) {
-      if (!ours.contestant().equals(PipelineContestant.NAME)) {
-        continue;
-      }
-      for (RunResult peer : results) {
-        if (peer.contestant().equals(ours.contestant())
-            || !peer.workload().equals(ours.workload())) {
-          continue;
-        }
-        out.append("- ")
-            .append(ours.workload())
-            .append(", pipeline / ")
-            .append(peer.contestant())
-            .append(": ");
-        List<String> parts = new ArrayList<>();
-        ratioParts(ours, peer).forEach((k, v) -> parts.add(k + " " + v));
-        out.append(String.join(", ", parts)).append('\n');
-      }
-    }
-    return out.toString();
+  static String megabytes(long bytes) {
+    return bytes < 0 ? "n/a" : number(bytes / (1024.0 * 1024.0));
   }
 
-  private static Map<String, String> ratioParts(RunResult ours, RunResult peer) {
-    Map<String, String> parts = new LinkedHashMap<>();
-    parts.put("lateness p50", ratio(ours.latenessMillis(50), peer.latenessMillis(50)));
-    parts.put("p99", ratio(ours.latenessMillis(99), peer.latenessMillis(99)));
-    parts.put("max", ratio(ours.maxLatenessMillis(), peer.maxLatenessMillis()));
-    parts.put("throughput", ratio(ours.throughput(), peer.throughput()));
-    parts.put("commits/1000", ratio(ours.commitsPerThousand(), peer.commitsPerThousand()));
-    parts.put("JVM CPU", ratio(ours.cpuSeconds(), peer.cpuSeconds()));
-    return parts;
-  }
-
-  private static String ratio(double ours, double peer) {
-    return Optional.of(ours / peer)
-        .filter(x -> !x.isNaN() && !x.isInfinite())
-        .map(x -> String.format(Locale.ROOT, "%.2f", x))
-        .orElse("n/a");
-  }
-
-  private static String number(double value) {
-    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.1f", value);
+  static String number(double value) {
+    return Double.isNaN(value) || Double.isInfinite(value)
+        ? "n/a"
+        : String.format(Locale.ROOT, "%.1f", value);
   }
 }

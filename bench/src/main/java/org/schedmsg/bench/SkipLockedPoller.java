@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * scheduled_time)} index), most urgent first; sends them through the paced platform; marks them
  * {@code sent} with {@code sent_at} and commits. When nothing is due it waits {@code pollInterval}.
  * A failed send leaves the row pending for a later poll (the benchmark's platform never fails).
+ * Each row is recorded as released (available to the sending code) when its claim returned it.
  */
 final class SkipLockedPoller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SkipLockedPoller.class);
@@ -34,6 +36,7 @@ final class SkipLockedPoller implements AutoCloseable {
   private final DataSource dataSource;
   private final TelegramSend platform;
   private final PlatformPacer pacer;
+  private final ReleaseLog releases;
   private final int batchSize;
   private final Duration pollInterval;
   private final AtomicBoolean running = new AtomicBoolean(true);
@@ -45,12 +48,14 @@ final class SkipLockedPoller implements AutoCloseable {
       DataSource dataSource,
       TelegramSend platform,
       PlatformPacer pacer,
+      ReleaseLog releases,
       int workers,
       int batchSize,
       Duration pollInterval) {
     this.dataSource = dataSource;
     this.platform = platform;
     this.pacer = pacer;
+    this.releases = releases;
     this.batchSize = batchSize;
     this.pollInterval = pollInterval;
     for (int i = 0; i < workers; i++) {
@@ -96,6 +101,8 @@ final class SkipLockedPoller implements AutoCloseable {
   /** One transaction on {@code c}: claim, send, mark sent. Returns how many rows it claimed. */
   int pollOnce(Connection c) throws SQLException, InterruptedException {
     List<Claimed> batch = claim(c);
+    Instant claimed = Instant.now();
+    batch.forEach(m -> releases.released(m.id(), claimed));
     if (batch.isEmpty()) {
       c.commit();
       return 0;

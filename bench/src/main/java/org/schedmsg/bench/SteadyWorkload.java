@@ -1,66 +1,63 @@
 package org.schedmsg.bench;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
-import javax.sql.DataSource;
 
 /**
- * Open-loop inserts: {@code rate} rows per second for {@code duration}, one transaction per row (as
- * upstream services write), each due 1-60 s after its insert, truncated to the whole second so that
- * messages of different priorities share due instants. The schedule of inserts does not wait for
- * the contestant; if inserting falls behind, the shortfall is reported in the log.
+ * Open-loop inserts at {@code rate} rows per second for {@code duration} ({@link OpenLoopWriter}:
+ * {@code writers} connections, small multi-row transactions every few milliseconds), each row due
+ * 1 to {@code spreadSeconds} s after its insert, truncated to the whole second so that messages of
+ * different priorities share due instants. The achieved insert rate is reported.
  */
 final class SteadyWorkload implements Workload {
+  static final long FIRST_RECIPIENT = 20_000_000L;
   private static final long SEED = 8L;
 
+  private final String prefix;
   private final int rate;
   private final Duration duration;
-  private final Clock clock;
+  private final int spreadSeconds;
+  private final int writers;
 
-  SteadyWorkload(int rate, Duration duration, Clock clock) {
+  SteadyWorkload(String prefix, int rate, Duration duration, int spreadSeconds, int writers) {
     if (rate < 1) {
       throw new IllegalArgumentException("--rate must be at least 1");
     }
+    if (spreadSeconds < 1) {
+      throw new IllegalArgumentException("--spread must be at least 1 second");
+    }
+    this.prefix = prefix;
     this.rate = rate;
     this.duration = duration;
-    this.clock = clock;
+    this.spreadSeconds = spreadSeconds;
+    this.writers = writers;
+  }
+
+  int rate() {
+    return rate;
   }
 
   @Override
   public String name() {
-    return "steady-" + rate + "/s-" + duration.toSeconds() + "s";
+    return prefix + "-" + rate + "/s-" + duration.toSeconds() + "s-due1-" + spreadSeconds + "s";
   }
 
   @Override
-  public List<PlannedMessage> run(DataSource owner) {
-    int total = (int) (rate * duration.toSeconds());
-    List<PlannedMessage> all = new ArrayList<>(total);
-    SplittableRandom random = new SplittableRandom(SEED);
-    long start = System.nanoTime();
-    long interval = 1_000_000_000L / rate;
-    try (Connection c = owner.getConnection()) {
-      for (int i = 0; i < total; i++) {
-        LockSupport.parkNanos(start + i * interval - System.nanoTime());
-        Instant due =
-            clock.instant().plusSeconds(1 + random.nextInt(60)).truncatedTo(ChronoUnit.SECONDS);
-        PlannedMessage m =
-            new PlannedMessage(
-                UUID.randomUUID(), Integer.toString(2_000_000 + i), PRIORITIES[i % 3], due);
-        MessageWriter.insertOne(c, m);
-        all.add(m);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot insert the steady workload", e);
-    }
-    return all;
+  public List<PlannedMessage> run(RunControl control) {
+    OpenLoopWriter writer = new OpenLoopWriter(control.owner(), rate, duration, writers);
+    OpenLoopWriter.Written written = writer.write(this::row);
+    control.reportInsertRate(written.achievedPerSecond());
+    return written.messages();
+  }
+
+  private PlannedMessage row(int i, Instant now) {
+    int ahead = 1 + new SplittableRandom(SEED + i).nextInt(spreadSeconds);
+    Instant due = now.plusSeconds(ahead).truncatedTo(ChronoUnit.SECONDS);
+    return new PlannedMessage(
+        UUID.randomUUID(), Long.toString(FIRST_RECIPIENT + i), PRIORITIES[i % 3], due);
   }
 }

@@ -9,40 +9,79 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * The harness end to end at smoke size, so it cannot rot: every contestant on a small burst, on a
- * real PostgreSQL and broker. Asserts correctness only (each message delivered exactly once, none
- * early, the table written), never timing.
+ * The harness end to end at smoke size, so it cannot rot: every workload for every contestant, on
+ * a real PostgreSQL and broker. Asserts correctness only (each message delivered exactly once,
+ * none early, none released early, every run with release times, a row for every contestant and
+ * workload), never timing.
  */
 class BenchSmokeIT {
+  private static final List<String> CONTESTANTS =
+      List.of(
+          PipelineContestant.NAME,
+          DbSchedulerContestant.NAME_TUNED,
+          DbSchedulerContestant.NAME_DEFAULT,
+          PollerContestant.NAME);
+  private static final List<String> WORKLOADS =
+      List.of(
+          "burst-150",
+          "steady-40/s-2s-due1-2s",
+          "backlog-500+steady-40/s-2s-due1-2s",
+          "drain-150@300/s+urgent-10/s",
+          "drain-150@300/s+urgent-10/s-urgent",
+          "drain-150@300/s+urgent-10/s-bulk",
+          "restart-30");
 
   @Test
-  void shouldDeliverEveryMessageOnceAndNeverEarlyWhenEachContestantRunsASmallBurst()
+  void shouldDeliverEveryMessageOnceAndNeverEarlyWhenEveryContestantRunsEveryWorkload()
       throws Exception {
     BenchMain.tuneFakePlatformSockets();
     Path out = Files.createTempDirectory("bench-smoke");
     BenchMain main = new BenchMain();
     new CommandLine(main)
         .parseArgs(
-            "--workload", "burst",
-            "--size", "200",
-            "--lead", "PT10S",
-            "--contestants", "pipeline,poller",
-            "--drain-timeout", "PT2M",
+            "--workload", "all",
+            "--contestants", String.join(",", CONTESTANTS),
+            "--size", "150",
+            "--lead", "PT8S",
+            "--rate", "40",
+            "--duration", "PT2S",
+            "--spread", "2",
+            "--backlog", "500",
+            "--backlog-rate", "40",
+            "--drain-bulk", "150",
+            "--drain-rate", "300",
+            "--urgent-rate", "10",
+            "--restart-size", "30",
+            "--restart-lead", "PT8S",
+            "--drain-timeout", "PT1M",
             "--out", out.toString());
 
-    List<RunResult> results = main.run();
-    new ResultTable(results).write(out);
+    BenchMain.Report report = main.run();
+    main.write(report);
 
-    assertThat(results)
-        .extracting(RunResult::contestant)
-        .containsExactly(PipelineContestant.NAME, PollerContestant.NAME);
-    for (RunResult r : results) {
-      assertThat(r.delivered()).as("%s delivered", r.contestant()).isEqualTo(200);
-      assertThat(r.duplicates()).as("%s duplicates", r.contestant()).isZero();
-      assertThat(r.early()).as("%s early", r.contestant()).isZero();
+    assertThat(report.failures()).isEmpty();
+    for (RunResult r : report.results()) {
+      String run = r.contestant() + " on " + r.workload();
+      assertThat(r.delivered()).as("%s delivered", run).isEqualTo(r.planned());
+      assertThat(r.duplicates()).as("%s duplicates", run).isZero();
+      assertThat(r.early()).as("%s early", run).isZero();
+      assertThat(r.release().early()).as("%s early releases", run).isZero();
+      assertThat(r.release().released()).as("%s releases recorded", run).isEqualTo(r.planned());
     }
-    assertThat(out.resolve("results.csv")).content().contains("pipeline,burst-200,200,200,0,0");
-    assertThat(out.resolve("results.md")).content().contains("| poller | burst-200 |");
-    assertThat(out.resolve("pipeline-burst-200.hgrm")).content().contains("Percentile");
+    assertThat(report.results())
+        .extracting(r -> r.contestant() + " | " + r.workload())
+        .containsExactlyInAnyOrderElementsOf(
+            CONTESTANTS.stream()
+                .flatMap(c -> WORKLOADS.stream().map(w -> c + " | " + w))
+                .toList());
+    String markdown = Files.readString(out.resolve("results.md"));
+    for (String c : CONTESTANTS) {
+      for (String w : WORKLOADS) {
+        assertThat(markdown).contains("| " + c + " | " + w + " |");
+      }
+    }
+    assertThat(markdown).contains("## Ratios pipeline / peer").contains("- cores: ");
+    assertThat(out.resolve("results.csv")).content().startsWith(String.join(",", ResultTable.COLUMNS));
+    assertThat(out.resolve("lateness.png")).exists();
   }
 }

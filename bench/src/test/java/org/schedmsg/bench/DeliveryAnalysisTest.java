@@ -66,4 +66,33 @@ class DeliveryAnalysisTest {
 
     assertThat(analysis.inversions()).isZero();
   }
+
+  @Test
+  void shouldCountUnplannedRequestAsEarlyWhenAnalysingTheWholeRun() {
+    var analysis =
+        DeliveryAnalysis.of(List.of(message("1", 5, DUE)), List.of(at("1", 5), at("backlog", 5)));
+
+    assertThat(analysis.early()).isEqualTo(1);
+    assertThat(analysis.delivered()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldIgnoreOtherRecipientsWhenAnalysingASubset() {
+    var urgent = message("urgent", 1, DUE);
+    var analysis =
+        DeliveryAnalysis.ofSubset(List.of(urgent), List.of(at("bulk", 1), at("urgent", 40)));
+
+    assertThat(analysis.early()).isZero();
+    assertThat(analysis.delivered()).isEqualTo(1);
+    assertThat(analysis.lateness().getMaxValue()).isBetween(39_900L, 40_100L);
+  }
+
+  @Test
+  void shouldReportFirstReceiptWhenSeveralArrive() {
+    var analysis =
+        DeliveryAnalysis.of(
+            List.of(message("1", 1, DUE), message("2", 1, DUE)), List.of(at("2", 30), at("1", 10)));
+
+    assertThat(analysis.firstReceipt()).isEqualTo(DUE.plusMillis(10));
+  }
 }
