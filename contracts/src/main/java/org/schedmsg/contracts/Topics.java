@@ -75,6 +75,20 @@ public record Topics(
     };
   }
 
+  /**
+   * The consumer group in which {@code platform}'s senders consume its delivery topic by default,
+   * {@code <namespace>-sender-<platform>}: the senders use it, and the scheduler reads its lag to
+   * hold releases back while the senders are behind.
+   */
+  public String senderGroupId(Platform platform) {
+    return senderGroupId(namespace, platform);
+  }
+
+  /** {@link #senderGroupId(Platform)} of {@code namespace}, without checking the namespace. */
+  public static String senderGroupId(String namespace, Platform platform) {
+    return namespace + "-sender-" + platform.id();
+  }
+
   public List<Topic<String, DeliveryRequest>> deliveryTopics() {
     return List.of(telegram, whatsapp);
   }

@@ -3,11 +3,19 @@ package org.schedmsg.scheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.schedmsg.contracts.Platform;
+import org.schedmsg.scheduler.backlog.SenderLagMonitor;
 import org.schedmsg.scheduler.config.SchedulerConfig;
 import org.schedmsg.scheduler.metrics.RestoreProgress;
+import org.schedmsg.scheduler.processor.SenderBacklog;
 import org.schedmsg.scheduler.topology.SchedulerTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,10 +30,15 @@ public final class SchedulerService implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SchedulerService.class);
 
-  private final KafkaStreams streams;
+  /** How often the senders' backlog is measured (see {@link SenderLagMonitor}). */
+  public static final Duration SENDER_LAG_INTERVAL = Duration.ofMillis(200);
 
-  private SchedulerService(KafkaStreams streams) {
+  private final KafkaStreams streams;
+  private final SenderLagMonitor senderLag;
+
+  private SchedulerService(KafkaStreams streams, SenderLagMonitor senderLag) {
     this.streams = streams;
+    this.senderLag = senderLag;
   }
 
   /**
@@ -41,8 +54,12 @@ public final class SchedulerService implements AutoCloseable {
    * returns at once (the streams start in the background).
    */
   public static SchedulerService start(SchedulerConfig config, MeterRegistry registry) {
+    SenderLagMonitor senderLag = config.maxUnsent() > 0 ? senderLagMonitor(config, registry) : null;
     KafkaStreams streams =
-        new KafkaStreams(SchedulerTopology.build(config, registry), config.toStreamsProperties());
+        new KafkaStreams(
+            SchedulerTopology.build(
+                config, registry, senderLag == null ? SenderBacklog.UNMEASURED : senderLag),
+            config.toStreamsProperties());
     streams.setGlobalStateRestoreListener(new RestoreProgress(registry));
     streams.setUncaughtExceptionHandler(
         exception -> {
@@ -58,7 +75,21 @@ public final class SchedulerService implements AutoCloseable {
         config.topicNamespace(),
         config.standbyReplicas());
     streams.start();
-    return new SchedulerService(streams);
+    return new SchedulerService(streams, senderLag);
+  }
+
+  private static SenderLagMonitor senderLagMonitor(SchedulerConfig config, MeterRegistry registry) {
+    Map<Platform, SenderLagMonitor.Target> targets = new EnumMap<>(Platform.class);
+    for (Platform platform : Platform.values()) {
+      targets.put(
+          platform,
+          new SenderLagMonitor.Target(
+              config.topics().delivery(platform).name(), config.senderGroup(platform)));
+    }
+    Map<String, Object> admin = new HashMap<>();
+    admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    admin.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-sender-lag");
+    return SenderLagMonitor.start(Admin.create(admin), targets, SENDER_LAG_INTERVAL, registry);
   }
 
   /** True while the streams are in state RUNNING (not while starting or rebalancing). */
@@ -76,6 +107,9 @@ public final class SchedulerService implements AutoCloseable {
     if (!closed) {
       log.warn(
           "scheduler did not stop within {}; some threads may still be running", CLOSE_TIMEOUT);
+    }
+    if (senderLag != null) {
+      senderLag.close();
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.schedmsg.cli.command;
 
 import org.schedmsg.contracts.Platform;
+import org.schedmsg.contracts.Topics;
 
 /**
  * The senders' consumer group names, as the senders default them ({@code SENDER_GROUP_ID},
@@ -10,6 +11,6 @@ final class SenderGroups {
   private SenderGroups() {}
 
   static String of(String namespace, Platform platform) {
-    return namespace + "-sender-" + platform.id();
+    return Topics.senderGroupId(namespace, platform);
   }
 }

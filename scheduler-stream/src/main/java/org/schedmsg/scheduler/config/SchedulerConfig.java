@@ -41,7 +41,10 @@ public record SchedulerConfig(
     int telegramReleaseRate,
     int whatsappReleaseRate,
     int standbyReplicas,
-    Duration sessionTimeout) {
+    Duration sessionTimeout,
+    int maxUnsent,
+    String telegramSenderGroup,
+    String whatsappSenderGroup) {
 
   public static final String BOOTSTRAP_SERVERS = SettingKeys.KAFKA_BOOTSTRAP_SERVERS;
   public static final String TOPIC_NAMESPACE = SettingKeys.TOPIC_NAMESPACE;
@@ -60,6 +63,9 @@ public record SchedulerConfig(
   public static final String WHATSAPP_RELEASE_RATE = "SCHEDULER_WHATSAPP_RELEASE_RATE";
   public static final String STANDBY_REPLICAS = "SCHEDULER_STANDBY_REPLICAS";
   public static final String SESSION_TIMEOUT = "SCHEDULER_SESSION_TIMEOUT";
+  public static final String MAX_UNSENT = "SCHEDULER_MAX_UNSENT";
+  public static final String TELEGRAM_SENDER_GROUP = "SCHEDULER_TELEGRAM_SENDER_GROUP";
+  public static final String WHATSAPP_SENDER_GROUP = "SCHEDULER_WHATSAPP_SENDER_GROUP";
 
   /** Every environment key this config reads. */
   public static final List<String> KEYS =
@@ -79,7 +85,10 @@ public record SchedulerConfig(
           TELEGRAM_RELEASE_RATE,
           WHATSAPP_RELEASE_RATE,
           STANDBY_REPLICAS,
-          SESSION_TIMEOUT);
+          SESSION_TIMEOUT,
+          MAX_UNSENT,
+          TELEGRAM_SENDER_GROUP,
+          WHATSAPP_SENDER_GROUP);
 
   public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofMillis(100);
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
@@ -97,6 +106,12 @@ public record SchedulerConfig(
   public static final int DEFAULT_WHATSAPP_RELEASE_RATE = 80;
 
   public static final int DEFAULT_STANDBY_REPLICAS = 0;
+
+  /**
+   * Most released messages a platform's senders may have outstanding (on the delivery topic, not
+   * yet done) before the scheduler holds further releases back; 0 turns the limit off.
+   */
+  public static final int DEFAULT_MAX_UNSENT = 1000;
 
   /** Kafka's default: how long a crashed instance keeps its tasks before they move. */
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
@@ -144,11 +159,15 @@ public record SchedulerConfig(
     requireAtLeast(whatsappReleaseRate, 1, WHATSAPP_RELEASE_RATE);
     requireAtLeast(standbyReplicas, 0, STANDBY_REPLICAS);
     requirePositive(sessionTimeout, SESSION_TIMEOUT);
+    requireAtLeast(maxUnsent, 0, MAX_UNSENT);
+    requireText(telegramSenderGroup, TELEGRAM_SENDER_GROUP);
+    requireText(whatsappSenderGroup, WHATSAPP_SENDER_GROUP);
   }
 
   /** Reads and validates every key; throws {@link IllegalArgumentException} naming a bad key. */
   public static SchedulerConfig fromEnv(Env env) {
     String namespace = env.string(TOPIC_NAMESPACE, Topics.DEFAULT_NAMESPACE);
+    requireValidNamespace(namespace); // before the sender groups are named after it
     String applicationId = env.string(APPLICATION_ID, defaultApplicationId(namespace));
     String stateDir = env.optional(STATE_DIR).orElse(defaultStateDir(applicationId).toString());
     return new SchedulerConfig(
@@ -167,7 +186,20 @@ public record SchedulerConfig(
         env.integer(TELEGRAM_RELEASE_RATE, DEFAULT_TELEGRAM_RELEASE_RATE),
         env.integer(WHATSAPP_RELEASE_RATE, DEFAULT_WHATSAPP_RELEASE_RATE),
         env.integer(STANDBY_REPLICAS, DEFAULT_STANDBY_REPLICAS),
-        env.duration(SESSION_TIMEOUT, DEFAULT_SESSION_TIMEOUT));
+        env.duration(SESSION_TIMEOUT, DEFAULT_SESSION_TIMEOUT),
+        env.integer(MAX_UNSENT, DEFAULT_MAX_UNSENT),
+        env.string(
+            TELEGRAM_SENDER_GROUP, Topics.of(namespace).senderGroupId(Platform.TELEGRAM)),
+        env.string(
+            WHATSAPP_SENDER_GROUP, Topics.of(namespace).senderGroupId(Platform.WHATSAPP)));
+  }
+
+  /** The consumer group of {@code platform}'s senders, whose lag {@link #maxUnsent} bounds. */
+  public String senderGroup(Platform platform) {
+    return switch (platform) {
+      case TELEGRAM -> telegramSenderGroup;
+      case WHATSAPP -> whatsappSenderGroup;
+    };
   }
 
   /** Releases per second allowed to {@code platform}'s delivery topic. */

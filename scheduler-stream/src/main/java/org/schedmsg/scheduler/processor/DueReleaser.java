@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One punctuation's work: per platform, priority 1 first, scan the due-index entries due at the
  * punctuation instant (from the scan cursor on, so handled entries and far-future ones cost
- * nothing) and release or reject each, until the platform's token bucket is empty or the work cap
- * (entries visited per platform) is reached. A rejection takes no token.
+ * nothing) and release or reject each, until the platform's token bucket is empty, its senders
+ * have {@link UnsentLimit too much outstanding}, or the work cap (entries visited per platform) is
+ * reached. A rejection takes no token.
  */
 final class DueReleaser {
   /** Where releases and rejections go (the processor's sinks). */
@@ -34,7 +35,8 @@ final class DueReleaser {
     RELEASED,
     REJECTED,
     DROPPED,
-    NO_TOKEN
+    NO_TOKEN,
+    SENDERS_BEHIND
   }
 
   private static final Logger log = LoggerFactory.getLogger(DueReleaser.class);
@@ -44,6 +46,7 @@ final class DueReleaser {
   private final DeliverabilityRules rules;
   private final Map<Platform, TokenBucket> buckets = new EnumMap<>(Platform.class);
   private final int maxWork;
+  private final UnsentLimit unsent;
   private final SchedulerMetrics metrics;
   private final Output output;
   private final Map<Outcome, Integer> tally = new EnumMap<>(Outcome.class);
@@ -55,9 +58,11 @@ final class DueReleaser {
       DeliverabilityRules rules,
       Map<Platform, Integer> ratePerSecond,
       int maxWork,
+      UnsentLimit unsent,
       SchedulerMetrics metrics,
       Output output) {
     this.index = index;
+    this.unsent = unsent;
     this.policy = policy;
     this.rules = rules;
     this.maxWork = maxWork;
@@ -106,7 +111,7 @@ final class DueReleaser {
         visited++;
         Outcome outcome = handle(entry.key, entry.value, now);
         tally.merge(outcome, 1, Integer::sum);
-        if (outcome == Outcome.NO_TOKEN) {
+        if (outcome == Outcome.NO_TOKEN || outcome == Outcome.SENDERS_BEHIND) {
           outOfTokens = true;
           break;
         }
@@ -133,7 +138,11 @@ final class DueReleaser {
     if (!bucket.hasToken()) {
       return Outcome.NO_TOKEN;
     }
+    if (!unsent.allows(row.platform())) {
+      return Outcome.SENDERS_BEHIND;
+    }
     bucket.take();
+    unsent.released(row.platform());
     release(id, pending, now);
     return Outcome.RELEASED;
   }
@@ -169,11 +178,13 @@ final class DueReleaser {
     int rejected = tally.getOrDefault(Outcome.REJECTED, 0);
     if (released > 0 || rejected > 0) {
       log.info(
-          "punctuation released={} rejected={} dropped={} waiting-for-rate={}",
+          "punctuation released={} rejected={} dropped={} waiting-for-rate={}"
+              + " waiting-for-senders={}",
           released,
           rejected,
           tally.getOrDefault(Outcome.DROPPED, 0),
-          tally.getOrDefault(Outcome.NO_TOKEN, 0));
+          tally.getOrDefault(Outcome.NO_TOKEN, 0),
+          tally.getOrDefault(Outcome.SENDERS_BEHIND, 0));
     }
   }
 }

@@ -56,6 +56,7 @@ public final class ScheduleProcessor
             settings.rules(),
             settings.ratePerSecond(),
             settings.maxWorkPerPunctuation(),
+            new UnsentLimit(settings.maxUnsent(), settings.senderBacklog()),
             metrics,
             new SinkOutput(context, settings));
     context.schedule(

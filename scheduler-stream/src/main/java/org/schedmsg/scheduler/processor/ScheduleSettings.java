@@ -13,6 +13,8 @@ import org.schedmsg.scheduler.config.SchedulerConfig;
  * @param maxWorkPerPunctuation cap of due-index entries visited per platform per punctuation
  * @param deliverySinks the child sink of each platform's delivery topic
  * @param rejectionSink the child sink of the rejections topic
+ * @param maxUnsent most released messages a platform's senders may have outstanding (0: no limit)
+ * @param senderBacklog where the senders' outstanding count is measured
  */
 public record ScheduleSettings(
     DueTimePolicy policy,
@@ -21,13 +23,16 @@ public record ScheduleSettings(
     int maxWorkPerPunctuation,
     Map<Platform, Integer> ratePerSecond,
     Map<Platform, String> deliverySinks,
-    String rejectionSink) {
+    String rejectionSink,
+    int maxUnsent,
+    SenderBacklog senderBacklog) {
 
   public ScheduleSettings {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(punctuateInterval, "punctuateInterval");
     Objects.requireNonNull(rejectionSink, "rejectionSink");
+    Objects.requireNonNull(senderBacklog, "senderBacklog");
     ratePerSecond = Map.copyOf(ratePerSecond);
     deliverySinks = Map.copyOf(deliverySinks);
     for (Platform platform : Platform.values()) {
@@ -38,7 +43,10 @@ public record ScheduleSettings(
 
   /** The settings of {@code config}, with the given sink names. */
   public static ScheduleSettings from(
-      SchedulerConfig config, Map<Platform, String> deliverySinks, String rejectionSink) {
+      SchedulerConfig config,
+      Map<Platform, String> deliverySinks,
+      String rejectionSink,
+      SenderBacklog senderBacklog) {
     Map<Platform, Integer> rates = new EnumMap<>(Platform.class);
     for (Platform platform : Platform.values()) {
       rates.put(platform, config.releaseRate(platform));
@@ -50,6 +58,8 @@ public record ScheduleSettings(
         config.maxReleasesPerPunctuation(),
         rates,
         deliverySinks,
-        rejectionSink);
+        rejectionSink,
+        config.maxUnsent(),
+        senderBacklog);
   }
 }

@@ -24,6 +24,7 @@ import org.schedmsg.contracts.ScheduledMessageChange;
 import org.schedmsg.contracts.Topic;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.scheduler.config.SchedulerConfig;
+import org.schedmsg.scheduler.processor.SenderBacklog;
 import org.schedmsg.scheduler.metrics.SchedulerMetrics;
 import org.schedmsg.scheduler.store.PendingMessage;
 
@@ -49,12 +50,19 @@ final class SchedulerDriver implements AutoCloseable {
   private Instant now = START;
 
   SchedulerDriver(SchedulerConfig config) {
-    this(config, config.toStreamsProperties());
+    this(config, config.toStreamsProperties(), SenderBacklog.UNMEASURED);
   }
 
-  private SchedulerDriver(SchedulerConfig config, Properties properties) {
+  /** A driver whose releases are held back by {@code backlog}'s measurements. */
+  SchedulerDriver(SchedulerConfig config, SenderBacklog backlog) {
+    this(config, config.toStreamsProperties(), backlog);
+  }
+
+  private SchedulerDriver(SchedulerConfig config, Properties properties, SenderBacklog backlog) {
     this.config = config;
-    driver = new TopologyTestDriver(SchedulerTopology.build(config, registry), properties, START);
+    driver =
+        new TopologyTestDriver(
+            SchedulerTopology.build(config, registry, backlog), properties, START);
     Topics topics = config.topics();
     Topic<String, ScheduledMessageChange> cdcTopic = topics.cdc();
     cdc =
@@ -72,6 +80,12 @@ final class SchedulerDriver implements AutoCloseable {
 
   /** A config with the test interval and lease, {@code maxWork} and the same rate per platform. */
   static SchedulerConfig config(Path stateDir, int maxWork, int rate, int maxAttempts) {
+    return config(stateDir, maxWork, rate, maxAttempts, SchedulerConfig.DEFAULT_MAX_UNSENT);
+  }
+
+  /** As above, with {@code maxUnsent} outstanding releases per platform (0: no limit). */
+  static SchedulerConfig config(
+      Path stateDir, int maxWork, int rate, int maxAttempts, int maxUnsent) {
     return new SchedulerConfig(
         "localhost:9092",
         "test",
@@ -88,7 +102,10 @@ final class SchedulerDriver implements AutoCloseable {
         rate,
         rate,
         SchedulerConfig.DEFAULT_STANDBY_REPLICAS,
-        SchedulerConfig.DEFAULT_SESSION_TIMEOUT);
+        SchedulerConfig.DEFAULT_SESSION_TIMEOUT,
+        maxUnsent,
+        "test-sender-telegram",
+        "test-sender-whatsapp");
   }
 
   /**
@@ -98,7 +115,7 @@ final class SchedulerDriver implements AutoCloseable {
   static SchedulerDriver atLeastOnce(SchedulerConfig config) {
     Properties properties = config.toStreamsProperties();
     properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-    return new SchedulerDriver(config, properties);
+    return new SchedulerDriver(config, properties, SenderBacklog.UNMEASURED);
   }
 
   static SchedulerDriver withDefaults(Path stateDir) {

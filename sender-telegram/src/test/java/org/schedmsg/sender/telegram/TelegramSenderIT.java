@@ -215,7 +215,11 @@ class TelegramSenderIT {
     DeliveryRequest second = pendingRow("7002", "Reminder two");
     telegram.respondWith(FakeTelegramServer.tooManyRequests(2));
 
-    release(first, second);
+    // the second is released once the 429 has been answered: calls already in flight at that
+    // moment (up to SENDER_SEND_CONCURRENCY) cannot be recalled, new ones must wait
+    release(first);
+    await().atMost(WAIT).until(() -> telegram.requests().size() == 1);
+    release(second);
 
     await().atMost(WAIT).until(() -> "sent".equals(rows.read(second.messageId()).status()));
     await().atMost(WAIT).until(() -> "sent".equals(rows.read(first.messageId()).status()));

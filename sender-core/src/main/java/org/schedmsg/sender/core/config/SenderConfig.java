@@ -251,7 +251,7 @@ public record SenderConfig(
 
   /** {@code <namespace>-sender-<platform>}, e.g. {@code schedmsg-sender-telegram}. */
   public static String defaultGroupId(String namespace, Platform platform) {
-    return namespace + "-sender-" + platform.id();
+    return Topics.senderGroupId(namespace, platform);
   }
 
   /** The delivery topic this sender consumes. */

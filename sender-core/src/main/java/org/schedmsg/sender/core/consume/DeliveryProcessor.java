@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -236,25 +237,48 @@ public final class DeliveryProcessor {
       Decision decision,
       Outcome intended,
       SendResult result,
-      Duration latency) {}
+      Duration latency,
+      Instant at) {}
 
-  /** Sends the claimed requests, in order, up to {@code sendConcurrency} at a time. */
+  /**
+   * Sends the claimed requests. This thread dispatches them in batch (= priority) order: checks
+   * the pause and stop state, waits for the pacer, then starts the platform call, which runs on
+   * one of {@code sendConcurrency} threads (or here, when that is 1). So the calls start in
+   * priority order and within the rates; only their answers overlap.
+   */
   private List<Attempt> sendAll(
       List<DeliveryRequest> requests, List<Integer> claimed, BooleanSupplier stopping) {
-    List<Attempt> attempts = new ArrayList<>(claimed.size());
-    if (sendConcurrency == 1 || claimed.size() == 1) {
-      for (int i : claimed) {
-        attempts.add(sendClaimed(requests.get(i), stopping));
-      }
-      return attempts;
-    }
     List<Future<Attempt>> inFlight = new ArrayList<>(claimed.size());
+    boolean interrupted = false;
     for (int i : claimed) {
       DeliveryRequest request = requests.get(i);
-      inFlight.add(sendPool().submit(() -> sendClaimed(request, stopping)));
+      int attempt = request.attempts() + 1;
+      Attempt notSent = interrupted ? notSent(request, attempt, "shutdown", Outcome.HELD) : null;
+      if (notSent == null) {
+        notSent = holdBeforeSend(request, attempt, stopping);
+      }
+      if (notSent == null) {
+        try {
+          pacer.acquire(request.recipientId() == null ? "" : request.recipientId());
+        } catch (InterruptedException e) {
+          interrupted = true;
+          notSent = notSent(request, attempt, "shutdown", Outcome.HELD);
+        }
+      }
+      if (notSent != null) {
+        inFlight.add(CompletableFuture.completedFuture(notSent));
+      } else if (sendConcurrency == 1) {
+        inFlight.add(CompletableFuture.completedFuture(call(request, attempt)));
+      } else {
+        inFlight.add(sendPool().submit(() -> call(request, attempt)));
+      }
     }
+    List<Attempt> attempts = new ArrayList<>(claimed.size());
     for (Future<Attempt> future : inFlight) {
       attempts.add(awaitSent(future));
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     return attempts;
   }
@@ -312,11 +336,11 @@ public final class DeliveryProcessor {
     }
     List<StatusWrite> writes = new ArrayList<>(attempts.size());
     for (Attempt a : attempts) {
-      writes.add(write(a.request(), a.attempt(), a.decision()));
+      writes.add(write(a.request(), a.attempt(), a.decision(), a.at()));
     }
     List<Boolean> changed = null;
     try {
-      changed = repository.applyAll(writes, clock.instant());
+      changed = repository.applyAll(writes);
     } catch (StatusStoreException e) {
       LOG.warn(
           "recording {} outcomes as one batch failed; recording them one by one", writes.size(), e);
@@ -326,7 +350,7 @@ public final class DeliveryProcessor {
       Outcome outcome =
           changed != null
               ? (changed.get(k) ? a.intended() : Outcome.CONFLICT)
-              : record(a.request(), a.attempt(), a.decision(), a.intended());
+              : record(writes.get(k), a.intended());
       outcomes[claimed.get(k)] = outcome;
       if (a.result() != null) {
         metrics.send(a.result(), outcome.name().toLowerCase(Locale.ROOT), a.latency());
@@ -375,42 +399,53 @@ public final class DeliveryProcessor {
   }
 
   /**
-   * Waits for the pacer and calls the platform for one claimed request, unless the batch is
-   * stopping or the platform (or recipient) was paused meanwhile: then the claim is to be given
-   * back.
+   * The claim to give back instead of sending, when the batch is stopping or the platform (or
+   * this recipient) was paused after the batch was checked; null when the send may go ahead.
    */
-  private Attempt sendClaimed(DeliveryRequest request, BooleanSupplier stopping) {
-    int attempt = request.attempts() + 1;
+  private Attempt holdBeforeSend(DeliveryRequest request, int attempt, BooleanSupplier stopping) {
+    if (stopping.getAsBoolean()) {
+      return notSent(request, attempt, "shutdown", Outcome.HELD);
+    }
     PlatformGate.Hold hold = gate.holdFor(request.recipientId(), clock.instant());
-    if (stopping.getAsBoolean() || hold == PlatformGate.Hold.PLATFORM) {
-      return notSent(request, attempt, stopping.getAsBoolean() ? "shutdown" : "platform_paused",
-          Outcome.HELD);
+    if (hold == PlatformGate.Hold.PLATFORM) {
+      return notSent(request, attempt, "platform_paused", Outcome.HELD);
     }
     if (hold == PlatformGate.Hold.RECIPIENT) {
       return notSent(request, attempt, "recipient_paused", Outcome.DEFERRED);
     }
-    try {
-      pacer.acquire(request.recipientId() == null ? "" : request.recipientId());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return notSent(request, attempt, "shutdown", Outcome.HELD);
-    }
+    return null;
+  }
+
+  /** One platform call for a claimed, paced request, and the decision on its result. */
+  private Attempt call(DeliveryRequest request, int attempt) {
     Instant start = clock.instant();
     SendResult result = callPlatform(request);
-    Duration latency = Duration.between(start, clock.instant());
-    Duration pause = gate.onResult(result, request.recipientId(), clock.instant());
+    Instant answered = clock.instant();
+    Duration latency = Duration.between(start, answered);
+    Duration pause = gate.onResult(result, request.recipientId(), answered);
     if (result instanceof SendResult.RateLimited limited && !pause.isZero()) {
       metrics.rateLimitPause(limited.scope());
     }
     Decision decision = policy.decide(result, attempt, request);
     return new Attempt(
-        request, attempt, decision, DeliveryLog.intendedOutcome(decision, result), result, latency);
+        request,
+        attempt,
+        decision,
+        DeliveryLog.intendedOutcome(decision, result),
+        result,
+        latency,
+        answered);
   }
 
-  private static Attempt notSent(
-      DeliveryRequest request, int attempt, String reason, Outcome outcome) {
+  private Attempt notSent(DeliveryRequest request, int attempt, String reason, Outcome outcome) {
     return new Attempt(
-        request, attempt, new Decision.ReleaseClaim(reason), outcome, null, Duration.ZERO);
+        request,
+        attempt,
+        new Decision.ReleaseClaim(reason),
+        outcome,
+        null,
+        Duration.ZERO,
+        clock.instant());
   }
 
   private SendResult callPlatform(DeliveryRequest request) {
@@ -427,12 +462,13 @@ public final class DeliveryProcessor {
     }
   }
 
-  /** Writes {@code decision}, retrying through database outages until written or stopped. */
-  private Outcome record(
-      DeliveryRequest request, int attempt, Decision decision, Outcome intended) {
+  /** Writes {@code write}, retrying through database outages until written or stopped. */
+  private Outcome record(StatusWrite write, Outcome intended) {
+    DeliveryRequest request = write.request();
+    int attempt = write.claimedAttempts();
     for (int failures = 1; ; failures++) {
       try {
-        return apply(request, attempt, decision) ? intended : Outcome.CONFLICT;
+        return repository.apply(write) ? intended : Outcome.CONFLICT;
       } catch (StatusStoreException e) {
         LOG.warn(
             "delivery messageId={} platform={} attempt={}: recording {} failed; retrying"
@@ -450,23 +486,22 @@ public final class DeliveryProcessor {
     }
   }
 
-  private boolean apply(DeliveryRequest request, int attempt, Decision decision) {
-    return repository.apply(write(request, attempt, decision), clock.instant());
-  }
-
   /** The status write {@code decision} stands for. */
-  private static StatusWrite write(DeliveryRequest request, int attempt, Decision decision) {
+  private static StatusWrite write(
+      DeliveryRequest request, int attempt, Decision decision, Instant at) {
     if (decision instanceof Decision.MarkSent sent) {
-      return new StatusWrite(StatusWrite.Kind.SENT, request, attempt, sent.platformMessageId());
+      return new StatusWrite(
+          StatusWrite.Kind.SENT, request, attempt, sent.platformMessageId(), at);
     }
     if (decision instanceof Decision.MarkFailed failed) {
-      return new StatusWrite(StatusWrite.Kind.FAILED, request, attempt, failed.reason());
+      return new StatusWrite(StatusWrite.Kind.FAILED, request, attempt, failed.reason(), at);
     }
     if (decision instanceof Decision.ReleaseClaim release) {
-      return new StatusWrite(StatusWrite.Kind.RELEASE_CLAIM, request, attempt, release.reason());
+      return new StatusWrite(
+          StatusWrite.Kind.RELEASE_CLAIM, request, attempt, release.reason(), at);
     }
     Decision.KeepPending pending = (Decision.KeepPending) decision;
-    return new StatusWrite(StatusWrite.Kind.RETRYABLE, request, attempt, pending.reason());
+    return new StatusWrite(StatusWrite.Kind.RETRYABLE, request, attempt, pending.reason(), at);
   }
 
   private Outcome counted(Outcome outcome) {

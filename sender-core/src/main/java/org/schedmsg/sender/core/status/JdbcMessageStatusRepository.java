@@ -99,7 +99,7 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
 
   /** Every write in one transaction: one commit for the batch. */
   @Override
-  public List<Boolean> applyAll(List<StatusWrite> writes, Instant now) {
+  public List<Boolean> applyAll(List<StatusWrite> writes) {
     if (writes.isEmpty()) {
       return List.of();
     }
@@ -109,7 +109,7 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
         c -> {
           List<Boolean> changed = new ArrayList<>(writes.size());
           for (StatusWrite write : writes) {
-            changed.add(applyOn(c, write, now));
+            changed.add(applyOn(c, write));
           }
           return changed;
         });
@@ -118,33 +118,33 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
   @Override
   public boolean markSent(
       DeliveryRequest request, int claimedAttempts, String platformMessageId, Instant now) {
-    return apply(new StatusWrite(StatusWrite.Kind.SENT, request, claimedAttempts, platformMessageId), now);
+    return apply(
+        new StatusWrite(StatusWrite.Kind.SENT, request, claimedAttempts, platformMessageId, now));
   }
 
   @Override
   public boolean markFailed(
       DeliveryRequest request, int claimedAttempts, String reason, Instant now) {
-    return apply(new StatusWrite(StatusWrite.Kind.FAILED, request, claimedAttempts, reason), now);
+    return apply(new StatusWrite(StatusWrite.Kind.FAILED, request, claimedAttempts, reason, now));
   }
 
   @Override
   public boolean markRetryable(
       DeliveryRequest request, int claimedAttempts, String reason, Instant now) {
     return apply(
-        new StatusWrite(StatusWrite.Kind.RETRYABLE, request, claimedAttempts, reason), now);
+        new StatusWrite(StatusWrite.Kind.RETRYABLE, request, claimedAttempts, reason, now));
   }
 
   @Override
   public boolean releaseClaim(
       DeliveryRequest request, int claimedAttempts, String reason, Instant now) {
     return apply(
-        new StatusWrite(StatusWrite.Kind.RELEASE_CLAIM, request, claimedAttempts, reason), now);
+        new StatusWrite(StatusWrite.Kind.RELEASE_CLAIM, request, claimedAttempts, reason, now));
   }
 
   @Override
-  public boolean apply(StatusWrite write, Instant now) {
-    return inTransaction(
-        name(write.kind()), write.request().messageId(), c -> applyOn(c, write, now));
+  public boolean apply(StatusWrite write) {
+    return inTransaction(name(write.kind()), write.request().messageId(), c -> applyOn(c, write));
   }
 
   @Override
@@ -205,8 +205,8 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
     }
   }
 
-  private static boolean applyOn(Connection c, StatusWrite write, Instant now)
-      throws SQLException {
+  private static boolean applyOn(Connection c, StatusWrite write) throws SQLException {
+    Instant now = write.at();
     UUID id = write.request().messageId();
     int attempts = write.claimedAttempts();
     return switch (write.kind()) {

@@ -77,22 +77,23 @@ public interface MessageStatusRepository {
   }
 
   /** Each write, in order; element {@code i} says whether write {@code i} changed its row. */
-  default List<Boolean> applyAll(List<StatusWrite> writes, Instant now) {
+  default List<Boolean> applyAll(List<StatusWrite> writes) {
     List<Boolean> changed = new ArrayList<>(writes.size());
     for (StatusWrite write : writes) {
-      changed.add(apply(write, now));
+      changed.add(apply(write));
     }
     return changed;
   }
 
-  /** The single write {@code write} stands for. */
-  default boolean apply(StatusWrite write, Instant now) {
+  /** The single write {@code write} stands for, at {@code write.at()}. */
+  default boolean apply(StatusWrite write) {
+    Instant at = write.at();
     return switch (write.kind()) {
-      case SENT -> markSent(write.request(), write.claimedAttempts(), write.text(), now);
-      case FAILED -> markFailed(write.request(), write.claimedAttempts(), write.text(), now);
-      case RETRYABLE -> markRetryable(write.request(), write.claimedAttempts(), write.text(), now);
+      case SENT -> markSent(write.request(), write.claimedAttempts(), write.text(), at);
+      case FAILED -> markFailed(write.request(), write.claimedAttempts(), write.text(), at);
+      case RETRYABLE -> markRetryable(write.request(), write.claimedAttempts(), write.text(), at);
       case RELEASE_CLAIM ->
-          releaseClaim(write.request(), write.claimedAttempts(), write.text(), now);
+          releaseClaim(write.request(), write.claimedAttempts(), write.text(), at);
     };
   }
 }

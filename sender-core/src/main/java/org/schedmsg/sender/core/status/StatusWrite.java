@@ -1,5 +1,6 @@
 package org.schedmsg.sender.core.status;
 
+import java.time.Instant;
 import java.util.Objects;
 import org.schedmsg.contracts.DeliveryRequest;
 
@@ -9,8 +10,11 @@ import org.schedmsg.contracts.DeliveryRequest;
  *
  * @param claimedAttempts the row's {@code attempts} after the claim (the compare-and-set value)
  * @param text the platform message id ({@link Kind#SENT}) or the reason (every other kind)
+ * @param at when the outcome happened (the platform's answer): {@code sent_at} / {@code failed_at}
+ *     and {@code updated_at}
  */
-public record StatusWrite(Kind kind, DeliveryRequest request, int claimedAttempts, String text) {
+public record StatusWrite(
+    Kind kind, DeliveryRequest request, int claimedAttempts, String text, Instant at) {
 
   /** Which of the repository's single writes this is. */
   public enum Kind {
@@ -27,6 +31,7 @@ public record StatusWrite(Kind kind, DeliveryRequest request, int claimedAttempt
   public StatusWrite {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(at, "at");
   }
 
   @Override

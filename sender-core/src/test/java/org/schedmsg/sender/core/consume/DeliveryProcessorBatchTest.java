@@ -3,6 +3,7 @@ package org.schedmsg.sender.core.consume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +26,7 @@ import org.schedmsg.sender.core.testing.TestRequests;
 import org.schedmsg.sender.core.throttle.PlatformGate;
 import org.schedmsg.sender.core.throttle.SendPacer;
 import org.schedmsg.sender.core.throttle.Sleeper;
+import org.schedmsg.sender.core.throttle.ThrottleSettings;
 
 /** A batch: claimed together, sent concurrently, recorded together; never a message twice. */
 class DeliveryProcessorBatchTest {
@@ -42,6 +44,11 @@ class DeliveryProcessorBatchTest {
   }
 
   private DeliveryProcessor processor(PlatformClient client, int concurrency) {
+    return processor(client, concurrency, DeliveryProcessor.UNTHROTTLED);
+  }
+
+  private DeliveryProcessor processor(
+      PlatformClient client, int concurrency, ThrottleSettings throttle) {
     processor =
         new DeliveryProcessor(
             Platform.TELEGRAM,
@@ -51,7 +58,7 @@ class DeliveryProcessorBatchTest {
             clock,
             pause,
             new PlatformGate(Platform.TELEGRAM.id(), DeliveryProcessor.UNTHROTTLED),
-            new SendPacer(DeliveryProcessor.UNTHROTTLED, clock, Sleeper.SYSTEM),
+            new SendPacer(throttle, Clock.systemUTC(), Sleeper.SYSTEM),
             new SenderMetrics(new SimpleMeterRegistry(), Platform.TELEGRAM.id()),
             concurrency);
     return processor;
@@ -114,6 +121,33 @@ class DeliveryProcessorBatchTest {
 
     assertThat(allInFlight.getCount()).isZero();
     assertThat(outcomes).containsOnly(Outcome.SENT);
+  }
+
+  @Test
+  void shouldCallPlatformInBatchOrderForOneRecipientWhenSentConcurrently() {
+    DeliveryRequest urgent = TestRequests.request(Platform.TELEGRAM, "777", "urgent");
+    DeliveryRequest bulk = TestRequests.request(Platform.TELEGRAM, "777", "bulk");
+    repository.insertPending(urgent);
+    repository.insertPending(bulk);
+    ThrottleSettings oneChatInterval =
+        new ThrottleSettings(
+            1000,
+            Duration.ofMillis(50),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1));
+    DeliveryProcessor p =
+        processor(
+            r -> {
+              sent.add(r);
+              return new SendResult.Delivered("1");
+            },
+            8,
+            oneChatInterval);
+
+    p.processBatch(List.of(urgent, bulk), () -> false);
+
+    assertThat(sent).containsExactly(urgent, bulk);
   }
 
   @Test

@@ -79,15 +79,17 @@ class MessageStatusRepositoryIT {
     java.util.List<Boolean> changed =
         repository.applyAll(
             java.util.List.of(
-                new StatusWrite(StatusWrite.Kind.SENT, sent, 1, "pm-1"),
-                new StatusWrite(StatusWrite.Kind.FAILED, failed, 1, "chat_not_found"),
-                new StatusWrite(StatusWrite.Kind.RETRYABLE, retry, 1, "http_503"),
-                new StatusWrite(StatusWrite.Kind.RELEASE_CLAIM, released, 1, "rate_limited"),
-                new StatusWrite(StatusWrite.Kind.SENT, stale, 1, "pm-2")),
-            NOW.plusSeconds(1));
+                new StatusWrite(StatusWrite.Kind.SENT, sent, 1, "pm-1", NOW.plusMillis(7)),
+                new StatusWrite(StatusWrite.Kind.FAILED, failed, 1, "chat_not_found", NOW),
+                new StatusWrite(StatusWrite.Kind.RETRYABLE, retry, 1, "http_503", NOW),
+                new StatusWrite(StatusWrite.Kind.RELEASE_CLAIM, released, 1, "rate_limited", NOW),
+                new StatusWrite(StatusWrite.Kind.SENT, stale, 1, "pm-2", NOW.plusMillis(9))));
 
     assertThat(changed).containsExactly(true, true, true, true, false);
     assertThat(rows.read(sent.messageId()).status()).isEqualTo("sent");
+    assertThat(rows.read(sent.messageId()).sentAt())
+        .as("each outcome keeps its own time, not the batch's")
+        .isEqualTo(NOW.plusMillis(7));
     assertThat(rows.read(failed.messageId()).status()).isEqualTo("failed");
     assertThat(rows.read(failed.messageId()).errorMessage()).isEqualTo("chat_not_found");
     assertThat(rows.read(retry.messageId()).status()).isEqualTo("pending");
