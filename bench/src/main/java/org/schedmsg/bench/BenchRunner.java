@@ -78,6 +78,7 @@ final class BenchRunner {
         List<PlannedMessage> planned = workload.run(session);
         log.info("{} on {}: {} rows written", contestant.name(), workload.name(), planned.size());
         awaitDrained(platform, owner, planned);
+        Instant end = Instant.now();
         ResourceMeter.Reading used = meter.read().minus(before);
         PeakMemory.Peaks peaks = memory.stop();
         List<Delivery> deliveries =
@@ -86,7 +87,7 @@ final class BenchRunner {
                 .toList();
         return results(
             contestant.name(), workload, planned, deliveries, arena.releases(), owner, session,
-            resources(used, peaks));
+            resources(used, peaks), end);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -142,9 +143,10 @@ final class BenchRunner {
       ReleaseLog releases,
       DataSource owner,
       ContestantSession session,
-      RunResult.Resources resources) {
+      RunResult.Resources resources,
+      Instant end) {
     List<RunResult> rows = new ArrayList<>();
-    DeliveryAnalysis all = DeliveryAnalysis.of(planned, deliveries);
+    DeliveryAnalysis all = DeliveryAnalysis.of(planned, deliveries, end);
     RunResult.Timings timings =
         new RunResult.Timings(
             session.startSeconds(),
@@ -153,7 +155,7 @@ final class BenchRunner {
             sinceRestart(session.restartedAt(), all.firstReceipt()),
             session.insertRate());
     rows.add(
-        result(contestant, workload.name(), planned, all, releases, owner, resources, timings));
+        result(contestant, workload.name(), planned, all, releases, owner, resources, timings, end));
     for (Map.Entry<String, Predicate<PlannedMessage>> subset : workload.subsets().entrySet()) {
       List<PlannedMessage> some = planned.stream().filter(subset.getValue()).toList();
       rows.add(
@@ -161,11 +163,12 @@ final class BenchRunner {
               contestant,
               workload.name() + "-" + subset.getKey(),
               some,
-              DeliveryAnalysis.ofSubset(some, deliveries),
+              DeliveryAnalysis.ofSubset(some, deliveries, end),
               releases,
               owner,
               RunResult.Resources.NONE,
-              RunResult.Timings.NONE));
+              RunResult.Timings.NONE,
+              end));
     }
     return rows;
   }
@@ -178,7 +181,8 @@ final class BenchRunner {
       ReleaseLog releases,
       DataSource owner,
       RunResult.Resources resources,
-      RunResult.Timings timings) {
+      RunResult.Timings timings,
+      Instant end) {
     Instant firstDue =
         planned.stream().map(PlannedMessage::scheduledTime).min(Comparator.naturalOrder()).get();
     return new RunResult(
@@ -191,7 +195,7 @@ final class BenchRunner {
         analysis.inversions(),
         analysis.lateness(),
         analysis.throughput(firstDue),
-        ReleaseAnalysis.of(planned, releases),
+        ReleaseAnalysis.of(planned, releases, end),
         SentTimes.read(owner, planned),
         resources,
         timings);

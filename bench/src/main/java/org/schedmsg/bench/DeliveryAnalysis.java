@@ -13,6 +13,9 @@ import org.HdrHistogram.Histogram;
  * Turns what was planned and what the platform received into delivery lateness, order and counts.
  * A request for a recipient the workload did not plan (a far-future backlog row) counts as early:
  * nothing else may reach the platform during a run.
+ *
+ * <p>With an end of the run, a message not delivered by then is recorded as late as the end
+ * (censored): it would have arrived later still, so every percentile is then a lower bound.
  */
 final class DeliveryAnalysis {
   private final Histogram lateness = Latencies.histogram();
@@ -29,20 +32,29 @@ final class DeliveryAnalysis {
 
   /** Every request of the run against every message it planned. */
   static DeliveryAnalysis of(List<PlannedMessage> planned, List<Delivery> deliveries) {
+    return of(planned, deliveries, null);
+  }
+
+  /** As {@link #of(List, List)}, undelivered messages censored at {@code end} (null: not). */
+  static DeliveryAnalysis of(List<PlannedMessage> planned, List<Delivery> deliveries, Instant end) {
     DeliveryAnalysis analysis = new DeliveryAnalysis();
-    analysis.analyse(planned, deliveries, true);
+    analysis.analyse(planned, deliveries, true, end);
     return analysis;
   }
 
   /** A subset of the planned messages: requests for other recipients are ignored. */
-  static DeliveryAnalysis ofSubset(List<PlannedMessage> subset, List<Delivery> deliveries) {
+  static DeliveryAnalysis ofSubset(
+      List<PlannedMessage> subset, List<Delivery> deliveries, Instant end) {
     DeliveryAnalysis analysis = new DeliveryAnalysis();
-    analysis.analyse(subset, deliveries, false);
+    analysis.analyse(subset, deliveries, false, end);
     return analysis;
   }
 
   private void analyse(
-      List<PlannedMessage> planned, List<Delivery> deliveries, boolean unplannedAreEarly) {
+      List<PlannedMessage> planned,
+      List<Delivery> deliveries,
+      boolean unplannedAreEarly,
+      Instant end) {
     Map<String, PlannedMessage> byRecipient = new HashMap<>();
     planned.forEach(m -> byRecipient.put(m.recipient(), m));
     Map<String, Received> first = new HashMap<>();
@@ -73,6 +85,11 @@ final class DeliveryAnalysis {
       lastReceipt = r.at();
     }
     inversions = countInversions(inOrder);
+    if (end != null) {
+      planned.stream()
+          .filter(m -> !first.containsKey(m.recipient()))
+          .forEach(m -> Latencies.record(lateness, m.scheduledTime(), end));
+    }
   }
 
   /**

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * The machine a run was made on, as a Markdown list: cores, CPU model ({@code /proc/cpuinfo}),
  * RAM ({@code /proc/meminfo}), OS ({@code /etc/os-release}, kernel), JVM and heap limit, load
- * average at the start ({@code /proc/loadavg}: a busy machine shows) and the date.
+ * average at the start ({@code /proc/loadavg}: a busy machine shows), the git commit of the working
+ * directory and the date.
  */
 final class MachineInfo {
   private MachineInfo() {}
@@ -36,7 +37,25 @@ final class MachineInfo {
             + rt.maxMemory() / (1024 * 1024)
             + " MiB",
         "- load average at start (1, 5, 15 min): " + loadAverage().orElse("unknown"),
+        "- code: " + gitHead().orElse("unknown (not run from a git checkout)"),
         "");
+  }
+
+  /** The working tree's commit and whether it has local changes (the modules run may differ). */
+  private static Optional<String> gitHead() {
+    try {
+      Process p =
+          new ProcessBuilder("git", "describe", "--always", "--dirty", "--abbrev=12")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes()).trim();
+      return p.waitFor() == 0 && !out.isEmpty() ? Optional.of("git " + out) : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
   }
 
   private static Optional<String> cpuModel() {

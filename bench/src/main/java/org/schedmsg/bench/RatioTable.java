@@ -45,8 +45,9 @@ final class RatioTable {
           continue;
         }
         List<String> cells = new ArrayList<>(List.of(ours.workload(), peer.contestant()));
+        String mark = ours.correct() && peer.correct() ? "" : "*";
         for (Metric m : METRICS) {
-          cells.add(ratio(m.value().applyAsDouble(ours), m.value().applyAsDouble(peer)));
+          cells.add(ratio(m.value().applyAsDouble(ours), m.value().applyAsDouble(peer)) + mark);
         }
         rows.add("| " + String.join(" | ", cells) + " |\n");
       }

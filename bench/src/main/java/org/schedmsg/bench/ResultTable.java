@@ -111,12 +111,18 @@ final class ResultTable {
     out.append("| ").append(String.join(" | ", COLUMNS)).append(" |\n");
     out.append("|---".repeat(COLUMNS.size())).append("|\n");
     for (RunResult r : results) {
-      out.append("| ").append(String.join(" | ", cells(r))).append(" |\n");
+      out.append("| ").append(String.join(" | ", markdownCells(r))).append(" |\n");
     }
+    out.append(
+        "\n\u2265: not every message was released (release_*) or delivered (delivery_*) by the end"
+            + " of the run; the ones missing are counted as late as the end, so the value is a lower"
+            + " bound. insert_to_sent_* covers only the rows marked sent, so it is marked the same"
+            + " way.\n");
     String ratios = new RatioTable(results).markdown();
     if (!ratios.isEmpty()) {
       out.append("\n## Ratios pipeline / peer\n\n")
-          .append("Below 1 favours the pipeline, except throughput (above 1 favours it).\n\n")
+          .append("Below 1 favours the pipeline, except throughput (above 1 favours it). * marks a")
+          .append(" ratio where one side did not deliver everything (a lower bound on one side).\n\n")
           .append(ratios);
     }
     if (!sweep.isEmpty()) {
@@ -140,6 +146,30 @@ final class ResultTable {
       failures.forEach(f -> out.append("- ").append(f).append('\n'));
     }
     return out.toString();
+  }
+
+  /** The cells, with lateness marked as a lower bound where messages were missing at the end. */
+  private static List<String> markdownCells(RunResult r) {
+    List<String> cells = cells(r);
+    if (r.release().released() < r.planned()) {
+      lowerBound(cells, "release_p50_ms", "release_p99_ms", "release_max_ms");
+    }
+    if (r.delivered() < r.planned()) {
+      lowerBound(cells, "delivery_p50_ms", "delivery_p99_ms", "delivery_max_ms");
+    }
+    if (r.insertToSent().getTotalCount() < r.planned()) {
+      lowerBound(cells, "insert_to_sent_p50_ms", "insert_to_sent_p99_ms", "insert_to_sent_max_ms");
+    }
+    return cells;
+  }
+
+  private static void lowerBound(List<String> cells, String... columns) {
+    for (String column : columns) {
+      int i = COLUMNS.indexOf(column);
+      if (!"n/a".equals(cells.get(i))) {
+        cells.set(i, "\u2265" + cells.get(i));
+      }
+    }
   }
 
   private static List<String> cells(RunResult r) {

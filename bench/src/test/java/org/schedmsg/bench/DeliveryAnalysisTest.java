@@ -80,7 +80,7 @@ class DeliveryAnalysisTest {
   void shouldIgnoreOtherRecipientsWhenAnalysingASubset() {
     var urgent = message("urgent", 1, DUE);
     var analysis =
-        DeliveryAnalysis.ofSubset(List.of(urgent), List.of(at("bulk", 1), at("urgent", 40)));
+        DeliveryAnalysis.ofSubset(List.of(urgent), List.of(at("bulk", 1), at("urgent", 40)), null);
 
     assertThat(analysis.early()).isZero();
     assertThat(analysis.delivered()).isEqualTo(1);
@@ -94,5 +94,18 @@ class DeliveryAnalysisTest {
             List.of(message("1", 1, DUE), message("2", 1, DUE)), List.of(at("2", 30), at("1", 10)));
 
     assertThat(analysis.firstReceipt()).isEqualTo(DUE.plusMillis(10));
+  }
+
+  @Test
+  void shouldCountUndeliveredMessageAsLateAsTheEndWhenCensored() {
+    var analysis =
+        DeliveryAnalysis.of(
+            List.of(message("1", 1, DUE), message("2", 1, DUE)),
+            List.of(at("1", 10)),
+            DUE.plusSeconds(60));
+
+    assertThat(analysis.delivered()).isEqualTo(1);
+    assertThat(analysis.lateness().getTotalCount()).isEqualTo(2);
+    assertThat(analysis.lateness().getMaxValue()).isBetween(59_900_000L, 60_100_000L);
   }
 }

@@ -55,4 +55,13 @@ class ReleaseAnalysisTest {
     assertThat(analysis.released()).isZero();
     assertThat(analysis.lateness().getTotalCount()).isZero();
   }
+
+  @Test
+  void shouldCountUnreleasedMessageAsLateAsTheEndWhenCensored() {
+    ReleaseAnalysis analysis =
+        ReleaseAnalysis.of(List.of(message()), new ReleaseLog(), DUE.plusSeconds(5));
+
+    assertThat(analysis.released()).isZero();
+    assertThat(analysis.lateness().getMaxValue()).isBetween(4_990_000L, 5_010_000L);
+  }
 }
