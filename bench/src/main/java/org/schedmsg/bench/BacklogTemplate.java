@@ -14,15 +14,23 @@ import org.slf4j.LoggerFactory;
  * delivery window; then {@code VACUUM ANALYZE}. Each contestant's database is a file copy of it
  * ({@code CREATE DATABASE ... TEMPLATE ... STRATEGY FILE_COPY}), migrated again (a no-op) like
  * every bench database.
+ *
+ * <p>db-scheduler keeps its own table of executions, which its trigger fills at insert time (see
+ * {@link DbSchedulerContestant}); a db-scheduler installation with this backlog would hold one
+ * execution per pending row. Its contestants therefore get a copy of a second template: the first
+ * plus db-scheduler's table, trigger and one execution per backlog row, mapped as the trigger maps
+ * them.
  */
 final class BacklogTemplate {
   private static final Logger log = LoggerFactory.getLogger(BacklogTemplate.class);
   static final String TEMPLATE = "bench_backlog_template";
+  static final String DB_SCHEDULER_TEMPLATE = "bench_backlog_template_dbs";
   static final long FIRST_RECIPIENT = 9_000_000_000L;
 
   private final LocalPostgres postgres;
   private final long rows;
   private boolean built;
+  private boolean dbSchedulerBuilt;
 
   BacklogTemplate(LocalPostgres postgres, long rows) {
     if (rows < 1) {
@@ -36,14 +44,43 @@ final class BacklogTemplate {
     return rows;
   }
 
-  /** Creates {@code database} as a copy of the template (built on first use). */
-  synchronized void cloneAs(String database) {
+  /**
+   * Creates {@code database} as a copy of the template (built on first use); with db-scheduler's
+   * executions of the backlog when {@code forDbScheduler}.
+   */
+  synchronized void cloneAs(String database, boolean forDbScheduler) {
     if (!built) {
       build();
       built = true;
     }
-    execute("postgres", "CREATE DATABASE " + database + " TEMPLATE " + TEMPLATE + " STRATEGY FILE_COPY");
+    if (forDbScheduler && !dbSchedulerBuilt) {
+      buildDbScheduler();
+      dbSchedulerBuilt = true;
+    }
+    String template = forDbScheduler ? DB_SCHEDULER_TEMPLATE : TEMPLATE;
+    execute(
+        "postgres",
+        "CREATE DATABASE " + database + " TEMPLATE " + template + " STRATEGY FILE_COPY");
     postgres.prepareDatabase(database);
+  }
+
+  private void buildDbScheduler() {
+    long t0 = System.nanoTime();
+    execute("postgres", "DROP DATABASE IF EXISTS " + DB_SCHEDULER_TEMPLATE);
+    execute(
+        "postgres",
+        "CREATE DATABASE " + DB_SCHEDULER_TEMPLATE + " TEMPLATE " + TEMPLATE + " STRATEGY FILE_COPY");
+    DbSchedulerContestant.installSchema(postgres.ownerDataSource(DB_SCHEDULER_TEMPLATE));
+    execute(
+        DB_SCHEDULER_TEMPLATE,
+        "INSERT INTO scheduled_tasks (task_name, task_instance, task_data, execution_time,"
+            + " picked, version, priority)"
+            + " SELECT '" + DbSchedulerContestant.TASK_NAME + "', id::text, NULL, scheduled_time,"
+            + " false, 1, (10 - priority) * 10 FROM scheduled_messages WHERE status = 'pending'"
+            + " ON CONFLICT DO NOTHING");
+    execute(DB_SCHEDULER_TEMPLATE, "VACUUM ANALYZE scheduled_tasks");
+    log.info(
+        "db-scheduler backlog template built in {} s", (System.nanoTime() - t0) / 1_000_000_000);
   }
 
   private void build() {

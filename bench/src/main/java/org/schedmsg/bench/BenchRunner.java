@@ -53,7 +53,8 @@ final class BenchRunner {
     workload
         .backlog()
         .ifPresentOrElse(
-            t -> t.cloneAs(database), () -> infra.postgres().prepareDatabase(database));
+            t -> t.cloneAs(database, contestant instanceof DbSchedulerContestant),
+            () -> infra.postgres().prepareDatabase(database));
     DataSource owner = infra.postgres().ownerDataSource(database);
     Path dir = workDir.resolve(database);
     try (FakeTelegramServer platform = FakeTelegramServer.start(0, TELEGRAM_TOKEN)) {

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * is available to the sending code only once committed. A read_committed consumer polling
  * continuously in the same JVM sees it at about the moment the sender's consumer can, so that is
  * the honest release time; the header only bounds it from below (same clock). The gap (commit
- * delay) is logged when the recorder closes.
+ * delay) is logged when the recorder closes. The recorder runs in the bench JVM, so its (small) CPU
+ * counts in the pipeline's JVM CPU.
  */
 final class DeliveryTopicReleases implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryTopicReleases.class);
