@@ -266,8 +266,19 @@ public final class BenchMain implements Callable<Integer> {
           write(report);
         }
       }
+    } finally {
+      deleteQuietly(workDir);
     }
     return report;
+  }
+
+  /** The databases, broker data and scheduler state of the command: hundreds of MB a run. */
+  private static void deleteQuietly(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException | RuntimeException e) {
+      log.warn("cannot delete the work directory {}", dir);
+    }
   }
 
   private Set<Kind> kinds() {
