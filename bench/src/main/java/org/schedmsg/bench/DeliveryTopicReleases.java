@@ -15,6 +15,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.schedmsg.contracts.DeliveryHeaders;
+import org.schedmsg.contracts.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
 final class DeliveryTopicReleases implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryTopicReleases.class);
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final ReleaseLog releases;
@@ -53,15 +55,40 @@ final class DeliveryTopicReleases implements AutoCloseable {
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-release-recorder-" + topic);
     this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.releases = releases;
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    try {
+      List<TopicPartition> partitions = partitions(consumer, topic);
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
     this.thread = new Thread(this::loop, "bench-release-recorder");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /** Every partition of {@code topic}, waiting for a just-created topic's metadata. */
+  private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+    Instant deadline = Instant.now().plus(METADATA_TIMEOUT);
+    while (true) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      if (partitions.size() >= Topics.DELIVERY_PARTITIONS) {
+        return partitions;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("no partitions of " + topic + " after " + METADATA_TIMEOUT);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
   }
 
   private void loop() {
