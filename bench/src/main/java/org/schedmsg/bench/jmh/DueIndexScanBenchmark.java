@@ -32,7 +32,7 @@ import org.schedmsg.contracts.MessageStatus;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.scheduler.metrics.SchedulerMetrics;
-import org.schedmsg.scheduler.processor.PendingIndexAccess;
+import org.schedmsg.scheduler.processor.PendingIndex;
 import org.schedmsg.scheduler.store.DueIndexKey;
 import org.schedmsg.scheduler.store.PendingMessage;
 import org.schedmsg.scheduler.store.SchedulerStores;
@@ -44,14 +44,15 @@ import org.schedmsg.scheduler.store.SchedulerStores;
  * <p><b>Set-up</b> (once per trial, not measured): the two stores exactly as {@link
  * SchedulerStores#messages()} and {@link SchedulerStores#dueIndex()} build them (metered store with
  * the project's serdes, change logging, caching disabled, RocksDB with Kafka Streams' options),
- * opened by {@link StandaloneStores} (no broker; the changelog sends are dropped, reads are the
- * production path). They are filled through the scheduler's own {@code PendingIndex} (via {@link
- * PendingIndexAccess}), in random order, with {@link #farFuture} messages due 1 to 31 days after
- * {@code now} and {@link #due} messages due in the hour before {@code now}, all on Telegram, with
- * priorities 1, 5 and 9 in turn; then the stores are committed as a Kafka Streams commit does (in
- * Kafka Streams 4.3 that records offsets and forces no memtable flush: RocksDB flushes a memtable
- * when it fills up, so at the default sizes the {@code due-index} entries stay in its memtable and
- * most of the {@code messages} store sits in SST files, as they would in the running scheduler).
+ * owned by a {@code TopologyTestDriver} through {@link StandaloneStores} (no broker; the changelog
+ * sends go to the driver's mock producer, reads are the production path). They are filled through
+ * the scheduler's own {@link PendingIndex}, in random order, with {@link #farFuture} messages due 1
+ * to 31 days after {@code now} and {@link #due} messages due in the hour before {@code now}, all on
+ * Telegram, with priorities 1, 5 and 9 in turn; then the stores are committed as a Kafka Streams
+ * commit does (in Kafka Streams 4.3 that records offsets and forces no memtable flush: RocksDB
+ * flushes a memtable when it fills up, so at the default sizes the {@code due-index} entries stay
+ * in its memtable and most of the {@code messages} store sits in SST files, as they would in the
+ * running scheduler).
  *
  * <p><b>Measured</b>:
  *
@@ -99,16 +100,15 @@ public class DueIndexScanBenchmark {
   private StandaloneStores stores;
   private KeyValueStore<String, PendingMessage> messages;
   private KeyValueStore<Bytes, String> dueIndex;
-  private PendingIndexAccess index;
+  private PendingIndex index;
   private long nowMillis;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    stores = new StandaloneStores();
-    messages = stores.open(SchedulerStores.messages());
-    dueIndex = stores.open(SchedulerStores.dueIndex());
-    index =
-        new PendingIndexAccess(messages, dueIndex, new SchedulerMetrics(new SimpleMeterRegistry()));
+    stores = new StandaloneStores(SchedulerStores.messages(), SchedulerStores.dueIndex());
+    messages = stores.keyValueStore(SchedulerStores.MESSAGES);
+    dueIndex = stores.keyValueStore(SchedulerStores.DUE_INDEX);
+    index = new PendingIndex(messages, dueIndex, new SchedulerMetrics(new SimpleMeterRegistry()));
     nowMillis = NOW.toEpochMilli();
 
     Random random = new Random(7);
@@ -124,13 +124,19 @@ public class DueIndexScanBenchmark {
     }
     Collections.shuffle(rows, random);
     for (ScheduledMessage row : rows) {
-      index.add(row.id().toString(), PendingMessage.scheduled(row, row.scheduledTime()));
+      // as ScheduleProcessor indexes a row it had not seen
+      index.put(row.id().toString(), null, PendingMessage.scheduled(row, row.scheduledTime()));
     }
-    stores.commit();
+    long changelogRecords = stores.commit();
 
     int byRange = countDue(false);
     int byLookup = countDue(true);
     int byFullScan = countDueByFullScan();
+    // two stores, one changelog record per write: the writes went through the logging layer
+    if (changelogRecords != 2L * rows.size()) {
+      throw new IllegalStateException(
+          "expected " + 2L * rows.size() + " changelog records, got " + changelogRecords);
+    }
     if (byRange != due || byLookup != due || byFullScan != due) {
       throw new IllegalStateException(
           "expected "

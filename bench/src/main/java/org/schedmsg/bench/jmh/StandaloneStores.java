@@ -1,114 +1,128 @@
 package org.schedmsg.bench.jmh;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.time.Duration;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.metrics.MetricConfig;
-import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.processor.TaskId;
-import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
-import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
-import org.apache.kafka.streams.processor.internals.Task;
-import org.apache.kafka.streams.processor.internals.metrics.StreamsMetricsImpl;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
- * Opens Kafka Streams state stores outside a running topology and without a broker, so that a
+ * Opens Kafka Streams state stores outside a running application and without a broker, so that a
  * benchmark reads and writes the very store stack the scheduler uses (for {@code
  * SchedulerStores.dueIndex()}: metered store with the project's serdes, change logging, RocksDB).
  *
- * <p>A store is initialised with a state-store context, and Kafka Streams 4.3's metered and
- * change-logging layers cast it to the internal {@link InternalProcessorContext} of a stream task.
- * kafka-streams-test-utils (not on the bench class path) is the usual way out; here the context is
- * a {@link Proxy} of that interface that answers what store initialisation and reads and writes ask
- * for (task id, configs, state directory, a {@link StreamsMetricsImpl} at the default INFO
- * recording level, a fixed record context) and throws {@link UnsupportedOperationException} for
- * anything else, so that a Kafka upgrade that needs more fails loudly (the smoke test runs it).
+ * <p>The stores are owned by a {@link TopologyTestDriver} (kafka-streams-test-utils, the supported
+ * way to run a topology without a broker): a one-task topology whose only processor, fed by a topic
+ * that never gets a record, has the given store builders attached, unmodified. The driver builds
+ * and initialises them as a stream task does on assignment; {@link #keyValueStore} hands them out
+ * through {@link TopologyTestDriver#getKeyValueStore}, which allows writes from outside processing
+ * (documented for pre-populating stores).
  *
- * <p>Differences from a stream task: {@code register} restores nothing (stores start empty), and
- * {@code logChange} drops the change instead of sending it to the changelog topic, so writes cost
- * less than in production (the changelog send is missing); reads ({@code get}, {@code range},
- * {@code all}) take exactly the production path.
+ * <p>{@code MockProcessorContext.getStateStoreContext()} is not enough here: the scheduler's store
+ * builders enable change logging, and its context gives the change-logging layer no record context,
+ * so the first {@code put} fails with a {@link NullPointerException} (Kafka 4.3.1); using it would
+ * mean building the stores with logging disabled, i.e. not the scheduler's store stack.
+ *
+ * <p>Differences from a stream task of the running scheduler: nothing is restored (stores start
+ * empty), and the changelog records go to the driver's in-memory mock producer instead of a broker,
+ * so writes (set-up only) cost a little less than in production; reads ({@code get}, {@code range},
+ * {@code all}) take exactly the production path. {@link #commit} is the driver's task commit.
+ *
+ * <p>The driver warns once per trial that the state directory is in the OS temp directory: it only
+ * lives for the trial, so that is harmless.
  */
 final class StandaloneStores implements AutoCloseable {
   private static final String APPLICATION_ID = "schedmsg-bench-jmh";
+  private static final String SOURCE_TOPIC = "bench-jmh-unused";
 
   private final Path stateDir;
-  private final Metrics kafkaMetrics = new Metrics(new MetricConfig());
-  private final StreamsMetricsImpl streamsMetrics;
-  private final Map<String, Object> appConfigs;
-  private final TaskId taskId = new TaskId(0, 0);
-  private final ProcessorRecordContext recordContext =
-      new ProcessorRecordContext(0L, 0L, 0, "bench-input", new RecordHeaders());
-  private final StateStoreContext context;
-  private final List<StateStore> open = new ArrayList<>();
+  private final TopologyTestDriver driver;
 
-  StandaloneStores() throws IOException {
+  /** A driver whose single task owns the stores of {@code builders}, built and initialised. */
+  StandaloneStores(StoreBuilder<?>... builders) throws IOException {
     this.stateDir = Files.createTempDirectory("schedmsg-jmh-stores");
+    Topology topology = new Topology();
+    topology.addSource(
+        "source",
+        Serdes.ByteArray().deserializer(),
+        Serdes.ByteArray().deserializer(),
+        SOURCE_TOPIC);
+    ProcessorSupplier<byte[], byte[], Void, Void> owner = StoreOwner::new;
+    topology.addProcessor("store-owner", owner, "source");
+    for (StoreBuilder<?> builder : builders) {
+      topology.addStateStore(builder, "store-owner");
+    }
+
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     // no global thread here; set only so that StreamsConfig does not warn about its default
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-    // as a stream task's context: the originals overlaid with every parsed value and default
-    StreamsConfig config = new StreamsConfig(props);
-    Map<String, Object> configs = new HashMap<>(config.originals());
-    configs.putAll(config.values());
-    this.appConfigs = Collections.unmodifiableMap(configs);
-    this.streamsMetrics = new StreamsMetricsImpl(kafkaMetrics, "bench-jmh", Time.SYSTEM);
-    this.context =
-        (StateStoreContext)
-            Proxy.newProxyInstance(
-                StandaloneStores.class.getClassLoader(),
-                new Class<?>[] {InternalProcessorContext.class},
-                new Handler());
+    TopologyTestDriver created;
+    try {
+      created = new TopologyTestDriver(topology, props);
+    } catch (RuntimeException e) {
+      deleteStateDir();
+      throw e;
+    }
+    this.driver = created;
   }
 
-  /** Builds the store and initialises it, as a stream task does on assignment. */
-  <S extends StateStore> S open(StoreBuilder<S> builder) {
-    S store = builder.build();
-    store.init(context, store);
-    open.add(store);
+  /** The key-value store {@code name}, as the task holds it (metered, outermost layer). */
+  <K, V> KeyValueStore<K, V> keyValueStore(String name) {
+    KeyValueStore<K, V> store = driver.getKeyValueStore(name);
+    if (store == null) {
+      throw new IllegalArgumentException("no key-value store " + name);
+    }
     return store;
   }
 
   /**
-   * Commits every open store, as a Kafka Streams commit does (with no changelog offsets to record;
-   * Kafka Streams 4.3 forces no memtable flush here).
+   * Commits the task as a Kafka Streams commit does (Kafka Streams 4.3 records the changelog
+   * offsets and forces no memtable flush), by advancing the driver's wall-clock time by zero; then
+   * drops the changelog records the driver captured, so that they do not stay on the heap while the
+   * benchmark runs. Returns how many it dropped.
    */
-  void commit() {
-    for (StateStore store : open) {
-      store.commit(Map.of());
+  long commit() {
+    driver.advanceWallClockTime(Duration.ZERO);
+    long dropped = 0;
+    for (String topic : driver.producedTopicNames()) {
+      TestOutputTopic<byte[], byte[]> output =
+          driver.createOutputTopic(
+              topic, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+      dropped += output.getQueueSize();
+      output.readRecordsToList();
+    }
+    return dropped;
+  }
+
+  /** Closes the driver (and with it the stores) and deletes the state directory. */
+  @Override
+  public void close() throws IOException {
+    try {
+      driver.close();
+    } finally {
+      deleteStateDir();
     }
   }
 
-  /** Closes the stores and deletes their state directory. */
-  @Override
-  public void close() throws IOException {
-    for (StateStore store : open) {
-      store.close();
+  private void deleteStateDir() throws IOException {
+    if (!Files.exists(stateDir)) {
+      return;
     }
-    open.clear();
-    kafkaMetrics.close();
     try (Stream<Path> paths = Files.walk(stateDir)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
@@ -116,46 +130,9 @@ final class StandaloneStores implements AutoCloseable {
     }
   }
 
-  private Map<String, Object> withPrefix(String prefix) {
-    Map<String, Object> result = new HashMap<>();
-    appConfigs.forEach(
-        (key, value) -> {
-          if (key.startsWith(prefix)) {
-            result.put(key.substring(prefix.length()), value);
-          }
-        });
-    return result;
-  }
-
-  private final class Handler implements InvocationHandler {
+  /** The processor the stores are attached to; its topic never gets a record. */
+  private static final class StoreOwner implements Processor<byte[], byte[], Void, Void> {
     @Override
-    public Object invoke(Object proxy, Method method, Object[] args) {
-      return switch (method.getName()) {
-        case "applicationId" -> APPLICATION_ID;
-        case "taskId" -> taskId;
-        case "taskType" -> Task.TaskType.ACTIVE;
-        case "appConfigs" -> appConfigs;
-        case "appConfigsWithPrefix" -> withPrefix((String) args[0]);
-        case "stateDir" -> stateDir.toFile();
-        case "metrics" -> streamsMetrics;
-        case "keySerde", "valueSerde" -> Serdes.ByteArray();
-        case "register", "logChange" -> null;
-        case "changelogFor" -> APPLICATION_ID + "-" + args[0] + "-changelog";
-        case "recordContext" -> recordContext;
-        case "recordMetadata" -> Optional.of(recordContext);
-        case "timestamp" -> recordContext.timestamp();
-        case "topic" -> recordContext.topic();
-        case "partition" -> recordContext.partition();
-        case "offset" -> recordContext.offset();
-        case "headers" -> recordContext.headers();
-        case "currentSystemTimeMs", "currentStreamTimeMs" -> System.currentTimeMillis();
-        case "hashCode" -> System.identityHashCode(proxy);
-        case "equals" -> proxy == args[0];
-        case "toString" -> "StandaloneStores.context(" + stateDir + ")";
-        default ->
-            throw new UnsupportedOperationException(
-                "a standalone store context does not support " + method);
-      };
-    }
+    public void process(Record<byte[], byte[]> record) {}
   }
 }

@@ -12,14 +12,22 @@ import org.schedmsg.scheduler.store.PendingMessage;
 /**
  * The {@code messages} and {@code due-index} stores kept in step: every change goes through here,
  * which also keeps the scan cursors and the pending counts right.
+ *
+ * <p>This class, its constructor, {@link #get}, {@link #put} and {@link #due} are public only for
+ * the JMH benchmarks of the bench module, which drive the real index code over the real stores;
+ * they are not an API for other modules, and everything else stays package-private.
  */
-final class PendingIndex {
+public final class PendingIndex {
   private final KeyValueStore<String, PendingMessage> messages;
   private final KeyValueStore<Bytes, String> dueIndex;
   private final ScanCursors cursors = new ScanCursors();
   private final PendingCounts counts;
 
-  PendingIndex(
+  /**
+   * An index over the two stores, already initialised (by the task, or by the caller). Public for
+   * the benchmarks (bench module) only; not an API for other modules.
+   */
+  public PendingIndex(
       KeyValueStore<String, PendingMessage> messages,
       KeyValueStore<Bytes, String> dueIndex,
       SchedulerMetrics metrics) {
@@ -37,12 +45,19 @@ final class PendingIndex {
     }
   }
 
-  PendingMessage get(String id) {
+  /**
+   * The message under {@code id}, or null. Public for the benchmarks (bench module) only; not an
+   * API for other modules.
+   */
+  public PendingMessage get(String id) {
     return messages.get(id);
   }
 
-  /** Replaces {@code previous} (or null) by {@code next} under {@code id}. */
-  void put(String id, PendingMessage previous, PendingMessage next) {
+  /**
+   * Replaces {@code previous} (or null) by {@code next} under {@code id}. Public for the benchmarks
+   * (bench module) only; not an API for other modules.
+   */
+  public void put(String id, PendingMessage previous, PendingMessage next) {
     DueIndexKey key = next.indexKey();
     Bytes bytes = key.toBytes();
     if (previous != null) {
@@ -82,9 +97,10 @@ final class PendingIndex {
 
   /**
    * Index entries of {@code platform} and {@code priority} due at or before {@code now}, from the
-   * scan cursor on, in key order; null when there can be none. Close the iterator.
+   * scan cursor on, in key order; null when there can be none. Close the iterator. Public for the
+   * benchmarks (bench module) only; not an API for other modules.
    */
-  KeyValueIterator<Bytes, String> due(Platform platform, int priority, Instant now) {
+  public KeyValueIterator<Bytes, String> due(Platform platform, int priority, Instant now) {
     Bytes from = cursors.from(platform, priority);
     Bytes to = DueIndexKey.scanTo(platform, priority, now);
     return from.compareTo(to) > 0 ? null : dueIndex.range(from, to);
