@@ -52,7 +52,6 @@ final class StandaloneStores implements AutoCloseable {
 
   /** A driver whose single task owns the stores of {@code builders}, built and initialised. */
   StandaloneStores(StoreBuilder<?>... builders) throws IOException {
-    this.stateDir = Files.createTempDirectory("schedmsg-jmh-stores");
     Topology topology = new Topology();
     topology.addSource(
         "source",
@@ -65,6 +64,7 @@ final class StandaloneStores implements AutoCloseable {
       topology.addStateStore(builder, "store-owner");
     }
 
+    this.stateDir = Files.createTempDirectory("schedmsg-jmh-stores");
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
