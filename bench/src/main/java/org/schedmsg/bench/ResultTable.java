@@ -52,6 +52,37 @@ final class ResultTable {
 
   private static final double MICROS_PER_MILLI = 1000.0;
 
+  static final String LEGEND =
+      String.join(
+          "\n",
+          "",
+          "Columns:",
+          "",
+          "- release_*: when the message became available to the contestant's sending code minus"
+              + " its scheduled_time (poller: its claim returned the row; db-scheduler: its handler"
+              + " was called; pipeline: a read_committed consumer of the delivery topic first saw"
+              + " the record, i.e. after the scheduler's transaction committed). early_releases:"
+              + " released before scheduled_time (must be 0).",
+          "- delivery_*: the fake platform's receipt minus scheduled_time. early: received before"
+              + " scheduled_time, or a request for an unplanned message (must be 0).",
+          "- insert_to_sent_*: sent_at - created_at of the rows the contestant marked sent.",
+          "- inversions: pairs due at the same instant received less urgent first.",
+          "- throughput_per_s: delivered / (last receipt - first due time); insert_rate_per_s: rows"
+              + " per second the workload achieved writing.",
+          "- cpu_s_per_1000: (JVM + PostgreSQL CPU seconds) per 1,000 planned messages; the JVM"
+              + " also runs the broker, the fake platform and the workload writer.",
+          "- pg_commits_per_1000: transactions committed in the contestant's database, the"
+              + " workload's own inserts included.",
+          "- jvm_peak_rss_mb: VmHWM of the one shared JVM after a reset at the start of the run"
+              + " (coarse); pg_peak_rss_mb: highest summed RSS of the PostgreSQL processes, sampled"
+              + " every 250 ms (shared buffers counted once per process).",
+          "- start_s: the contestant's start call until ready, including taking in a pre-existing"
+              + " backlog; ingest_s: the workload's start until the pipeline's scheduler had taken"
+              + " in every row; restart_first_*_s: the start call after a stop until the first"
+              + " release / platform receipt.",
+          "- wall_s: the workload's start until everything was delivered or the drain timeout.",
+          "");
+
   private final List<RunResult> results;
   private final String machine;
   private final Map<String, SweepOutcome> sweep;
@@ -118,6 +149,7 @@ final class ResultTable {
             + " of the run; the ones missing are counted as late as the end, so the value is a lower"
             + " bound. insert_to_sent_* covers only the rows marked sent, so it is marked the same"
             + " way.\n");
+    out.append(LEGEND);
     String ratios = new RatioTable(results).markdown();
     if (!ratios.isEmpty()) {
       out.append("\n## Ratios pipeline / peer\n\n")
