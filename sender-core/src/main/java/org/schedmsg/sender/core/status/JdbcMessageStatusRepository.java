@@ -21,10 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link MessageStatusRepository} on JDBC: one compare-and-set {@code UPDATE} per message, one
- * transaction per call. {@code claimAll} and {@code applyAll} commit a whole batch once and send its
- * statements as JDBC batches (one round trip per statement shape) for rows without a {@code
- * recurrence_pattern}; a row the batch statement did not change is written by the single statement
- * (recurring rows, duplicates, conflicts), in the same transaction. The
+ * transaction per call (so {@code claimAll} and {@code applyAll} commit a whole batch once). The
  * terminal writes ({@code markSent}, {@code markFailed}, {@code expire}, {@code reject}) of a row
  * with a {@code recurrence_pattern} also insert the series' next occurrence in the same
  * transaction, and {@code claim} fails a row whose pattern cannot be read ({@code
@@ -66,12 +63,6 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
           + " error_message = ? WHERE id = ? AND status = 'pending' AND attempts = ?"
           + " AND scheduled_time = ?";
 
-  /**
-   * Added to a statement run for a whole batch: it changes only rows that are not part of a series,
-   * so that no next occurrence is skipped; the rest are written one by one.
-   */
-  static final String ONLY_SINGLE = " AND recurrence_pattern IS NULL";
-
   private final DataSource dataSource;
 
   public JdbcMessageStatusRepository(DataSource dataSource) {
@@ -98,16 +89,9 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
         "claimAll",
         requests.get(0).messageId(),
         c -> {
-          List<Binder> binders = new ArrayList<>(requests.size());
-          for (DeliveryRequest request : requests) {
-            binders.add(claimBinder(request, now));
-          }
-          boolean[] done = executePipelined(c, CLAIM + ONLY_SINGLE, binders);
           List<Boolean> claimed = new ArrayList<>(requests.size());
-          for (int i = 0; i < requests.size(); i++) {
-            // not claimed by the pipelined statement: a recurring row (whose pattern must be
-            // checked), a duplicate, a replay or a changed row; the single claim decides
-            claimed.add(done[i] || claimOn(c, requests.get(i), now));
+          for (DeliveryRequest request : requests) {
+            claimed.add(claimOn(c, request, now));
           }
           return claimed;
         });
@@ -123,28 +107,9 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
         "applyAll",
         writes.get(0).request().messageId(),
         c -> {
-          boolean[] done = new boolean[writes.size()];
-          for (StatusWrite.Kind kind : StatusWrite.Kind.values()) {
-            List<Integer> ofKind = new ArrayList<>();
-            List<Binder> binders = new ArrayList<>();
-            for (int i = 0; i < writes.size(); i++) {
-              if (writes.get(i).kind() == kind) {
-                ofKind.add(i);
-                binders.add(binder(writes.get(i)));
-              }
-            }
-            if (!ofKind.isEmpty()) {
-              boolean[] kindDone = executePipelined(c, sql(kind) + ONLY_SINGLE, binders);
-              for (int k = 0; k < ofKind.size(); k++) {
-                done[ofKind.get(k)] = kindDone[k];
-              }
-            }
-          }
           List<Boolean> changed = new ArrayList<>(writes.size());
-          for (int i = 0; i < writes.size(); i++) {
-            // a recurring row (its series continues in this transaction) or a conflict: the
-            // single write decides
-            changed.add(done[i] || applyOn(c, writes.get(i)));
+          for (StatusWrite write : writes) {
+            changed.add(applyOn(c, write));
           }
           return changed;
         });
@@ -229,7 +194,11 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
   private static boolean claimOn(Connection c, DeliveryRequest request, Instant now)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(CLAIM_RETURNING)) {
-      claimBinder(request, now).bind(ps);
+      ps.setObject(1, timestamp(now));
+      ps.setObject(2, timestamp(now));
+      ps.setObject(3, request.messageId());
+      ps.setInt(4, request.attempts());
+      ps.setObject(5, timestamp(request.scheduledTime()));
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() && SeriesContinuation.claimable(c, request, rs, now);
       }
@@ -237,67 +206,23 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
   }
 
   private static boolean applyOn(Connection c, StatusWrite write) throws SQLException {
-    return switch (write.kind()) {
-      case SENT, FAILED ->
-          terminalOn(
-              c,
-              sql(write.kind()),
-              write.request().messageId(),
-              write.kind() == StatusWrite.Kind.FAILED ? write.text() : null,
-              write.at(),
-              binder(write));
-      case RETRYABLE, RELEASE_CLAIM -> updateOn(c, sql(write.kind()), binder(write));
-    };
-  }
-
-  private static String sql(StatusWrite.Kind kind) {
-    return switch (kind) {
-      case SENT -> MARK_SENT;
-      case FAILED -> MARK_FAILED;
-      case RETRYABLE -> MARK_RETRYABLE;
-      case RELEASE_CLAIM -> RELEASE_CLAIM;
-    };
-  }
-
-  private static Binder binder(StatusWrite write) {
-    Instant at = write.at();
+    Instant now = write.at();
     UUID id = write.request().messageId();
     int attempts = write.claimedAttempts();
     return switch (write.kind()) {
-      case SENT -> finalBinder(at, write.text(), id, attempts);
-      case FAILED -> finalBinder(at, truncate(write.text()), id, attempts);
-      case RETRYABLE, RELEASE_CLAIM -> pendingBinder(at, write.text(), id, attempts);
+      case SENT -> terminalOn(c, MARK_SENT, id, null, now, finalBinder(now, write.text(), id, attempts));
+      case FAILED ->
+          terminalOn(
+              c,
+              MARK_FAILED,
+              id,
+              write.text(),
+              now,
+              finalBinder(now, truncate(write.text()), id, attempts));
+      case RETRYABLE -> updateOn(c, MARK_RETRYABLE, pendingBinder(now, write.text(), id, attempts));
+      case RELEASE_CLAIM ->
+          updateOn(c, RELEASE_CLAIM, pendingBinder(now, write.text(), id, attempts));
     };
-  }
-
-  private static Binder claimBinder(DeliveryRequest request, Instant now) {
-    return ps -> {
-      ps.setObject(1, timestamp(now));
-      ps.setObject(2, timestamp(now));
-      ps.setObject(3, request.messageId());
-      ps.setInt(4, request.attempts());
-      ps.setObject(5, timestamp(request.scheduledTime()));
-    };
-  }
-
-  /**
-   * Runs {@code sql} once per binder as one JDBC batch, which the driver sends in one round trip;
-   * element {@code i} is true when statement {@code i} changed a row.
-   */
-  private static boolean[] executePipelined(Connection c, String sql, List<Binder> binders)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (Binder binder : binders) {
-        binder.bind(ps);
-        ps.addBatch();
-      }
-      int[] counts = ps.executeBatch();
-      boolean[] changed = new boolean[binders.size()];
-      for (int i = 0; i < counts.length; i++) {
-        changed[i] = counts[i] == 1;
-      }
-      return changed;
-    }
   }
 
   /**
