@@ -63,6 +63,26 @@ class RecurringSeriesIT {
   }
 
   @Test
+  void shouldContinueSeriesWhenOccurrenceIsClaimedAndSentInABatchWithSingleRows() {
+    DeliveryRequest occurrence = rows.insertRecurring(Platform.TELEGRAM, "4243", FIRST, DAILY_BERLIN);
+    DeliveryRequest single =
+        rows.insertPending(Platform.TELEGRAM, "4244", "a single reminder", FIRST, 60, null);
+
+    assertThat(repository.claimAll(List.of(single, occurrence, single), NOW))
+        .containsExactly(true, true, false);
+    assertThat(
+            repository.applyAll(
+                List.of(
+                    new StatusWrite(StatusWrite.Kind.SENT, occurrence, 1, "5601", NOW),
+                    new StatusWrite(StatusWrite.Kind.SENT, single, 1, "5602", NOW))))
+        .containsExactly(true, true);
+
+    assertThat(rows.following(occurrence.messageId())).hasSize(1);
+    assertThat(rows.following(single.messageId())).isEmpty();
+    assertThat(rows.read(single.messageId()).status()).isEqualTo("sent");
+  }
+
+  @Test
   void shouldInsertNothingWhenTerminalTransactionIsRepeated() {
     DeliveryRequest request = claimed(DAILY_BERLIN);
     repository.markSent(request, 1, "5501", NOW);
