@@ -8,12 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A far-future backlog built once per command: a template database migrated by the real
- * migrations and filled with {@code rows} pending rows (one {@code INSERT ... SELECT
- * generate_series}), due from three days ahead on, 10 ms apart, priorities 1, 5, 9 in turn, no
- * delivery window; then {@code VACUUM ANALYZE}. Each contestant's database is a file copy of it
- * ({@code CREATE DATABASE ... TEMPLATE ... STRATEGY FILE_COPY}), migrated again (a no-op) like
- * every bench database.
+ * A far-future backlog built once per command: a template database migrated by the real migrations
+ * and filled with {@code rows} pending rows (one {@code INSERT ... SELECT generate_series}), due
+ * from three days ahead on, 10 ms apart, priorities 1, 5, 9 in turn, no delivery window; then
+ * {@code VACUUM ANALYZE}. Each contestant's database is a file copy of it ({@code CREATE DATABASE
+ * ... TEMPLATE ... STRATEGY FILE_COPY}), migrated again (a no-op) like every bench database.
  *
  * <p>db-scheduler keeps its own table of executions, which its trigger fills at insert time (see
  * {@link DbSchedulerContestant}); a db-scheduler installation with this backlog would hold one
@@ -69,13 +68,19 @@ final class BacklogTemplate {
     execute("postgres", "DROP DATABASE IF EXISTS " + DB_SCHEDULER_TEMPLATE);
     execute(
         "postgres",
-        "CREATE DATABASE " + DB_SCHEDULER_TEMPLATE + " TEMPLATE " + TEMPLATE + " STRATEGY FILE_COPY");
+        "CREATE DATABASE "
+            + DB_SCHEDULER_TEMPLATE
+            + " TEMPLATE "
+            + TEMPLATE
+            + " STRATEGY FILE_COPY");
     DbSchedulerContestant.installSchema(postgres.ownerDataSource(DB_SCHEDULER_TEMPLATE));
     execute(
         DB_SCHEDULER_TEMPLATE,
         "INSERT INTO scheduled_tasks (task_name, task_instance, task_data, execution_time,"
             + " picked, version, priority)"
-            + " SELECT '" + DbSchedulerContestant.TASK_NAME + "', id::text, NULL, scheduled_time,"
+            + " SELECT '"
+            + DbSchedulerContestant.TASK_NAME
+            + "', id::text, NULL, scheduled_time,"
             + " false, 1, (10 - priority) * 10 FROM scheduled_messages WHERE status = 'pending'"
             + " ON CONFLICT DO NOTHING");
     execute(DB_SCHEDULER_TEMPLATE, "VACUUM ANALYZE scheduled_tasks");
@@ -89,13 +94,23 @@ final class BacklogTemplate {
     postgres.prepareDatabase(TEMPLATE);
     execute(
         TEMPLATE,
-        "INSERT INTO scheduled_messages (" + MessageWriter.COLUMNS + ")"
-            + " SELECT gen_random_uuid(), (" + FIRST_RECIPIENT + " + g)::text, 'telegram', '"
-            + MessageWriter.TEXT + "', now() + interval '3 days' + g * interval '10 milliseconds',"
+        "INSERT INTO scheduled_messages ("
+            + MessageWriter.COLUMNS
+            + ")"
+            + " SELECT gen_random_uuid(), ("
+            + FIRST_RECIPIENT
+            + " + g)::text, 'telegram', '"
+            + MessageWriter.TEXT
+            + "', now() + interval '3 days' + g * interval '10 milliseconds',"
             + " 'pending', (ARRAY[1, 5, 9])[g % 3 + 1], NULL"
-            + " FROM generate_series(1, " + rows + ") AS g");
+            + " FROM generate_series(1, "
+            + rows
+            + ") AS g");
     execute(TEMPLATE, "VACUUM ANALYZE scheduled_messages");
-    log.info("backlog template of {} rows built in {} s", rows, (System.nanoTime() - t0) / 1_000_000_000);
+    log.info(
+        "backlog template of {} rows built in {} s",
+        rows,
+        (System.nanoTime() - t0) / 1_000_000_000);
   }
 
   private void execute(String database, String sql) {

@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The steady load on top of a far-future backlog: the contestant's database is a copy of a
- * template holding {@link BacklogTemplate#rows()} pending rows due in days, and the contestant is
- * started (and, if it ingests, has taken the backlog in: its start time) before the steady inserts
- * begin. No backlog row may be delivered during the run (one that is counts as early).
+ * The steady load on top of a far-future backlog: the contestant's database is a copy of a template
+ * holding {@link BacklogTemplate#rows()} pending rows due in days, and the contestant is started
+ * (and, if it ingests, has taken the backlog in: its start time) before the steady inserts begin.
+ * No backlog row may be delivered during the run (one that is counts as early).
  */
 final class BacklogWorkload implements Workload {
   private final BacklogTemplate template;

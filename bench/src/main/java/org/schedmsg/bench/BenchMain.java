@@ -29,20 +29,20 @@ import picocli.CommandLine.Option;
  *   <li>burst: the issue's 100,000 ({@code --size 1000000} on request), due {@code --lead} 45 s
  *       after the start: enough for the pipeline to ingest 100,000 rows on this machine (27.6 s
  *       measured on the quiet machine, ~48 s under a load average of 7; its time to ingest is
- *       reported as ingest_s, so a lead too short shows). A million also needs a lead of
- *       several minutes ({@code --lead PT8M}), and the fake platform keeps every request in a
- *       copy-on-write list (infra), which grows quadratically costly at that size.
- *   <li>steady: the issue's 5,000/s, but for 10 s and due 1-5 s ahead instead of 1-60 s: with a
- *       60 s spread a run needs over 60 s of inserts to reach its steady state and 60 s more to
- *       drain, per contestant ({@code --duration PT90S --spread 60} on request).
+ *       reported as ingest_s, so a lead too short shows). A million also needs a lead of several
+ *       minutes ({@code --lead PT8M}), and the fake platform keeps every request in a copy-on-write
+ *       list (infra), which grows quadratically costly at that size.
+ *   <li>steady: the issue's 5,000/s, but for 10 s and due 1-5 s ahead instead of 1-60 s: with a 60
+ *       s spread a run needs over 60 s of inserts to reach its steady state and 60 s more to drain,
+ *       per contestant ({@code --duration PT90S --spread 60} on request).
  *   <li>backlog: 200,000 far-future rows, not a few million: the pipeline takes a backlog in at
  *       roughly 4,000-5,000 rows/s here, so 1,000,000 alone would add ~4 min ({@code --backlog
  *       3000000} on request); 1,000/s steady on top.
  *   <li>drain: 10,000 bulk at a 1,000/s platform limit with 20 urgent/s.
  *   <li>sweep: not part of {@code all} (up to 6 runs per contestant); {@code --workload all,sweep}.
- *   <li>a contestant that has not delivered everything 60 s after the last due time
- *       ({@code --drain-timeout}) is cut off: its row shows what it delivered, and its lateness as
- *       a lower bound.
+ *   <li>a contestant that has not delivered everything 60 s after the last due time ({@code
+ *       --drain-timeout}) is cut off: its row shows what it delivered, and its lateness as a lower
+ *       bound.
  * </ul>
  */
 @Command(

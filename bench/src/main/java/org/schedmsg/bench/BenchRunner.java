@@ -70,7 +70,8 @@ final class BenchRunner {
               new ReleaseLog());
       log.info("{} on {}: starting", contestant.name(), workload.name());
       try (ContestantSession session = new ContestantSession(contestant, arena)) {
-        session.start(workload.backlog().map(BacklogTemplate::rows).orElse(0L), BACKLOG_INGEST_TIMEOUT);
+        session.start(
+            workload.backlog().map(BacklogTemplate::rows).orElse(0L), BACKLOG_INGEST_TIMEOUT);
         ResourceMeter meter =
             new ResourceMeter(
                 infra.postgres().ownerDataSource("postgres"), database, infra.postgresProcesses());
@@ -87,8 +88,15 @@ final class BenchRunner {
                 .map(r -> new Delivery(r.field("chat_id"), r.receivedAt()))
                 .toList();
         return results(
-            contestant.name(), workload, planned, deliveries, arena.releases(), owner, session,
-            resources(used, peaks), end);
+            contestant.name(),
+            workload,
+            planned,
+            deliveries,
+            arena.releases(),
+            owner,
+            session,
+            resources(used, peaks),
+            end);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -156,7 +164,8 @@ final class BenchRunner {
             sinceRestart(session.restartedAt(), all.firstReceipt()),
             session.insertRate());
     rows.add(
-        result(contestant, workload.name(), planned, all, releases, owner, resources, timings, end));
+        result(
+            contestant, workload.name(), planned, all, releases, owner, resources, timings, end));
     for (Map.Entry<String, Predicate<PlannedMessage>> subset : workload.subsets().entrySet()) {
       List<PlannedMessage> some = planned.stream().filter(subset.getValue()).toList();
       rows.add(

@@ -38,16 +38,25 @@ final class BurstWorkload implements Workload {
     return "burst-" + size;
   }
 
-  @Override
-  public List<PlannedMessage> run(RunControl control) {
-    Instant start = clock.instant();
-    Instant due = start.plus(lead).truncatedTo(ChronoUnit.MILLIS);
+  /**
+   * {@code size} messages all due at {@code due}, priorities 1, 5, 9 in turn, one chat each,
+   * numbered from {@code firstRecipient}.
+   */
+  static List<PlannedMessage> dueTogether(int size, Instant due, long firstRecipient) {
     List<PlannedMessage> all = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       all.add(
           new PlannedMessage(
-              UUID.randomUUID(), Long.toString(FIRST_RECIPIENT + i), PRIORITIES[i % 3], due));
+              UUID.randomUUID(), Long.toString(firstRecipient + i), PRIORITIES[i % 3], due));
     }
+    return all;
+  }
+
+  @Override
+  public List<PlannedMessage> run(RunControl control) {
+    Instant start = clock.instant();
+    Instant due = start.plus(lead).truncatedTo(ChronoUnit.MILLIS);
+    List<PlannedMessage> all = dueTogether(size, due, FIRST_RECIPIENT);
     long mark = control.ingestMark();
     long t0 = System.nanoTime();
     MessageWriter.copy(control.owner(), all, ROWS_PER_TRANSACTION);

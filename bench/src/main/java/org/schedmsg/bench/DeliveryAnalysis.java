@@ -10,8 +10,8 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * Turns what was planned and what the platform received into delivery lateness, order and counts.
- * A request for a recipient the workload did not plan (a far-future backlog row) counts as early:
+ * Turns what was planned and what the platform received into delivery lateness, order and counts. A
+ * request for a recipient the workload did not plan (a far-future backlog row) counts as early:
  * nothing else may reach the platform during a run.
  *
  * <p>With an end of the run, a message not delivered by then is recorded as late as the end

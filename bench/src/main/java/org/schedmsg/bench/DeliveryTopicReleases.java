@@ -27,12 +27,12 @@ import org.slf4j.LoggerFactory;
  * <p>Why not the header alone: the scheduler runs with exactly-once v2, so a released record is
  * invisible to the sender's {@code read_committed} consumer until the Streams transaction commits
  * ({@code commit.interval.ms}, 100 ms by default, plus the commit itself; longer under load). The
- * header (and the record timestamp, which equals it) is when the scheduler decided; the message
- * is available to the sending code only once committed. A read_committed consumer polling
- * continuously in the same JVM sees it at about the moment the sender's consumer can, so that is
- * the honest release time; the header only bounds it from below (same clock). The gap (commit
- * delay) is logged when the recorder closes. The recorder runs in the bench JVM, so its (small) CPU
- * counts in the pipeline's JVM CPU.
+ * header (and the record timestamp, which equals it) is when the scheduler decided; the message is
+ * available to the sending code only once committed. A read_committed consumer polling continuously
+ * in the same JVM sees it at about the moment the sender's consumer can, so that is the honest
+ * release time; the header only bounds it from below (same clock). The gap (commit delay) is logged
+ * when the recorder closes. The recorder runs in the bench JVM, so its (small) CPU counts in the
+ * pipeline's JVM CPU.
  */
 final class DeliveryTopicReleases implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryTopicReleases.class);
@@ -53,7 +53,8 @@ final class DeliveryTopicReleases implements AutoCloseable {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-release-recorder-" + topic);
-    this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.releases = releases;
     try {
       List<TopicPartition> partitions = partitions(consumer, topic);

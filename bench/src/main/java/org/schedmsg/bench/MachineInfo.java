@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The machine a run was made on, as a Markdown list: cores, CPU model ({@code /proc/cpuinfo}),
- * RAM ({@code /proc/meminfo}), OS ({@code /etc/os-release}, kernel), JVM and heap limit, load
- * average at the start ({@code /proc/loadavg}: a busy machine shows), the git commit of the working
+ * The machine a run was made on, as a Markdown list: cores, CPU model ({@code /proc/cpuinfo}), RAM
+ * ({@code /proc/meminfo}), OS ({@code /etc/os-release}, kernel), JVM and heap limit, load average
+ * at the start ({@code /proc/loadavg}: a busy machine shows), the git commit of the working
  * directory and the date.
  */
 final class MachineInfo {
@@ -23,7 +23,11 @@ final class MachineInfo {
     return String.join(
         "\n",
         "- date: " + started.truncatedTo(ChronoUnit.SECONDS) + " (UTC)",
-        "- cores: " + rt.availableProcessors() + " (" + cpuModel().orElse("cpu model unknown") + ")",
+        "- cores: "
+            + rt.availableProcessors()
+            + " ("
+            + cpuModel().orElse("cpu model unknown")
+            + ")",
         "- RAM: " + memTotal().orElse("unknown"),
         "- OS: "
             + osName().orElse(System.getProperty("os.name"))

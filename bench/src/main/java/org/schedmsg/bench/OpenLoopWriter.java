@@ -17,8 +17,8 @@ import javax.sql.DataSource;
  * with its own connection; row {@code i} is planned for {@code i / rate} seconds after the start,
  * and each writer, at most every {@value #TICK_MILLIS} ms, inserts every planned row whose time has
  * passed and that no other writer took (up to {@value #MAX_ROWS_PER_TRANSACTION}) as one multi-row
- * {@code INSERT}, one transaction. The schedule does not wait for the database: when inserting falls
- * behind, the next transactions simply carry more rows, and the achieved rate is reported.
+ * {@code INSERT}, one transaction. The schedule does not wait for the database: when inserting
+ * falls behind, the next transactions simply carry more rows, and the achieved rate is reported.
  */
 final class OpenLoopWriter {
   static final long TICK_MILLIS = 5;

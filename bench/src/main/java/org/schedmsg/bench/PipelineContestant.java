@@ -36,7 +36,8 @@ final class PipelineContestant implements Contestant {
   @Override
   public AutoCloseable start(Arena arena) {
     String run = arena.workDir().getFileName().toString().replaceAll("[^a-z0-9_]", "_");
-    Topics topics = Topics.of("bench" + ProcessHandle.current().pid() + "-" + run.replace('_', '-'));
+    Topics topics =
+        Topics.of("bench" + ProcessHandle.current().pid() + "-" + run.replace('_', '-'));
     new TopicProvisioner(arena.bootstrapServers(), (short) 1).provision(topics);
     FakeWhatsAppServer whatsapp = FakeWhatsAppServer.start(0, WHATSAPP_TOKEN, PHONE_NUMBER_ID);
     Map<String, String> env = new HashMap<>();

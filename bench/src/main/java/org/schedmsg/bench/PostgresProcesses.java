@@ -20,8 +20,8 @@ import javax.sql.DataSource;
  * <p>{@link #rssBytes()} sums {@code VmRSS} over them: shared memory (shared buffers) is counted
  * once per process that touched it, so the sum overstates the server's footprint; it is the same
  * measure for every contestant. {@link #cpuNanos()} is the postmaster's user and system time
- * including its reaped children (exited backends) plus the live children's; {@code /proc} counts
- * in clock ticks, taken as {@value #TICKS_PER_SECOND} a second (Linux's USER_HZ).
+ * including its reaped children (exited backends) plus the live children's; {@code /proc} counts in
+ * clock ticks, taken as {@value #TICKS_PER_SECOND} a second (Linux's USER_HZ).
  */
 final class PostgresProcesses {
   static final long TICKS_PER_SECOND = 100;
@@ -77,7 +77,8 @@ final class PostgresProcesses {
 
   /** The postmaster's children: /proc/pid/task/pid/children, else a scan of /proc. */
   private List<Long> children() {
-    Path file = Path.of("/proc", Long.toString(postmaster), "task", Long.toString(postmaster), "children");
+    Path file =
+        Path.of("/proc", Long.toString(postmaster), "task", Long.toString(postmaster), "children");
     try {
       List<Long> pids = new ArrayList<>();
       for (String pid : Files.readString(file).trim().split("\\s+")) {
@@ -97,10 +98,11 @@ final class PostgresProcesses {
           .map(p -> p.getFileName().toString())
           .filter(n -> n.chars().allMatch(Character::isDigit))
           .map(Long::parseLong)
-          .filter(pid -> {
-            long[] s = stat(pid);
-            return s != null && s[0] == postmaster;
-          })
+          .filter(
+              pid -> {
+                long[] s = stat(pid);
+                return s != null && s[0] == postmaster;
+              })
           .toList();
     } catch (IOException e) {
       return List.of();

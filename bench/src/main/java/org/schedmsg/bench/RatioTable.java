@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Ratios ours / peer for every workload where the pipeline and a peer both ran: lateness
- * (release p50, p99; delivery p99), insert-to-sent p99, inversions, throughput, CPU and commits per
- * 1,000 messages, peak RSS, time to first release after a restart.
+ * Ratios ours / peer for every workload where the pipeline and a peer both ran: lateness (release
+ * p50, p99; delivery p99), insert-to-sent p99, inversions, throughput, CPU and commits per 1,000
+ * messages, peak RSS, time to first release after a restart.
  */
 final class RatioTable {
   private record Metric(String title, ToDoubleFunction<RunResult> value) {}
@@ -21,7 +21,9 @@ final class RatioTable {
           new Metric("insert-to-sent p99", r -> r.insertToSentMillis(99)),
           new Metric("inversions", r -> r.inversions()),
           new Metric("throughput", RunResult::throughput),
-          new Metric("CPU s/1k", r -> r.resources().commits() < 0 ? Double.NaN : r.cpuSecondsPerThousand()),
+          new Metric(
+              "CPU s/1k",
+              r -> r.resources().commits() < 0 ? Double.NaN : r.cpuSecondsPerThousand()),
           new Metric("commits/1k", RunResult::commitsPerThousand),
           new Metric("JVM peak RSS", r -> r.resources().jvmPeakRssBytes()),
           new Metric("PG peak RSS", r -> r.resources().postgresPeakRssBytes()),

@@ -7,8 +7,8 @@ import org.HdrHistogram.Histogram;
 /**
  * Release lateness: when each planned message became available to the contestant's sending code
  * ({@link ReleaseLog}) minus its {@code scheduled_time}; a release before it is early (must be 0).
- * With an end of the run, a message not released by then is recorded as late as the end
- * (censored), so every percentile is then a lower bound.
+ * With an end of the run, a message not released by then is recorded as late as the end (censored),
+ * so every percentile is then a lower bound.
  *
  * @param lateness of every released message, microseconds (early ones as 0)
  * @param released planned messages with a recorded release

@@ -6,10 +6,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * When each message became available to its contestant's sending code: for a poller the moment
- * its claim returned the row, for db-scheduler the moment its execution handler was called, for
- * the pipeline the broker's append time of the record on the delivery topic. Only the first
- * release of a message counts. Thread-safe.
+ * When each message became available to its contestant's sending code: for a poller the moment its
+ * claim returned the row, for db-scheduler the moment its execution handler was called, for the
+ * pipeline the broker's append time of the record on the delivery topic. Only the first release of
+ * a message counts. Thread-safe.
  */
 final class ReleaseLog {
   private final Map<UUID, Instant> first = new ConcurrentHashMap<>();

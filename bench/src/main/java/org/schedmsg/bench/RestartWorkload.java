@@ -3,16 +3,14 @@ package org.schedmsg.bench;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
- * Time to first release after a restart: {@code size} messages due {@code lead} after the start
- * are written and (for a contestant that ingests) taken in; the contestant is stopped before they
- * fall due and started again {@value #OVERDUE_SECONDS} s after they did, on the same database,
- * topics and state. The run reports the time from that start call to the first release and to the
- * first platform receipt of one of them. Everything must still be delivered exactly once.
+ * Time to first release after a restart: {@code size} messages due {@code lead} after the start are
+ * written and (for a contestant that ingests) taken in; the contestant is stopped before they fall
+ * due and started again {@value #OVERDUE_SECONDS} s after they did, on the same database, topics
+ * and state. The run reports the time from that start call to the first release and to the first
+ * platform receipt of one of them. Everything must still be delivered exactly once.
  */
 final class RestartWorkload implements Workload {
   static final long FIRST_RECIPIENT = 50_000_000L;
@@ -38,12 +36,7 @@ final class RestartWorkload implements Workload {
   public List<PlannedMessage> run(RunControl control) {
     Instant start = Instant.now();
     Instant due = start.plus(lead).truncatedTo(ChronoUnit.MILLIS);
-    List<PlannedMessage> all = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      all.add(
-          new PlannedMessage(
-              UUID.randomUUID(), Long.toString(FIRST_RECIPIENT + i), PRIORITIES[i % 3], due));
-    }
+    List<PlannedMessage> all = BurstWorkload.dueTogether(size, due, FIRST_RECIPIENT);
     long mark = control.ingestMark();
     MessageWriter.copy(control.owner(), all, BurstWorkload.ROWS_PER_TRANSACTION);
     // stop by half the lead at the latest, so that stopping is over before anything is due

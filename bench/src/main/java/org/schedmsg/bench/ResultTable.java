@@ -154,7 +154,8 @@ final class ResultTable {
     if (!ratios.isEmpty()) {
       out.append("\n## Ratios pipeline / peer\n\n")
           .append("Below 1 favours the pipeline, except throughput (above 1 favours it). * marks a")
-          .append(" ratio where one side did not deliver everything (a lower bound on one side).\n\n")
+          .append(
+              " ratio where one side did not deliver everything (a lower bound on one side).\n\n")
           .append(ratios);
     }
     if (!sweep.isEmpty()) {

@@ -10,10 +10,10 @@ interface RunControl {
   DataSource owner();
 
   /**
-   * Waits until the contestant has taken {@code rows} more rows into a store of its own than it
-   * had at {@code mark} (see {@link #ingestMark()}), at most until {@code deadline}; records the
-   * time from {@code since} as the run's time to ingest. Returns at once for a contestant that
-   * reads the table itself.
+   * Waits until the contestant has taken {@code rows} more rows into a store of its own than it had
+   * at {@code mark} (see {@link #ingestMark()}), at most until {@code deadline}; records the time
+   * from {@code since} as the run's time to ingest. Returns at once for a contestant that reads the
+   * table itself.
    */
   void awaitIngested(long mark, long rows, Instant since, Instant deadline);
 

@@ -56,8 +56,8 @@ record RunResult(
   /**
    * Timings of the run (NaN: n/a).
    *
-   * @param startSeconds from the contestant's start call until it was ready, including taking in
-   *     a pre-existing backlog
+   * @param startSeconds from the contestant's start call until it was ready, including taking in a
+   *     pre-existing backlog
    * @param ingestSeconds from the workload's start until the contestant had taken in its rows
    *     (contestants that ingest only)
    * @param restartReleaseSeconds from the start call after a stop to the first release
@@ -70,7 +70,8 @@ record RunResult(
       double restartReleaseSeconds,
       double restartReceiptSeconds,
       double insertRate) {
-    static final Timings NONE = new Timings(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    static final Timings NONE =
+        new Timings(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
   }
 
   /** Every message delivered once, none early, none released early. */
@@ -79,7 +80,9 @@ record RunResult(
   }
 
   double commitsPerThousand() {
-    return planned == 0 || resources.commits() < 0 ? Double.NaN : resources.commits() * 1000.0 / planned;
+    return planned == 0 || resources.commits() < 0
+        ? Double.NaN
+        : resources.commits() * 1000.0 / planned;
   }
 
   /** JVM plus PostgreSQL CPU seconds per 1,000 planned messages (JVM only when PG's is n/a). */

@@ -9,8 +9,8 @@ import java.util.UUID;
 
 /**
  * Open-loop inserts at {@code rate} rows per second for {@code duration} ({@link OpenLoopWriter}:
- * {@code writers} connections, small multi-row transactions every few milliseconds), each row due
- * 1 to {@code spreadSeconds} s after its insert, truncated to the whole second so that messages of
+ * {@code writers} connections, small multi-row transactions every few milliseconds), each row due 1
+ * to {@code spreadSeconds} s after its insert, truncated to the whole second so that messages of
  * different priorities share due instants. The achieved insert rate is reported.
  */
 final class SteadyWorkload implements Workload {

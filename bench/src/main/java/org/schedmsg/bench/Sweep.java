@@ -9,9 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Steady runs at rising rates for one contestant, stopping at the first rate it fails: p99 release
- * lateness of 1 s or more, not every message delivered exactly once, anything early, or the
- * inserts themselves falling below 90% of the rate (the database did not take the offered load
- * while the contestant ran on it). The highest passing rate is what it sustains.
+ * lateness of 1 s or more, not every message delivered exactly once, anything early, or the inserts
+ * themselves falling below 90% of the rate (the database did not take the offered load while the
+ * contestant ran on it). The highest passing rate is what it sustains.
  */
 final class Sweep {
   private static final Logger log = LoggerFactory.getLogger(Sweep.class);
@@ -24,7 +24,8 @@ final class Sweep {
   private final int spreadSeconds;
   private final int writers;
 
-  Sweep(BenchRunner runner, List<Integer> rates, Duration duration, int spreadSeconds, int writers) {
+  Sweep(
+      BenchRunner runner, List<Integer> rates, Duration duration, int spreadSeconds, int writers) {
     this.runner = runner;
     this.rates = rates.stream().sorted().toList();
     this.duration = duration;

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * The harness end to end at smoke size, so it cannot rot: every workload for every contestant, on
- * a real PostgreSQL and broker. Asserts correctness only (each message delivered exactly once,
- * none early, none released early, every run with release times, a row for every contestant and
+ * The harness end to end at smoke size, so it cannot rot: every workload for every contestant, on a
+ * real PostgreSQL and broker. Asserts correctness only (each message delivered exactly once, none
+ * early, none released early, every run with release times, a row for every contestant and
  * workload), never timing.
  */
 class BenchSmokeIT {
@@ -71,9 +71,7 @@ class BenchSmokeIT {
     assertThat(report.results())
         .extracting(r -> r.contestant() + " | " + r.workload())
         .containsExactlyInAnyOrderElementsOf(
-            CONTESTANTS.stream()
-                .flatMap(c -> WORKLOADS.stream().map(w -> c + " | " + w))
-                .toList());
+            CONTESTANTS.stream().flatMap(c -> WORKLOADS.stream().map(w -> c + " | " + w)).toList());
     String markdown = Files.readString(out.resolve("results.md"));
     for (String c : CONTESTANTS) {
       for (String w : WORKLOADS) {
@@ -81,7 +79,9 @@ class BenchSmokeIT {
       }
     }
     assertThat(markdown).contains("## Ratios pipeline / peer").contains("- cores: ");
-    assertThat(out.resolve("results.csv")).content().startsWith(String.join(",", ResultTable.COLUMNS));
+    assertThat(out.resolve("results.csv"))
+        .content()
+        .startsWith(String.join(",", ResultTable.COLUMNS));
     assertThat(out.resolve("lateness.png")).exists();
   }
 }

@@ -18,8 +18,7 @@ class OpenLoopWriterTest {
   /** A data source whose statements only count the rows of each multi-row INSERT. */
   private DataSource countingDataSource() {
     return proxy(
-        DataSource.class,
-        (ds, m, a) -> m.getName().equals("getConnection") ? connection() : null);
+        DataSource.class, (ds, m, a) -> m.getName().equals("getConnection") ? connection() : null);
   }
 
   private Connection connection() {
@@ -50,12 +49,14 @@ class OpenLoopWriterTest {
   @SuppressWarnings("unchecked")
   private static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler handler) {
     return (T)
-        Proxy.newProxyInstance(OpenLoopWriterTest.class.getClassLoader(), new Class<?>[] {type}, handler);
+        Proxy.newProxyInstance(
+            OpenLoopWriterTest.class.getClassLoader(), new Class<?>[] {type}, handler);
   }
 
   @Test
   void shouldWriteEveryRowOnceInMultiRowTransactionsNeverAheadOfTheSchedule() {
-    OpenLoopWriter writer = new OpenLoopWriter(countingDataSource(), 2000, Duration.ofMillis(500), 2);
+    OpenLoopWriter writer =
+        new OpenLoopWriter(countingDataSource(), 2000, Duration.ofMillis(500), 2);
 
     OpenLoopWriter.Written written =
         writer.write((i, now) -> new PlannedMessage(UUID.randomUUID(), "r" + i, 1, now));

@@ -22,9 +22,12 @@ public final class CdcRecordHeaders {
   /** What each header holds, for the documentation derived from the topic catalog. */
   public static final Map<String, String> DESCRIPTIONS =
       Map.of(
-          SCHEMA_VERSION, "schema version of the value (decimal)",
-          OP, "c, u, r, or d on the tombstone of a delete",
-          LSN, "PostgreSQL LSN of the change (decimal); absent for snapshot reads",
+          SCHEMA_VERSION,
+          "schema version of the value (decimal)",
+          OP,
+          "c, u, r, or d on the tombstone of a delete",
+          LSN,
+          "PostgreSQL LSN of the change (decimal); absent for snapshot reads",
           TRACEPARENT,
           "W3C trace context; the trace id is the message id's 32 hex digits, shared by the"
               + " release and the platform request of the same message");

@@ -4,12 +4,12 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Value of the rejections topic (schema version {@value #SCHEMA_VERSION}), keyed by message id:
- * the scheduler decided that this message will never be released (delivery window expired,
- * maximum attempts reached, or a row that cannot be delivered). The scheduler has no database
- * connection; the platform's sender writes the row {@code failed} with {@link #reason()} as
- * {@code error_message}, with the same compare-and-set as a claim ({@code status = 'pending'},
- * {@link #attempts()}, {@link #scheduledTime()}), so a stale rejection changes nothing.
+ * Value of the rejections topic (schema version {@value #SCHEMA_VERSION}), keyed by message id: the
+ * scheduler decided that this message will never be released (delivery window expired, maximum
+ * attempts reached, or a row that cannot be delivered). The scheduler has no database connection;
+ * the platform's sender writes the row {@code failed} with {@link #reason()} as {@code
+ * error_message}, with the same compare-and-set as a claim ({@code status = 'pending'}, {@link
+ * #attempts()}, {@link #scheduledTime()}), so a stale rejection changes nothing.
  *
  * @param reason short machine-readable reason, e.g. {@code delivery_window_expired}
  */

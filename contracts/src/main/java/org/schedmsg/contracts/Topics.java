@@ -9,8 +9,8 @@ import org.schedmsg.contracts.serde.JsonSerde;
 
 /**
  * The catalog of topics this system owns. Names follow {@code <namespace>.<kind>.<subject>.v<N>};
- * the namespace (default {@value #DEFAULT_NAMESPACE}) lets several installations, or tests, share
- * a cluster.
+ * the namespace (default {@value #DEFAULT_NAMESPACE}) lets several installations, or tests, share a
+ * cluster.
  *
  * @param cdc row changes of {@code scheduled_messages}, keyed by message id (compacted)
  * @param telegram released Telegram deliveries, keyed by recipient id
@@ -18,8 +18,8 @@ import org.schedmsg.contracts.serde.JsonSerde;
  * @param cdcOffsets the CDC ingestor's Debezium offsets (internal, compacted)
  * @param rejections messages the scheduler will never release, keyed by message id; the senders
  *     write them {@code failed}
- * @param cdcDeadLetters CDC records the scheduler could not read: the original key and value
- *     bytes, with headers naming their topic, partition and offset
+ * @param cdcDeadLetters CDC records the scheduler could not read: the original key and value bytes,
+ *     with headers naming their topic, partition and offset
  */
 public record Topics(
     String namespace,
@@ -59,8 +59,7 @@ public record Topics(
         namespace + ".cdc.offsets",
         new Topic<>(
             namespace + ".scheduler.rejections.v1", key, new JsonSerde<>(RejectedMessage.class)),
-        new Topic<>(
-            namespace + ".cdc.dead-letter.v1", Serdes.ByteArray(), Serdes.ByteArray()));
+        new Topic<>(namespace + ".cdc.dead-letter.v1", Serdes.ByteArray(), Serdes.ByteArray()));
   }
 
   public static Topics defaults() {
@@ -94,8 +93,8 @@ public record Topics(
   }
 
   /**
-   * The descriptors of every topic this system owns: the one source of truth for their creation
-   * and their documentation.
+   * The descriptors of every topic this system owns: the one source of truth for their creation and
+   * their documentation.
    */
   public List<TopicDescriptor> descriptors() {
     List<String> deliveryReaders =

@@ -72,7 +72,8 @@ class JsonSerdeTest {
   @Test
   void shouldRoundTripRejectionWhenSerialized() throws Exception {
     RejectedMessage rejection =
-        RejectedMessage.of(sample(), "delivery_window_expired", Instant.parse("2026-11-28T08:05:00Z"));
+        RejectedMessage.of(
+            sample(), "delivery_window_expired", Instant.parse("2026-11-28T08:05:00Z"));
     var serde = TOPICS.rejections().valueSerde();
     byte[] bytes = serde.serializer().serialize("t", rejection);
     assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(rejection);

@@ -18,8 +18,9 @@ import picocli.CommandLine.Command;
     name = "schedmsg",
     mixinStandardHelpOptions = true,
     version = "schedmsg 0.1.0",
-    description = "Operate the schedmsg pipeline: schedule, inspect, cancel, find stuck messages,"
-        + " show lag, replay a platform topic.")
+    description =
+        "Operate the schedmsg pipeline: schedule, inspect, cancel, find stuck messages,"
+            + " show lag, replay a platform topic.")
 public final class SchedmsgCli implements Runnable {
   private final CommandLine commandLine;
 
@@ -46,10 +47,13 @@ public final class SchedmsgCli implements Runnable {
   /** A short description without SQL details (they may quote row content). */
   static String describe(Exception e) {
     if (e instanceof SQLException sql) {
-      return "database error (SQLState " + sql.getSQLState() + "); check --database-url and"
+      return "database error (SQLState "
+          + sql.getSQLState()
+          + "); check --database-url and"
           + " credentials";
     }
-    if (e instanceof KafkaException || e.getCause() instanceof KafkaException
+    if (e instanceof KafkaException
+        || e.getCause() instanceof KafkaException
         || e instanceof java.util.concurrent.TimeoutException) {
       return "Kafka error (" + e.getClass().getSimpleName() + "); check --bootstrap-servers";
     }

@@ -64,8 +64,20 @@ class OperatorCliIT {
   @Test
   void shouldInsertPendingRowWhenScheduled() {
     Run run =
-        cli("schedule", "--platform", "telegram", "--recipient", "123456789", "--text", "Take it",
-            "--at", "+10m", "--priority", "2", "--window", "2h");
+        cli(
+            "schedule",
+            "--platform",
+            "telegram",
+            "--recipient",
+            "123456789",
+            "--text",
+            "Take it",
+            "--at",
+            "+10m",
+            "--priority",
+            "2",
+            "--window",
+            "2h");
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
     UUID id = UUID.fromString(run.out().trim());
@@ -81,8 +93,19 @@ class OperatorCliIT {
 
   @Test
   void shouldCancelOnceAndRefuseSecondTimeWhenCancelled() {
-    String id = cli("schedule", "--platform", "whatsapp", "--recipient", "4915712345678",
-        "--text", "x", "--at", "+1h").out().trim();
+    String id =
+        cli(
+                "schedule",
+                "--platform",
+                "whatsapp",
+                "--recipient",
+                "4915712345678",
+                "--text",
+                "x",
+                "--at",
+                "+1h")
+            .out()
+            .trim();
 
     Run first = cli("cancel", id);
     Run second = cli("cancel", id);
@@ -100,8 +123,11 @@ class OperatorCliIT {
     try (Connection c = db.dataSource().getConnection();
         Statement s = c.createStatement()) {
       s.execute(
-          "UPDATE scheduled_messages SET metadata = jsonb_build_object('series_id', '" + first
-              + "', 'occurrence', 2) WHERE id = '" + next + "'");
+          "UPDATE scheduled_messages SET metadata = jsonb_build_object('series_id', '"
+              + first
+              + "', 'occurrence', 2) WHERE id = '"
+              + next
+              + "'");
     }
 
     Run run = cli("cancel", "--series", first.toString());
@@ -119,14 +145,44 @@ class OperatorCliIT {
     assertThat(cli("schedule", "--platform", "sms", "--recipient", "1", "--text", "x").exitCode())
         .isEqualTo(ExitCodes.USAGE);
     Run priority =
-        cli("schedule", "--platform", "telegram", "--recipient", "1", "--text", "x",
-            "--priority", "0");
+        cli(
+            "schedule",
+            "--platform",
+            "telegram",
+            "--recipient",
+            "1",
+            "--text",
+            "x",
+            "--priority",
+            "0");
     assertThat(priority.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(priority.err()).contains("--priority must be between 1 and 9");
-    assertThat(cli("schedule", "--platform", "telegram", "--recipient", "1", "--text", "x",
-        "--at", "tomorrow-ish").exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(cli("schedule", "--platform", "telegram", "--recipient", "1", "--text", "x",
-        "--parameters", "{not json").exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(
+            cli(
+                    "schedule",
+                    "--platform",
+                    "telegram",
+                    "--recipient",
+                    "1",
+                    "--text",
+                    "x",
+                    "--at",
+                    "tomorrow-ish")
+                .exitCode())
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(
+            cli(
+                    "schedule",
+                    "--platform",
+                    "telegram",
+                    "--recipient",
+                    "1",
+                    "--text",
+                    "x",
+                    "--parameters",
+                    "{not json")
+                .exitCode())
+        .isEqualTo(ExitCodes.USAGE);
     assertThat(cli("status", "not-a-uuid").exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(cli("status", UUID.randomUUID().toString()).exitCode())
         .isEqualTo(ExitCodes.NOT_APPLICABLE);
@@ -137,7 +193,10 @@ class OperatorCliIT {
   void shouldListOverdueAndStalledButNotFreshWhenAskedForStuck() throws SQLException {
     UUID overdue = insert(MessageStatus.PENDING, 0, Instant.now().minusSeconds(600), null);
     UUID stalled =
-        insert(MessageStatus.PENDING, 1, Instant.now().minusSeconds(900),
+        insert(
+            MessageStatus.PENDING,
+            1,
+            Instant.now().minusSeconds(900),
             Instant.now().minusSeconds(600));
     UUID fresh = insert(MessageStatus.PENDING, 0, Instant.now().minusSeconds(5), null);
     UUID sent = insert(MessageStatus.SENT, 1, Instant.now().minusSeconds(900), null);
@@ -212,17 +271,44 @@ class OperatorCliIT {
         Statement s = c.createStatement()) {
       s.execute(
           "INSERT INTO scheduled_messages (id, recipient_id, platform, message_content,"
-              + " scheduled_time, status, attempts, last_attempt_time) VALUES ('" + id
-              + "', '123', 'telegram', 'x', '" + due + "', '" + status.id() + "', " + attempts
-              + ", " + (lastAttempt == null ? "NULL" : "'" + lastAttempt + "'") + ")");
+              + " scheduled_time, status, attempts, last_attempt_time) VALUES ('"
+              + id
+              + "', '123', 'telegram', 'x', '"
+              + due
+              + "', '"
+              + status.id()
+              + "', "
+              + attempts
+              + ", "
+              + (lastAttempt == null ? "NULL" : "'" + lastAttempt + "'")
+              + ")");
     }
     return id;
   }
 
   private static DeliveryRequest release(UUID id, int attempts, Instant due) {
     ScheduledMessage row =
-        new ScheduledMessage(id, null, "123", Platform.TELEGRAM, "x", due, null, null, null,
-            MessageStatus.PENDING, null, null, null, due, null, attempts, null, 5, null, 60);
+        new ScheduledMessage(
+            id,
+            null,
+            "123",
+            Platform.TELEGRAM,
+            "x",
+            due,
+            null,
+            null,
+            null,
+            MessageStatus.PENDING,
+            null,
+            null,
+            null,
+            due,
+            null,
+            attempts,
+            null,
+            5,
+            null,
+            60);
     return DeliveryRequest.of(row, Instant.now());
   }
 

@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole pipeline on one machine: embedded PostgreSQL, a local Kafka broker, sandbox
- * platforms (unless real tokens are set) and the four services. Runs until Ctrl-C, which stops
- * everything cleanly; exits non-zero if a service fails.
+ * The whole pipeline on one machine: embedded PostgreSQL, a local Kafka broker, sandbox platforms
+ * (unless real tokens are set) and the four services. Runs until Ctrl-C, which stops everything
+ * cleanly; exits non-zero if a service fails.
  */
 public final class LocalPipelineApp {
   private static final Logger log = LoggerFactory.getLogger(LocalPipelineApp.class);

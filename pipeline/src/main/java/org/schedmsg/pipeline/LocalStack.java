@@ -133,7 +133,8 @@ final class LocalStack implements AutoCloseable {
       try {
         resource.close();
       } catch (Exception e) {
-        log.warn("stopping {} failed; continuing with the rest", resource.getClass().getSimpleName(), e);
+        log.warn(
+            "stopping {} failed; continuing with the rest", resource.getClass().getSimpleName(), e);
       }
     }
   }

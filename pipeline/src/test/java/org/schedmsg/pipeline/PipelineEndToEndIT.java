@@ -36,9 +36,9 @@ import org.schedmsg.pipeline.config.DatabaseLogin;
 import org.schedmsg.pipeline.config.PipelineConfig;
 
 /**
- * The whole path on real parts: embedded PostgreSQL with logical decoding, a real Kafka broker,
- * the four services, and local HTTP servers speaking the Telegram Bot API and the WhatsApp Cloud
- * API. Upstream writes rows; the test watches the rows and what the platforms received.
+ * The whole path on real parts: embedded PostgreSQL with logical decoding, a real Kafka broker, the
+ * four services, and local HTTP servers speaking the Telegram Bot API and the WhatsApp Cloud API.
+ * Upstream writes rows; the test watches the rows and what the platforms received.
  */
 class PipelineEndToEndIT {
   private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
@@ -55,8 +55,10 @@ class PipelineEndToEndIT {
   private static OpsServer ops;
   private static MessageTable table;
   private static PrometheusMeterRegistry registry;
+
   /** The scheduler's bound on released-but-unsent messages per platform in this run. */
   private static final int MAX_UNSENT = 5;
+
   /** Every recipient id and text the tests used: none may appear in a log line. */
   private static final List<String> patientData = new ArrayList<>();
 
@@ -154,7 +156,8 @@ class PipelineEndToEndIT {
   }
 
   private static String telegramChat() {
-    String chat = Long.toString(ThreadLocalRandom.current().nextLong(100_000_000_000L, 999_999_999_999L));
+    String chat =
+        Long.toString(ThreadLocalRandom.current().nextLong(100_000_000_000L, 999_999_999_999L));
     patientData.add(chat);
     return chat;
   }
@@ -383,8 +386,7 @@ class PipelineEndToEndIT {
   @Test
   void shouldEndFailedWithoutCallingPlatformWhenDeliveryWindowHasPassed() throws Exception {
     String chat = telegramChat();
-    UUID id =
-        table.insert("telegram", chat, text("Too late"), Instant.now().minusSeconds(120), 5);
+    UUID id = table.insert("telegram", chat, text("Too late"), Instant.now().minusSeconds(120), 5);
 
     await().atMost(DELIVERY_TIMEOUT).until(() -> "failed".equals(table.status(id)));
 
@@ -402,6 +404,7 @@ class PipelineEndToEndIT {
 
     await().atMost(DELIVERY_TIMEOUT).until(() -> "failed".equals(table.status(id)));
 
-    assertThat(table.find(id).orElseThrow().errorMessage()).isEqualTo("telegram:400:chat_not_found");
+    assertThat(table.find(id).orElseThrow().errorMessage())
+        .isEqualTo("telegram:400:chat_not_found");
   }
 }

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Reads typed settings from an environment map. Errors name the key, never the value (which may
- * be a secret). Configs are built from {@code System.getenv()} in each app's {@code App} and from
+ * Reads typed settings from an environment map. Errors name the key, never the value (which may be
+ * a secret). Configs are built from {@code System.getenv()} in each app's {@code App} and from
  * plain maps in tests.
  */
 public final class Env {

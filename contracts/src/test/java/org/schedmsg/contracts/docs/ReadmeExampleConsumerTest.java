@@ -23,7 +23,10 @@ class ReadmeExampleConsumerTest {
             source.indexOf("// example:begin\n") + "// example:begin\n".length(),
             source.indexOf("    // example:end"));
     String unindented =
-        example.lines().map(l -> l.length() >= 4 ? l.substring(4) : l).collect(Collectors.joining("\n"));
+        example
+            .lines()
+            .map(l -> l.length() >= 4 ? l.substring(4) : l)
+            .collect(Collectors.joining("\n"));
     String readme = Files.readString(RepositoryFiles.root().resolve("README.md"));
     assertThat(readme).contains(unindented);
   }

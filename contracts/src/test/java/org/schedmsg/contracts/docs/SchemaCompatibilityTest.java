@@ -42,11 +42,16 @@ class SchemaCompatibilityTest {
         Files.createDirectories(baselineFile.getParent());
         Files.writeString(
             baselineFile,
-            "# fields and types consumers of " + schema + " rely on; never edit, add a new version\n"
+            "# fields and types consumers of "
+                + schema
+                + " rely on; never edit, add a new version\n"
                 + SchemaFields.render(current));
         return;
       }
-      fail("no compatibility baseline for " + schema + "; create it with -Dschedmsg.docs.write=true");
+      fail(
+          "no compatibility baseline for "
+              + schema
+              + "; create it with -Dschedmsg.docs.write=true");
     }
     Map<String, String> baseline = SchemaFields.parse(Files.readString(baselineFile));
     assertThat(SchemaFields.breakingChanges(baseline, current))

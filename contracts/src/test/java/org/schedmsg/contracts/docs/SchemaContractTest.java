@@ -126,8 +126,26 @@ class SchemaContractTest {
     JsonNode object = Json.mapper().readTree("{\"k\":\"v\"}");
     Instant t = Instant.parse("2026-11-28T08:00:00.123456Z");
     return new ScheduledMessage(
-        UUID.randomUUID(), UUID.randomUUID(), "123456789", Platform.TELEGRAM, "text", t, "tpl",
-        object, object, MessageStatus.PENDING, "telegram:500", t, t, t, t, 2, t, 3, object, 60);
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        "123456789",
+        Platform.TELEGRAM,
+        "text",
+        t,
+        "tpl",
+        object,
+        object,
+        MessageStatus.PENDING,
+        "telegram:500",
+        t,
+        t,
+        t,
+        t,
+        2,
+        t,
+        3,
+        object,
+        60);
   }
 
   private static DeliveryRequest fullDeliveryRequest() throws IOException {

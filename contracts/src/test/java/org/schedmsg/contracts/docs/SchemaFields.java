@@ -27,7 +27,8 @@ final class SchemaFields {
     }
   }
 
-  private static void collect(JsonNode root, JsonNode schema, String prefix, Map<String, String> out) {
+  private static void collect(
+      JsonNode root, JsonNode schema, String prefix, Map<String, String> out) {
     JsonNode properties = resolve(root, schema).path("properties");
     for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
@@ -60,13 +61,15 @@ final class SchemaFields {
       return "enum " + type.get("enum");
     }
     if (type.has("type")) {
-      return type.get("type").asText() + (type.has("format") ? " " + type.get("format").asText() : "");
+      return type.get("type").asText()
+          + (type.has("format") ? " " + type.get("format").asText() : "");
     }
     return type.has("properties") ? "object" : "any";
   }
 
   /** Baseline fields that are gone or retyped in {@code current}: each breaks a consumer. */
-  static Map<String, String> breakingChanges(Map<String, String> baseline, Map<String, String> current) {
+  static Map<String, String> breakingChanges(
+      Map<String, String> baseline, Map<String, String> current) {
     Map<String, String> broken = new TreeMap<>();
     baseline.forEach(
         (field, type) -> {

@@ -1,9 +1,9 @@
 package org.schedmsg.contracts.docs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,9 +48,12 @@ public final class TopicDocs {
       operations.put(
           "write" + capitalize(id),
           ordered(
-              "action", "send",
-              "summary", d.writer() + " writes " + d.name(),
-              "channel", ordered("$ref", "#/channels/" + id)));
+              "action",
+              "send",
+              "summary",
+              d.writer() + " writes " + d.name(),
+              "channel",
+              ordered("$ref", "#/channels/" + id)));
       messages.put(id, message(d));
     }
     doc.put("channels", channels);
@@ -83,8 +86,9 @@ public final class TopicDocs {
   private static Map<String, Object> channel(TopicDescriptor d, String id) {
     Map<String, Object> channel = new LinkedHashMap<>();
     channel.put("address", d.name());
-    channel.put("description", d.summary() + " Key: " + d.key() + ". Read by: "
-        + String.join(", ", d.readers()) + ".");
+    channel.put(
+        "description",
+        d.summary() + " Key: " + d.key() + ". Read by: " + String.join(", ", d.readers()) + ".");
     channel.put("messages", ordered(id, ordered("$ref", "#/components/messages/" + id)));
     Map<String, Object> topicConfiguration = new LinkedHashMap<>();
     topicConfiguration.put("cleanup.policy", List.of(d.cleanupPolicy()));
@@ -119,8 +123,10 @@ public final class TopicDocs {
         ordered(
             "kafka",
             ordered(
-                "key", ordered("type", "string", "description", d.key()),
-                "bindingVersion", "0.5.0")));
+                "key",
+                ordered("type", "string", "description", d.key()),
+                "bindingVersion",
+                "0.5.0")));
     return message;
   }
 
@@ -153,15 +159,38 @@ public final class TopicDocs {
       String value =
           d.valueSchema() == null
               ? "bytes"
-              : "[`" + d.valueSchema() + "`](contracts/src/main/resources/schemas/"
-                  + d.valueSchema() + ")";
+              : "[`"
+                  + d.valueSchema()
+                  + "`](contracts/src/main/resources/schemas/"
+                  + d.valueSchema()
+                  + ")";
       String cleanup =
-          d.partitions() + ", " + (d.compacted() ? "compact" : "delete after "
-              + d.retention().toDays() + " days");
-      String headers = d.headers().isEmpty() ? "—" : d.headers().stream()
-          .map(h -> h.contains(" ") ? h : "`" + h + "`").reduce((a, b) -> a + ", " + b).get();
-      rows.add("| `" + d.name() + "` | " + d.key() + " | " + value + " | " + headers + " | "
-          + cleanup + " | " + d.writer() + " → " + String.join(", ", d.readers()) + " |");
+          d.partitions()
+              + ", "
+              + (d.compacted() ? "compact" : "delete after " + d.retention().toDays() + " days");
+      String headers =
+          d.headers().isEmpty()
+              ? "—"
+              : d.headers().stream()
+                  .map(h -> h.contains(" ") ? h : "`" + h + "`")
+                  .reduce((a, b) -> a + ", " + b)
+                  .get();
+      rows.add(
+          "| `"
+              + d.name()
+              + "` | "
+              + d.key()
+              + " | "
+              + value
+              + " | "
+              + headers
+              + " | "
+              + cleanup
+              + " | "
+              + d.writer()
+              + " → "
+              + String.join(", ", d.readers())
+              + " |");
     }
     return String.join("\n", rows) + "\n";
   }

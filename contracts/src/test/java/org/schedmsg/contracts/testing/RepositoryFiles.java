@@ -13,7 +13,8 @@ public final class RepositoryFiles {
   public static Path root() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       Path pom = dir.resolve("pom.xml");
-      if (Files.isRegularFile(pom) && read(pom).contains("<artifactId>schedmsg-parent</artifactId>")
+      if (Files.isRegularFile(pom)
+          && read(pom).contains("<artifactId>schedmsg-parent</artifactId>")
           && Files.isDirectory(dir.resolve("contracts"))) {
         return dir;
       }

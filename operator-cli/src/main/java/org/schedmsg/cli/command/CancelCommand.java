@@ -30,7 +30,8 @@ public final class CancelCommand implements Callable<Integer> {
 
   @Option(
       names = "--series",
-      description = "cancel the whole recurring series (its pending occurrence); ID is the series id")
+      description =
+          "cancel the whole recurring series (its pending occurrence); ID is the series id")
   boolean series;
 
   @Override
@@ -43,8 +44,14 @@ public final class CancelCommand implements Callable<Integer> {
           spec.commandLine().getErr().println("no pending occurrence of series " + id);
           return ExitCodes.NOT_APPLICABLE;
         }
-        spec.commandLine().getOut().println("cancelled series " + id + " (" + cancelled
-            + " pending occurrence(s)); no further occurrence will be scheduled");
+        spec.commandLine()
+            .getOut()
+            .println(
+                "cancelled series "
+                    + id
+                    + " ("
+                    + cancelled
+                    + " pending occurrence(s)); no further occurrence will be scheduled");
         return ExitCodes.OK;
       }
       if (repository.cancel(id)) {

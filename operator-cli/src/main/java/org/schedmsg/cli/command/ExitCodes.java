@@ -3,12 +3,15 @@ package org.schedmsg.cli.command;
 /** Exit codes of every command (picocli uses 2 for a usage error). */
 public final class ExitCodes {
   public static final int OK = 0;
+
   /** The message does not exist, or is not in a state the command can act on. */
   public static final int NOT_APPLICABLE = 1;
 
   public static final int USAGE = 2;
+
   /** Refused for safety (e.g. replay while the sender group is active). */
   public static final int REFUSED = 3;
+
   /** PostgreSQL or Kafka could not be reached or answered with an error. */
   public static final int UNAVAILABLE = 4;
 

@@ -26,9 +26,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Rewinds a sender's consumer group so it processes a platform topic again from a timestamp or
- * an offset. Refuses while the group has members (stop the sender first). Before moving the
- * offsets it reports how many of the replayed records a sender would actually send: the claim's
+ * Rewinds a sender's consumer group so it processes a platform topic again from a timestamp or an
+ * offset. Refuses while the group has members (stop the sender first). Before moving the offsets it
+ * reports how many of the replayed records a sender would actually send: the claim's
  * compare-and-set skips every message that is already sent, failed, cancelled or re-attempted.
  */
 @Command(
@@ -48,7 +48,9 @@ public final class ReplayCommand implements Callable<Integer> {
   Start start;
 
   static final class Start {
-    @Option(names = "--from-time", description = "-1h style or ISO-8601: records written since then")
+    @Option(
+        names = "--from-time",
+        description = "-1h style or ISO-8601: records written since then")
     String fromTime;
 
     @Option(names = "--from-offset", description = "the same offset on every partition")
@@ -76,17 +78,26 @@ public final class ReplayCommand implements Callable<Integer> {
       if (members > 0) {
         spec.commandLine()
             .getErr()
-            .println("refused: consumer group " + group + " has " + members
-                + " active member(s); stop the " + target.id() + " sender first");
+            .println(
+                "refused: consumer group "
+                    + group
+                    + " has "
+                    + members
+                    + " active member(s); stop the "
+                    + target.id()
+                    + " sender first");
         return ExitCodes.REFUSED;
       }
       Map<TopicPartition, Long> from = startOffsets(groups, topic.name());
       Map<TopicPartition, Long> to = groups.committed(group, topic.name());
       int wouldSend = countWouldSend(topic, from, to);
-      long records = from.entrySet().stream()
-          .mapToLong(e -> Math.max(0, to.getOrDefault(e.getKey(), 0L) - e.getValue())).sum();
-      out.printf("replay of %s for group %s: %d record(s) to process again, %d would be re-sent,"
-          + " %d skipped (already sent, failed, cancelled or re-attempted)%n",
+      long records =
+          from.entrySet().stream()
+              .mapToLong(e -> Math.max(0, to.getOrDefault(e.getKey(), 0L) - e.getValue()))
+              .sum();
+      out.printf(
+          "replay of %s for group %s: %d record(s) to process again, %d would be re-sent,"
+              + " %d skipped (already sent, failed, cancelled or re-attempted)%n",
           topic.name(), group, records, wouldSend, records - wouldSend);
       if (!dryRun) {
         groups.reset(group, from);

@@ -43,8 +43,9 @@ public final class StatusCommand implements Callable<Integer> {
     out.println("status:            " + m.status());
     out.println("priority:          " + m.priority());
     out.println("scheduled_time:    " + Output.text(m.scheduledTime()));
-    out.println("delivery_window:   "
-        + (m.deliveryWindowSeconds() == null ? "none" : m.deliveryWindowSeconds() + "s"));
+    out.println(
+        "delivery_window:   "
+            + (m.deliveryWindowSeconds() == null ? "none" : m.deliveryWindowSeconds() + "s"));
     out.println("attempts:          " + m.attempts());
     out.println("last_attempt_time: " + Output.text(m.lastAttemptTime()));
     out.println("sent_at:           " + Output.text(m.sentAt()));

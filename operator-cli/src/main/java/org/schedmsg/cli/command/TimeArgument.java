@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import org.schedmsg.contracts.config.Env;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Parses {@code now}, a relative time ({@code +30s}, {@code +5m}, {@code -1h}), or an ISO-8601
@@ -32,7 +32,8 @@ final class TimeArgument {
     } catch (DateTimeParseException | IllegalArgumentException e) {
       throw new ParameterException(
           spec.commandLine(),
-          option + " must be 'now', '+<duration>' or '-<duration>' (e.g. +30s, -1h) or an ISO-8601"
+          option
+              + " must be 'now', '+<duration>' or '-<duration>' (e.g. +30s, -1h) or an ISO-8601"
               + " date-time with offset (e.g. 2026-12-01T08:00:00+01:00)");
     }
   }

@@ -8,8 +8,8 @@ import org.schedmsg.contracts.Topics;
 import picocli.CommandLine.Option;
 
 /**
- * Where the pipeline is: each option defaults to the same environment key the services read, so
- * an operator's shell that runs a service also runs the CLI.
+ * Where the pipeline is: each option defaults to the same environment key the services read, so an
+ * operator's shell that runs a service also runs the CLI.
  */
 public final class ConnectionOptions {
   @Option(

@@ -100,7 +100,9 @@ public final class MessageRepository {
     Instant cutoff = now.minus(olderThan);
     try (PreparedStatement s =
         connection.prepareStatement(
-            "SELECT " + VIEW_COLUMNS + " FROM scheduled_messages WHERE status = 'pending' AND ("
+            "SELECT "
+                + VIEW_COLUMNS
+                + " FROM scheduled_messages WHERE status = 'pending' AND ("
                 + " (attempts = 0 AND scheduled_time < ?)"
                 + " OR (attempts > 0 AND last_attempt_time < ?))"
                 + " ORDER BY scheduled_time LIMIT 1000")) {
@@ -134,8 +136,8 @@ public final class MessageRepository {
   }
 
   /**
-   * True when a sender would claim this delivery now: the same compare-and-set as the claim
-   * ({@code status = 'pending'}, the released {@code attempts} and {@code scheduled_time}).
+   * True when a sender would claim this delivery now: the same compare-and-set as the claim ({@code
+   * status = 'pending'}, the released {@code attempts} and {@code scheduled_time}).
    */
   public boolean wouldBeClaimed(UUID id, int attempts, Instant scheduledTime) throws SQLException {
     try (PreparedStatement s =

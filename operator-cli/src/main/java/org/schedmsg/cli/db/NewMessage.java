@@ -20,7 +20,14 @@ public record NewMessage(
 
   @Override
   public String toString() {
-    return "NewMessage{id=" + id + ", platform=" + platform + ", scheduledTime=" + scheduledTime
-        + ", priority=" + priority + '}';
+    return "NewMessage{id="
+        + id
+        + ", platform="
+        + platform
+        + ", scheduledTime="
+        + scheduledTime
+        + ", priority="
+        + priority
+        + '}';
   }
 }

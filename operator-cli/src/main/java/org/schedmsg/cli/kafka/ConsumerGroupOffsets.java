@@ -26,7 +26,10 @@ public final class ConsumerGroupOffsets implements AutoCloseable {
   }
 
   public List<TopicPartition> partitions(String topic) throws Exception {
-    return get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions().stream()
+    return get(admin.describeTopics(List.of(topic)).allTopicNames())
+        .get(topic)
+        .partitions()
+        .stream()
         .map(p -> new TopicPartition(topic, p.partition()))
         .toList();
   }

@@ -34,7 +34,8 @@ public final class DeliveryRecordReader {
       consumer.assign(from.keySet());
       from.forEach(consumer::seek);
       Instant deadline = Instant.now().plusSeconds(60);
-      while (from.keySet().stream().anyMatch(tp -> consumer.position(tp) < to.getOrDefault(tp, 0L))) {
+      while (from.keySet().stream()
+          .anyMatch(tp -> consumer.position(tp) < to.getOrDefault(tp, 0L))) {
         if (Instant.now().isAfter(deadline)) {
           throw new IllegalStateException("could not read " + topic.name() + " within 60 s");
         }

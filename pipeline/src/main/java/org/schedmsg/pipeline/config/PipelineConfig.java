@@ -7,10 +7,10 @@ import org.schedmsg.contracts.config.Env;
 import org.schedmsg.contracts.config.SettingKeys;
 
 /**
- * What the all-in-one pipeline needs: the environment every service reads (Kafka, topics,
- * database URL, platform endpoints and tuning keys), and the database login of each role. Each
- * service gets the shared environment plus its own {@code DATABASE_USER}/{@code
- * DATABASE_PASSWORD}, and builds its own typed config from it exactly as when run alone.
+ * What the all-in-one pipeline needs: the environment every service reads (Kafka, topics, database
+ * URL, platform endpoints and tuning keys), and the database login of each role. Each service gets
+ * the shared environment plus its own {@code DATABASE_USER}/{@code DATABASE_PASSWORD}, and builds
+ * its own typed config from it exactly as when run alone.
  */
 public record PipelineConfig(
     Map<String, String> environment, DatabaseLogin ingestorLogin, DatabaseLogin senderLogin) {
@@ -37,7 +37,12 @@ public record PipelineConfig(
 
   @Override
   public String toString() {
-    return "PipelineConfig{keys=" + environment.keySet() + ", ingestor=" + ingestorLogin
-        + ", sender=" + senderLogin + '}';
+    return "PipelineConfig{keys="
+        + environment.keySet()
+        + ", ingestor="
+        + ingestorLogin
+        + ", sender="
+        + senderLogin
+        + '}';
   }
 }

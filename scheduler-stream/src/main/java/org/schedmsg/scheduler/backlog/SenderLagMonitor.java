@@ -160,10 +160,7 @@ public final class SenderLagMonitor implements SenderBacklog, AutoCloseable {
     for (TopicPartition partition : partitions) {
       request.put(partition, spec);
     }
-    return admin
-        .listOffsets(request)
-        .all()
-        .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    return admin.listOffsets(request).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -188,10 +188,8 @@ public record SchedulerConfig(
         env.integer(STANDBY_REPLICAS, DEFAULT_STANDBY_REPLICAS),
         env.duration(SESSION_TIMEOUT, DEFAULT_SESSION_TIMEOUT),
         env.integer(MAX_UNSENT, DEFAULT_MAX_UNSENT),
-        env.string(
-            TELEGRAM_SENDER_GROUP, Topics.of(namespace).senderGroupId(Platform.TELEGRAM)),
-        env.string(
-            WHATSAPP_SENDER_GROUP, Topics.of(namespace).senderGroupId(Platform.WHATSAPP)));
+        env.string(TELEGRAM_SENDER_GROUP, Topics.of(namespace).senderGroupId(Platform.TELEGRAM)),
+        env.string(WHATSAPP_SENDER_GROUP, Topics.of(namespace).senderGroupId(Platform.WHATSAPP)));
   }
 
   /** The consumer group of {@code platform}'s senders, whose lag {@link #maxUnsent} bounds. */

@@ -32,7 +32,8 @@ final class DeliveryRecords {
     add(
         headers,
         DeliveryHeaders.TRACEPARENT,
-        TraceContext.traceparent(request.messageId(), request.attempts(), TraceContext.Hop.RELEASE));
+        TraceContext.traceparent(
+            request.messageId(), request.attempts(), TraceContext.Hop.RELEASE));
     return headers;
   }
 

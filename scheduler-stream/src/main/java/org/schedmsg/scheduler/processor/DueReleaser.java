@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One punctuation's work: per platform, priority 1 first, scan the due-index entries due at the
  * punctuation instant (from the scan cursor on, so handled entries and far-future ones cost
- * nothing) and release or reject each, until the platform's token bucket is empty, its senders
- * have {@link UnsentLimit too much outstanding}, or the work cap (entries visited per platform) is
+ * nothing) and release or reject each, until the platform's token bucket is empty, its senders have
+ * {@link UnsentLimit too much outstanding}, or the work cap (entries visited per platform) is
  * reached. A rejection takes no token.
  */
 final class DueReleaser {

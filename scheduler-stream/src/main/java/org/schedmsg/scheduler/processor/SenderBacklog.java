@@ -3,8 +3,8 @@ package org.schedmsg.scheduler.processor;
 import org.schedmsg.contracts.Platform;
 
 /**
- * How many released messages a platform's senders still have to do: the lag of their consumer
- * group on the platform's delivery topic, measured from outside the stream thread.
+ * How many released messages a platform's senders still have to do: the lag of their consumer group
+ * on the platform's delivery topic, measured from outside the stream thread.
  */
 @FunctionalInterface
 public interface SenderBacklog {

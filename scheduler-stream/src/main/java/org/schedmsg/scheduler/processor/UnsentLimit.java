@@ -21,7 +21,9 @@ final class UnsentLimit {
   private final Map<Platform, Long> seenSequence = new EnumMap<>(Platform.class);
   private final Map<Platform, Long> releasedSince = new EnumMap<>(Platform.class);
 
-  /** @param maxUnsent 0 for no limit */
+  /**
+   * @param maxUnsent 0 for no limit
+   */
   UnsentLimit(int maxUnsent, SenderBacklog backlog) {
     this.maxUnsent = maxUnsent;
     this.backlog = backlog;

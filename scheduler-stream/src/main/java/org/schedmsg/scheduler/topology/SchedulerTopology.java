@@ -14,8 +14,8 @@ import org.schedmsg.contracts.Topics;
 import org.schedmsg.scheduler.config.SchedulerConfig;
 import org.schedmsg.scheduler.metrics.SchedulerMetrics;
 import org.schedmsg.scheduler.processor.ScheduleProcessor;
-import org.schedmsg.scheduler.processor.SenderBacklog;
 import org.schedmsg.scheduler.processor.ScheduleSettings;
+import org.schedmsg.scheduler.processor.SenderBacklog;
 import org.schedmsg.scheduler.store.SchedulerStores;
 
 /**
@@ -57,9 +57,8 @@ public final class SchedulerTopology {
   }
 
   /**
-   * Builds the topology, its meters registered in {@code registry}, releases held back while
-   * {@code senderBacklog} reports {@code SCHEDULER_MAX_UNSENT} or more outstanding; performs no
-   * I/O.
+   * Builds the topology, its meters registered in {@code registry}, releases held back while {@code
+   * senderBacklog} reports {@code SCHEDULER_MAX_UNSENT} or more outstanding; performs no I/O.
    */
   public static Topology build(
       SchedulerConfig config, MeterRegistry registry, SenderBacklog senderBacklog) {
@@ -68,7 +67,8 @@ public final class SchedulerTopology {
     Topology topology = new Topology();
     topology.addSource(
         CDC_SOURCE, cdc.keySerde().deserializer(), cdc.valueSerde().deserializer(), cdc.name());
-    ScheduleSettings settings = ScheduleSettings.from(config, deliverySinks(), REJECTIONS_SINK, senderBacklog);
+    ScheduleSettings settings =
+        ScheduleSettings.from(config, deliverySinks(), REJECTIONS_SINK, senderBacklog);
     SchedulerMetrics metrics = new SchedulerMetrics(registry);
     topology.addProcessor(
         SCHEDULE_PROCESSOR, () -> new ScheduleProcessor(settings, metrics), CDC_SOURCE);

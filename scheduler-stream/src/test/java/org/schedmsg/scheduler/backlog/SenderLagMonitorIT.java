@@ -44,7 +44,8 @@ class SenderLagMonitorIT {
       monitor.measureAll();
       SenderBacklog.Measurement after = monitor.latest(Platform.TELEGRAM);
 
-      assertThat(before.unsent()).as("a group that committed nothing has everything to do")
+      assertThat(before.unsent())
+          .as("a group that committed nothing has everything to do")
           .isEqualTo(10);
       assertThat(after.unsent()).isEqualTo(10 - consumed);
       assertThat(after.sequence()).isGreaterThan(before.sequence());

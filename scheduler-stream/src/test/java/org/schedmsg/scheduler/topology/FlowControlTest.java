@@ -6,13 +6,11 @@ import static org.schedmsg.scheduler.topology.SchedulerDriver.START;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.scheduler.MessageRow;
@@ -34,27 +32,28 @@ class FlowControlTest {
   @Test
   void shouldLetUrgentMessageOvertakeBulkBacklogWhenRateLimited() {
     start(SchedulerConfig.DEFAULT_MAX_RELEASES_PER_PUNCTUATION, 10);
-    List<UUID> bulk = pipeDue(100, 9, Platform.TELEGRAM);
+    List<UUID> bulk = driver.pipeDue(100, 9, Platform.TELEGRAM);
     driver.advance(INTERVAL);
-    List<UUID> first = ids(driver.telegram.readValuesToList());
+    List<UUID> first = SchedulerDriver.ids(driver.telegram.readValuesToList());
     assertThat(first).hasSize(10).containsExactlyElementsOf(bulk.subList(0, 10));
 
     ScheduledMessage urgent = MessageRow.pendingAt(driver.now()).priority(1).build();
     driver.pipe(urgent);
     driver.advance(INTERVAL);
 
-    assertThat(ids(driver.telegram.readValuesToList())).containsExactly(urgent.id());
+    assertThat(SchedulerDriver.ids(driver.telegram.readValuesToList()))
+        .containsExactly(urgent.id());
     for (int tick = 0; tick < 100; tick++) {
       driver.advance(INTERVAL);
     }
-    List<UUID> rest = ids(driver.telegram.readValuesToList());
+    List<UUID> rest = SchedulerDriver.ids(driver.telegram.readValuesToList());
     assertThat(rest).containsExactlyElementsOf(bulk.subList(10, 100));
   }
 
   @Test
   void shouldReleaseAtMostRatePerSecondWhenBacklogForms() {
     start(SchedulerConfig.DEFAULT_MAX_RELEASES_PER_PUNCTUATION, 10);
-    pipeDue(200, 5, Platform.TELEGRAM);
+    driver.pipeDue(200, 5, Platform.TELEGRAM);
 
     driver.advance(INTERVAL);
     int burst = driver.telegram.readValuesToList().size();
@@ -71,13 +70,14 @@ class FlowControlTest {
   @Test
   void shouldReleaseOtherPlatformWhenOnePlatformHasBacklog() {
     start(SchedulerConfig.DEFAULT_MAX_RELEASES_PER_PUNCTUATION, 10);
-    pipeDue(100, 1, Platform.TELEGRAM);
-    List<UUID> whatsapp = pipeDue(5, 9, Platform.WHATSAPP);
+    driver.pipeDue(100, 1, Platform.TELEGRAM);
+    List<UUID> whatsapp = driver.pipeDue(5, 9, Platform.WHATSAPP);
 
     driver.advance(INTERVAL);
     driver.advance(INTERVAL);
 
-    assertThat(ids(driver.whatsapp.readValuesToList())).containsExactlyElementsOf(whatsapp);
+    assertThat(SchedulerDriver.ids(driver.whatsapp.readValuesToList()))
+        .containsExactlyElementsOf(whatsapp);
   }
 
   @Test
@@ -100,13 +100,13 @@ class FlowControlTest {
     driver.pipe(due);
     driver.advance(INTERVAL);
     assertThat(driver.scanned() - before).isEqualTo(1);
-    assertThat(ids(driver.telegram.readValuesToList())).containsExactly(due.id());
+    assertThat(SchedulerDriver.ids(driver.telegram.readValuesToList())).containsExactly(due.id());
   }
 
   @Test
   void shouldNotVisitHandledEntriesAgainWhenScanResumes() {
     start(SchedulerConfig.DEFAULT_MAX_RELEASES_PER_PUNCTUATION, 100);
-    pipeDue(300, 5, Platform.TELEGRAM);
+    driver.pipeDue(300, 5, Platform.TELEGRAM);
     for (int tick = 0; tick < 40; tick++) {
       driver.advance(INTERVAL);
     }
@@ -122,7 +122,7 @@ class FlowControlTest {
   @Test
   void shouldReleaseEntryIndexedBeforeCursorWhenItIsDueEarlier() {
     start(SchedulerConfig.DEFAULT_MAX_RELEASES_PER_PUNCTUATION, 100);
-    pipeDue(3, 5, Platform.TELEGRAM);
+    driver.pipeDue(3, 5, Platform.TELEGRAM);
     driver.advance(INTERVAL);
     assertThat(driver.telegram.readValuesToList()).hasSize(3);
 
@@ -131,14 +131,14 @@ class FlowControlTest {
     driver.pipe(late);
     driver.advance(INTERVAL);
 
-    assertThat(ids(driver.telegram.readValuesToList())).containsExactly(late.id());
+    assertThat(SchedulerDriver.ids(driver.telegram.readValuesToList())).containsExactly(late.id());
   }
 
   @Test
   void shouldVisitAtMostCapEntriesPerPlatformWhenManyAreDue() {
     start(50, 10_000);
-    pipeDue(500, 3, Platform.TELEGRAM);
-    pipeDue(500, 3, Platform.WHATSAPP);
+    driver.pipeDue(500, 3, Platform.TELEGRAM);
+    driver.pipeDue(500, 3, Platform.WHATSAPP);
     long before = driver.scanned();
 
     driver.advance(INTERVAL);
@@ -152,24 +152,5 @@ class FlowControlTest {
     driver =
         new SchedulerDriver(
             SchedulerDriver.config(stateDir, maxWork, rate, SchedulerConfig.DEFAULT_MAX_ATTEMPTS));
-  }
-
-  /** {@code count} rows due one millisecond apart (all before START), in due order. */
-  private List<UUID> pipeDue(int count, int priority, Platform platform) {
-    List<UUID> ids = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      ScheduledMessage row =
-          MessageRow.pendingAt(START.minusMillis(count - i))
-              .priority(priority)
-              .platform(platform)
-              .build();
-      ids.add(row.id());
-      driver.pipe(row);
-    }
-    return ids;
-  }
-
-  private static List<UUID> ids(List<DeliveryRequest> requests) {
-    return requests.stream().map(DeliveryRequest::messageId).toList();
   }
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -18,14 +19,16 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.RejectedMessage;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.contracts.ScheduledMessageChange;
 import org.schedmsg.contracts.Topic;
 import org.schedmsg.contracts.Topics;
+import org.schedmsg.scheduler.MessageRow;
 import org.schedmsg.scheduler.config.SchedulerConfig;
-import org.schedmsg.scheduler.processor.SenderBacklog;
 import org.schedmsg.scheduler.metrics.SchedulerMetrics;
+import org.schedmsg.scheduler.processor.SenderBacklog;
 import org.schedmsg.scheduler.store.PendingMessage;
 
 /**
@@ -196,5 +199,24 @@ final class SchedulerDriver implements AutoCloseable {
   @Override
   public void close() {
     driver.close();
+  }
+
+  /** {@code count} rows due one millisecond apart (all before START), in due order. */
+  List<UUID> pipeDue(int count, int priority, Platform platform) {
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ScheduledMessage row =
+          MessageRow.pendingAt(START.minusMillis(count - i))
+              .priority(priority)
+              .platform(platform)
+              .build();
+      ids.add(row.id());
+      pipe(row);
+    }
+    return ids;
+  }
+
+  static List<UUID> ids(List<DeliveryRequest> requests) {
+    return requests.stream().map(DeliveryRequest::messageId).toList();
   }
 }

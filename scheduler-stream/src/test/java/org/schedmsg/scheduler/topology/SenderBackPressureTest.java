@@ -2,10 +2,8 @@ package org.schedmsg.scheduler.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.schedmsg.scheduler.topology.SchedulerDriver.INTERVAL;
-import static org.schedmsg.scheduler.topology.SchedulerDriver.START;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +11,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.scheduler.MessageRow;
@@ -22,8 +19,8 @@ import org.schedmsg.scheduler.processor.SenderBacklog;
 
 /**
  * {@code SCHEDULER_MAX_UNSENT}: while a platform's senders have that many released messages
- * outstanding, the scheduler releases no more of that platform, so a backlog waits in the
- * priority index (where an urgent message overtakes it) instead of in the FIFO delivery topic.
+ * outstanding, the scheduler releases no more of that platform, so a backlog waits in the priority
+ * index (where an urgent message overtakes it) instead of in the FIFO delivery topic.
  */
 class SenderBackPressureTest {
   private static final int MAX_UNSENT = 20;
@@ -71,15 +68,15 @@ class SenderBackPressureTest {
   void shouldHoldReleasesWhileSendersHaveMaxUnsentOutstanding() {
     start(MAX_UNSENT);
     backlog.measure(Platform.TELEGRAM, 0);
-    List<UUID> bulk = pipeDue(100, 9, Platform.TELEGRAM);
+    List<UUID> bulk = driver.pipeDue(100, 9, Platform.TELEGRAM);
 
     driver.advance(INTERVAL);
-    List<UUID> first = ids(driver.telegram.readValuesToList());
+    List<UUID> first = SchedulerDriver.ids(driver.telegram.readValuesToList());
     driver.advance(INTERVAL);
     int whileBehind = driver.telegram.readValuesToList().size();
     backlog.measure(Platform.TELEGRAM, 5); // the senders did 15 of the 20
     driver.advance(INTERVAL);
-    List<UUID> afterProgress = ids(driver.telegram.readValuesToList());
+    List<UUID> afterProgress = SchedulerDriver.ids(driver.telegram.readValuesToList());
 
     assertThat(first).containsExactlyElementsOf(bulk.subList(0, MAX_UNSENT));
     assertThat(whileBehind).isZero();
@@ -90,7 +87,7 @@ class SenderBackPressureTest {
   void shouldLetUrgentMessageOvertakeHeldBacklogWhenSendersCatchUp() {
     start(MAX_UNSENT);
     backlog.measure(Platform.TELEGRAM, MAX_UNSENT);
-    List<UUID> bulk = pipeDue(100, 9, Platform.TELEGRAM);
+    List<UUID> bulk = driver.pipeDue(100, 9, Platform.TELEGRAM);
     driver.advance(INTERVAL);
     assertThat(driver.telegram.readValuesToList()).isEmpty();
 
@@ -99,7 +96,7 @@ class SenderBackPressureTest {
     backlog.measure(Platform.TELEGRAM, MAX_UNSENT - 3);
     driver.advance(INTERVAL);
 
-    assertThat(ids(driver.telegram.readValuesToList()))
+    assertThat(SchedulerDriver.ids(driver.telegram.readValuesToList()))
         .containsExactly(urgent.id(), bulk.get(0), bulk.get(1));
   }
 
@@ -108,46 +105,30 @@ class SenderBackPressureTest {
     start(MAX_UNSENT);
     backlog.measure(Platform.TELEGRAM, 500);
     backlog.measure(Platform.WHATSAPP, 0);
-    pipeDue(10, 1, Platform.TELEGRAM);
-    List<UUID> whatsapp = pipeDue(10, 5, Platform.WHATSAPP);
+    driver.pipeDue(10, 1, Platform.TELEGRAM);
+    List<UUID> whatsapp = driver.pipeDue(10, 5, Platform.WHATSAPP);
 
     driver.advance(INTERVAL);
 
     assertThat(driver.telegram.readValuesToList()).isEmpty();
-    assertThat(ids(driver.whatsapp.readValuesToList())).containsExactlyElementsOf(whatsapp);
+    assertThat(SchedulerDriver.ids(driver.whatsapp.readValuesToList()))
+        .containsExactlyElementsOf(whatsapp);
   }
 
   @Test
   void shouldNotHoldReleasesWhenBacklogIsUnmeasuredOrLimitIsOff() {
     start(MAX_UNSENT);
-    List<UUID> unmeasured = pipeDue(50, 9, Platform.TELEGRAM);
+    List<UUID> unmeasured = driver.pipeDue(50, 9, Platform.TELEGRAM);
     driver.advance(INTERVAL);
-    assertThat(ids(driver.telegram.readValuesToList())).containsExactlyElementsOf(unmeasured);
+    assertThat(SchedulerDriver.ids(driver.telegram.readValuesToList()))
+        .containsExactlyElementsOf(unmeasured);
     driver.close();
 
     start(0);
     backlog.measure(Platform.TELEGRAM, 1_000_000);
-    List<UUID> unlimited = pipeDue(50, 9, Platform.TELEGRAM);
+    List<UUID> unlimited = driver.pipeDue(50, 9, Platform.TELEGRAM);
     driver.advance(INTERVAL);
-    assertThat(ids(driver.telegram.readValuesToList())).containsExactlyElementsOf(unlimited);
-  }
-
-  /** {@code count} rows due one millisecond apart (all before START), in due order. */
-  private List<UUID> pipeDue(int count, int priority, Platform platform) {
-    List<UUID> ids = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      ScheduledMessage row =
-          MessageRow.pendingAt(START.minusMillis(count - i))
-              .priority(priority)
-              .platform(platform)
-              .build();
-      ids.add(row.id());
-      driver.pipe(row);
-    }
-    return ids;
-  }
-
-  private static List<UUID> ids(List<DeliveryRequest> requests) {
-    return requests.stream().map(DeliveryRequest::messageId).toList();
+    assertThat(SchedulerDriver.ids(driver.telegram.readValuesToList()))
+        .containsExactlyElementsOf(unlimited);
   }
 }

@@ -8,8 +8,8 @@ import org.schedmsg.sender.core.client.PlatformClient;
 import org.schedmsg.sender.core.config.SenderConfig;
 
 /**
- * What both sender apps do once their config is read: start the service with a Prometheus
- * registry, expose {@code /health} and {@code /metrics} on the ops port, stop both on shutdown.
+ * What both sender apps do once their config is read: start the service with a Prometheus registry,
+ * expose {@code /health} and {@code /metrics} on the ops port, stop both on shutdown.
  */
 public final class SenderRunner {
   private SenderRunner() {}

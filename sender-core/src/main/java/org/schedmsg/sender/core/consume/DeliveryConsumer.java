@@ -6,9 +6,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  *       record of its partition: the consumer rewinds to it, pauses its partitions until the pause
  *       ends, and then processes them again (the ones already done are skipped as claimed).
  *   <li>Any other Kafka error is logged and the loop polls again after a pause.
- *   <li>{@link #close()} lets the platform calls in flight finish, starts no new one (their
- *       claims are given back), commits what is done and leaves the group; the rest of the batch
- *       is redelivered to the next owner (and skipped there if already done).
+ *   <li>{@link #close()} lets the platform calls in flight finish, starts no new one (their claims
+ *       are given back), commits what is done and leaves the group; the rest of the batch is
+ *       redelivered to the next owner (and skipped there if already done).
  * </ul>
  */
 public final class DeliveryConsumer implements Runnable, AutoCloseable {

@@ -143,17 +143,17 @@ public final class DeliveryProcessor {
   }
 
   /**
-   * Processes a batch of released records: checks each (invalid, expired, held), claims the rest
-   * in one transaction, calls the platform for the claimed ones ({@code sendConcurrency} at a time,
-   * in batch order, each through the pacer), and records every outcome in one transaction.
-   * Element {@code i} of the result is the outcome of {@code requests.get(i)}.
+   * Processes a batch of released records: checks each (invalid, expired, held), claims the rest in
+   * one transaction, calls the platform for the claimed ones ({@code sendConcurrency} at a time, in
+   * batch order, each through the pacer), and records every outcome in one transaction. Element
+   * {@code i} of the result is the outcome of {@code requests.get(i)}.
    *
-   * <p>Every send follows a committed claim, so a message is never sent twice, whatever the
-   * batch holds (duplicates of one message: the first claims, the rest are {@link
-   * Outcome#SKIPPED}). Once {@code stopping} is true no further platform call starts: the
-   * remaining claims are given back ({@link Outcome#HELD}). A {@link StatusStoreException} from
-   * an expiry or the claim propagates before anything is sent; after the sends, outcomes that
-   * cannot be written as a batch are written one by one through outages (see the class comment).
+   * <p>Every send follows a committed claim, so a message is never sent twice, whatever the batch
+   * holds (duplicates of one message: the first claims, the rest are {@link Outcome#SKIPPED}). Once
+   * {@code stopping} is true no further platform call starts: the remaining claims are given back
+   * ({@link Outcome#HELD}). A {@link StatusStoreException} from an expiry or the claim propagates
+   * before anything is sent; after the sends, outcomes that cannot be written as a batch are
+   * written one by one through outages (see the class comment).
    */
   public List<Outcome> processBatch(List<DeliveryRequest> requests, BooleanSupplier stopping) {
     Objects.requireNonNull(requests, "requests");
@@ -241,10 +241,10 @@ public final class DeliveryProcessor {
       Instant at) {}
 
   /**
-   * Sends the claimed requests. This thread dispatches them in batch (= priority) order: checks
-   * the pause and stop state, waits for the pacer, then starts the platform call, which runs on
-   * one of {@code sendConcurrency} threads (or here, when that is 1). So the calls start in
-   * priority order and within the rates; only their answers overlap.
+   * Sends the claimed requests. This thread dispatches them in batch (= priority) order: checks the
+   * pause and stop state, waits for the pacer, then starts the platform call, which runs on one of
+   * {@code sendConcurrency} threads (or here, when that is 1). So the calls start in priority order
+   * and within the rates; only their answers overlap.
    */
   private List<Attempt> sendAll(
       List<DeliveryRequest> requests, List<Integer> claimed, BooleanSupplier stopping) {
@@ -284,9 +284,9 @@ public final class DeliveryProcessor {
   }
 
   /**
-   * Waits for one send. Sends are never cancelled: each ends with a decision to record (a
-   * cancelled send could have reached the platform unrecorded). An interrupt of the waiting thread
-   * is kept for later.
+   * Waits for one send. Sends are never cancelled: each ends with a decision to record (a cancelled
+   * send could have reached the platform unrecorded). An interrupt of the waiting thread is kept
+   * for later.
    */
   private static Attempt awaitSent(Future<Attempt> future) {
     boolean interrupted = false;
@@ -314,7 +314,8 @@ public final class DeliveryProcessor {
           Executors.newFixedThreadPool(
               sendConcurrency,
               r -> {
-                Thread t = new Thread(r, "sender-" + platform.id() + "-send-" + n.incrementAndGet());
+                Thread t =
+                    new Thread(r, "sender-" + platform.id() + "-send-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
               });
@@ -399,8 +400,8 @@ public final class DeliveryProcessor {
   }
 
   /**
-   * The claim to give back instead of sending, when the batch is stopping or the platform (or
-   * this recipient) was paused after the batch was checked; null when the send may go ahead.
+   * The claim to give back instead of sending, when the batch is stopping or the platform (or this
+   * recipient) was paused after the batch was checked; null when the send may go ahead.
    */
   private Attempt holdBeforeSend(DeliveryRequest request, int attempt, BooleanSupplier stopping) {
     if (stopping.getAsBoolean()) {
@@ -490,8 +491,7 @@ public final class DeliveryProcessor {
   private static StatusWrite write(
       DeliveryRequest request, int attempt, Decision decision, Instant at) {
     if (decision instanceof Decision.MarkSent sent) {
-      return new StatusWrite(
-          StatusWrite.Kind.SENT, request, attempt, sent.platformMessageId(), at);
+      return new StatusWrite(StatusWrite.Kind.SENT, request, attempt, sent.platformMessageId(), at);
     }
     if (decision instanceof Decision.MarkFailed failed) {
       return new StatusWrite(StatusWrite.Kind.FAILED, request, attempt, failed.reason(), at);

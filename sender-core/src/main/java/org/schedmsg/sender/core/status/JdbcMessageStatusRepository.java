@@ -210,7 +210,8 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
     UUID id = write.request().messageId();
     int attempts = write.claimedAttempts();
     return switch (write.kind()) {
-      case SENT -> terminalOn(c, MARK_SENT, id, null, now, finalBinder(now, write.text(), id, attempts));
+      case SENT ->
+          terminalOn(c, MARK_SENT, id, null, now, finalBinder(now, write.text(), id, attempts));
       case FAILED ->
           terminalOn(
               c,

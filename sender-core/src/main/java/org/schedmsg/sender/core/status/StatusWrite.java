@@ -5,8 +5,8 @@ import java.util.Objects;
 import org.schedmsg.contracts.DeliveryRequest;
 
 /**
- * One outcome a sender writes for a message it claimed, as a value, so that the outcomes of a
- * whole batch can be written in one transaction ({@link MessageStatusRepository#applyAll}).
+ * One outcome a sender writes for a message it claimed, as a value, so that the outcomes of a whole
+ * batch can be written in one transaction ({@link MessageStatusRepository#applyAll}).
  *
  * @param claimedAttempts the row's {@code attempts} after the claim (the compare-and-set value)
  * @param text the platform message id ({@link Kind#SENT}) or the reason (every other kind)

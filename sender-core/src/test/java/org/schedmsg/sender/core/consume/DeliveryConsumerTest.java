@@ -219,9 +219,9 @@ class DeliveryConsumerTest {
 
   /**
    * Both records arrive in one poll, so they are one batch: claimed together, sent, and their
-   * outcomes written together. The database goes down after the sends; closing then commits
-   * nothing of the batch (its outcomes are not in PostgreSQL), and each message was sent once.
-   * Redelivered, both records find their rows claimed and are skipped.
+   * outcomes written together. The database goes down after the sends; closing then commits nothing
+   * of the batch (its outcomes are not in PostgreSQL), and each message was sent once. Redelivered,
+   * both records find their rows claimed and are skipped.
    */
   @Test
   void shouldCommitNothingOfBatchWhenClosedDuringOutageAfterSend() {

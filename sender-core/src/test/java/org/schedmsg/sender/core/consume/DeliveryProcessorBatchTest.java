@@ -190,8 +190,7 @@ class DeliveryProcessorBatchTest {
     List<Outcome> outcomes = p.processBatch(requests, () -> false);
 
     assertThat(outcomes)
-        .containsExactly(
-            Outcome.SENT, Outcome.HELD, Outcome.HELD, Outcome.HELD, Outcome.HELD);
+        .containsExactly(Outcome.SENT, Outcome.HELD, Outcome.HELD, Outcome.HELD, Outcome.HELD);
     assertThat(sent).hasSize(2);
     for (DeliveryRequest request : requests.subList(1, 5)) {
       InMemoryStatusRepository.Row row = repository.row(request.messageId());

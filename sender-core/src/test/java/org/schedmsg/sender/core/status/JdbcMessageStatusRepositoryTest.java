@@ -24,7 +24,8 @@ class JdbcMessageStatusRepositoryTest {
     dataSource.setConnectTimeout(2);
     MessageStatusRepository repository = new JdbcMessageStatusRepository(dataSource);
     // a recipient that cannot occur inside the message id (not hex), so the check cannot flake
-    DeliveryRequest request = TestRequests.request(Platform.TELEGRAM, "@patient_chat", "secret text");
+    DeliveryRequest request =
+        TestRequests.request(Platform.TELEGRAM, "@patient_chat", "secret text");
 
     assertThatThrownBy(() -> repository.claim(request, Instant.now()))
         .isInstanceOf(StatusStoreException.class)

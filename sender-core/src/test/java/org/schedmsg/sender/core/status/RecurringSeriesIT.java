@@ -64,7 +64,8 @@ class RecurringSeriesIT {
 
   @Test
   void shouldContinueSeriesWhenOccurrenceIsClaimedAndSentInABatchWithSingleRows() {
-    DeliveryRequest occurrence = rows.insertRecurring(Platform.TELEGRAM, "4243", FIRST, DAILY_BERLIN);
+    DeliveryRequest occurrence =
+        rows.insertRecurring(Platform.TELEGRAM, "4243", FIRST, DAILY_BERLIN);
     DeliveryRequest single =
         rows.insertPending(Platform.TELEGRAM, "4244", "a single reminder", FIRST, 60, null);
 

@@ -97,7 +97,8 @@ public final class TelegramClient implements PlatformClient {
   private SendResult sendTo(DeliveryRequest request, String chatId, boolean followMigration) {
     HttpResponse<String> response;
     try {
-      response = http.send(httpRequest(request, requestBody(request, chatId)), BodyHandlers.ofString());
+      response =
+          http.send(httpRequest(request, requestBody(request, chatId)), BodyHandlers.ofString());
     } catch (ConnectException | HttpConnectTimeoutException e) {
       return ioFailure(request, e, new SendResult.Retryable("connection_failed"));
     } catch (HttpTimeoutException e) {
@@ -126,7 +127,8 @@ public final class TelegramClient implements PlatformClient {
         .header("Content-Type", "application/json")
         .header(
             DeliveryHeaders.TRACEPARENT,
-            TraceContext.traceparent(request.messageId(), request.attempts(), TraceContext.Hop.SEND))
+            TraceContext.traceparent(
+                request.messageId(), request.attempts(), TraceContext.Hop.SEND))
         .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
         .build();
   }
