@@ -1,8 +1,8 @@
 package org.schedmsg.cdc;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.schedmsg.cdc.config.CdcIngestorConfig;
 import org.schedmsg.contracts.config.Env;
 import org.schedmsg.observability.OpsConfig;

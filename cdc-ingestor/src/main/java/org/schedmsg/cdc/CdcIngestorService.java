@@ -42,6 +42,7 @@ public final class CdcIngestorService implements AutoCloseable {
 
   private final DebeziumEngine<ChangeEvent<String, String>> engine;
   private final Producer<String, ScheduledMessageChange> producer;
+  private final ChangePublisher publisher;
   private final ExecutorService executor;
   private final EngineLifecycle lifecycle;
   private final CdcMetrics metrics;
@@ -51,12 +52,14 @@ public final class CdcIngestorService implements AutoCloseable {
   private CdcIngestorService(
       DebeziumEngine<ChangeEvent<String, String>> engine,
       Producer<String, ScheduledMessageChange> producer,
+      ChangePublisher publisher,
       ExecutorService executor,
       EngineLifecycle lifecycle,
       CdcMetrics metrics,
       SlotMonitor slotMonitor) {
     this.engine = engine;
     this.producer = producer;
+    this.publisher = publisher;
     this.executor = executor;
     this.lifecycle = lifecycle;
     this.metrics = metrics;
@@ -81,13 +84,11 @@ public final class CdcIngestorService implements AutoCloseable {
             cdc.keySerde().serializer(),
             cdc.valueSerde().serializer());
     EngineLifecycle lifecycle = new EngineLifecycle(metrics, config.slotName());
+    ChangePublisher publisher =
+        new ChangePublisher(producer, cdc.name(), new ChangeEventMapper(), metrics);
     DebeziumEngine<ChangeEvent<String, String>> engine;
     try {
-      engine =
-          buildEngine(
-              config,
-              lifecycle,
-              new ChangePublisher(producer, cdc.name(), new ChangeEventMapper(), metrics));
+      engine = buildEngine(config, lifecycle, publisher);
     } catch (RuntimeException e) {
       producer.close(Duration.ZERO);
       throw e;
@@ -102,7 +103,8 @@ public final class CdcIngestorService implements AutoCloseable {
         cdc.name());
     executor.execute(engine);
     SlotMonitor slotMonitor = slotMonitor(config).start(metrics, config.slotMetricsInterval());
-    return new CdcIngestorService(engine, producer, executor, lifecycle, metrics, slotMonitor);
+    return new CdcIngestorService(
+        engine, producer, publisher, executor, lifecycle, metrics, slotMonitor);
   }
 
   private static DebeziumEngine<ChangeEvent<String, String>> buildEngine(
@@ -196,6 +198,18 @@ public final class CdcIngestorService implements AutoCloseable {
     log.info("CDC ingestor closed");
   }
 
+  /** Debezium stops by interrupting the batch; let the one in flight reach its marks first. */
+  private void finishInFlightBatch() {
+    try {
+      if (!publisher.stopAfterInFlightBatch(CLOSE_TIMEOUT)) {
+        log.warn(
+            "CDC batch still in flight after {}; it is sent again after a restart", CLOSE_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private void stopEngine() {
     // Debezium refuses to stop while its task is starting (it could leak the connections it opens).
     try {
@@ -208,6 +222,7 @@ public final class CdcIngestorService implements AutoCloseable {
     if (lifecycle.stopped().isDone()) {
       return;
     }
+    finishInFlightBatch();
     try {
       engine.close();
     } catch (IllegalStateException e) {

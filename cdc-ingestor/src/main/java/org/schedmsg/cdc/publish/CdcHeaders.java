@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.schedmsg.cdc.mapping.CdcRecord;
-import org.schedmsg.contracts.ScheduledMessageChange;
 import org.schedmsg.contracts.CdcRecordHeaders;
+import org.schedmsg.contracts.ScheduledMessageChange;
 import org.schedmsg.contracts.TraceContext;
 
 /**

@@ -4,11 +4,14 @@ import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -30,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * <p>Debezium's heartbeat events (destination {@value #HEARTBEAT_PREFIX}...) are marked processed
  * without being sent: marking them is what moves the stored offset, and with it the slot, forward
  * while the table is quiet.
+ *
+ * <p>Stopping: Debezium stops its engine by interrupting the thread inside {@link #handleBatch}. A
+ * batch interrupted after Kafka acknowledged it but before it was marked is in the topic, yet its
+ * offset is not stored: after the restart it is sent again (on a first start: the whole snapshot).
+ * {@link #stopAfterInFlightBatch} closes that window before the engine is stopped.
  */
 public final class ChangePublisher
     implements DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>> {
@@ -42,6 +50,8 @@ public final class ChangePublisher
   private final String topic;
   private final ChangeEventMapper mapper;
   private final CdcMetrics metrics;
+  private final ReentrantLock inFlight = new ReentrantLock();
+  private volatile boolean stopping;
 
   /** {@code producer} must use the CDC topic's serializers (key String, value JSON). */
   public ChangePublisher(
@@ -62,6 +72,38 @@ public final class ChangePublisher
 
   @Override
   public void handleBatch(
+      List<ChangeEvent<String, String>> events,
+      DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
+      throws InterruptedException {
+    inFlight.lockInterruptibly();
+    try {
+      if (stopping) {
+        log.debug(
+            "stopping: {} changes left unmarked, read again after the restart", events.size());
+        return;
+      }
+      forward(events, committer);
+    } finally {
+      inFlight.unlock();
+    }
+  }
+
+  /**
+   * Lets the batch being handed to Kafka finish, marks included, and leaves every later batch
+   * unmarked (Debezium reads it again after a restart). Call it before stopping the engine.
+   *
+   * @return false if the batch in flight did not finish within {@code timeout}
+   */
+  public boolean stopAfterInFlightBatch(Duration timeout) throws InterruptedException {
+    stopping = true;
+    if (!inFlight.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return false;
+    }
+    inFlight.unlock();
+    return true;
+  }
+
+  private void forward(
       List<ChangeEvent<String, String>> events,
       DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
       throws InterruptedException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 import static org.schedmsg.cdc.DebeziumSamples.MESSAGE_ID;
 import static org.schedmsg.cdc.DebeziumSamples.SNAPSHOT_MESSAGE_ID;
 import static org.schedmsg.cdc.DebeziumSamples.sample;
@@ -16,11 +17,14 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -65,6 +69,71 @@ class ChangePublisherTest {
     assertThat(committer.flushedAtFirstMark).isTrue();
     assertThat(committer.processed).containsExactlyElementsOf(batch);
     assertThat(committer.batchFinished).isTrue();
+  }
+
+  @Test
+  void shouldLetInFlightBatchReachItsMarksBeforeStoppingAndLeaveLaterBatchesUnmarked()
+      throws Exception {
+    ChangePublisher publisher = publisher(producer(true));
+    CountDownLatch marking = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    committer.onFirstMark =
+        () -> {
+          marking.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
+    List<ChangeEvent<String, String>> inFlight = List.of(event(sample("insert")));
+    Thread engine = new Thread(() -> handleQuietly(publisher, inFlight, committer));
+    engine.start();
+    assertThat(marking.await(10, TimeUnit.SECONDS)).isTrue();
+
+    AtomicBoolean finishedWhenStopReturned = new AtomicBoolean();
+    AtomicBoolean stopResult = new AtomicBoolean();
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                stopResult.set(publisher.stopAfterInFlightBatch(Duration.ofSeconds(10)));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              finishedWhenStopReturned.set(committer.batchFinished);
+            });
+    stopper.start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> stopper.getState() == Thread.State.TIMED_WAITING);
+    release.countDown();
+    stopper.join(10_000);
+    engine.join(10_000);
+
+    assertThat(stopResult).isTrue();
+    assertThat(finishedWhenStopReturned).isTrue();
+    assertThat(committer.processed).containsExactlyElementsOf(inFlight);
+
+    MockProducer<String, ScheduledMessageChange> later = producer(true);
+    RecordingCommitter laterCommitter = new RecordingCommitter();
+    ChangePublisher stopped = publisher(later);
+    stopped.stopAfterInFlightBatch(Duration.ZERO);
+    stopped.handleBatch(List.of(event(sample("update"))), laterCommitter);
+    assertThat(later.history()).isEmpty();
+    assertThat(laterCommitter.processed).isEmpty();
+    assertThat(laterCommitter.batchFinished).isFalse();
+  }
+
+  private static void handleQuietly(
+      ChangePublisher publisher,
+      List<ChangeEvent<String, String>> batch,
+      RecordingCommitter committer) {
+    try {
+      publisher.handleBatch(batch, committer);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
@@ -226,7 +295,7 @@ class ChangePublisherTest {
   private static final class RecordingCommitter
       implements DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> {
     final List<ChangeEvent<String, String>> processed = new ArrayList<>();
-    boolean batchFinished;
+    volatile boolean batchFinished;
     Runnable onFirstMark = () -> {};
     boolean flushedAtFirstMark;
 
