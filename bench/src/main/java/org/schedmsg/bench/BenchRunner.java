@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.schedmsg.infra.sandbox.FakeTelegramServer;
@@ -38,18 +39,38 @@ final class BenchRunner {
   private final Path workDir;
   private final int platformRate;
   private final Duration drainTimeout;
-  private int runs;
+
+  /**
+   * Numbers the runs of a command; shared by every runner derived with {@link #withDrainTimeout},
+   * because a run's database, work directory, topics and replication slot are named after it.
+   */
+  private final AtomicInteger runs;
 
   BenchRunner(BenchInfrastructure infra, Path workDir, int platformRate, Duration drainTimeout) {
+    this(infra, workDir, platformRate, drainTimeout, new AtomicInteger());
+  }
+
+  private BenchRunner(
+      BenchInfrastructure infra,
+      Path workDir,
+      int platformRate,
+      Duration drainTimeout,
+      AtomicInteger runs) {
     this.infra = infra;
     this.workDir = workDir;
     this.platformRate = platformRate;
     this.drainTimeout = drainTimeout;
+    this.runs = runs;
+  }
+
+  /** The same runner, waiting {@code timeout} after the last due time; runs keep one numbering. */
+  BenchRunner withDrainTimeout(Duration timeout) {
+    return new BenchRunner(infra, workDir, platformRate, timeout, runs);
   }
 
   /** The run's row, then one row per subset of the workload. */
   List<RunResult> run(Contestant contestant, Workload workload) throws Exception {
-    String database = "bench_" + contestant.name().replace('-', '_') + "_" + (++runs);
+    String database = "bench_" + contestant.name().replace('-', '_') + "_" + runs.incrementAndGet();
     workload
         .backlog()
         .ifPresentOrElse(

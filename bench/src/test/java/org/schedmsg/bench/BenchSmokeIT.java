@@ -29,7 +29,8 @@ class BenchSmokeIT {
           "drain-150@300/s+urgent-10/s",
           "drain-150@300/s+urgent-10/s-urgent",
           "drain-150@300/s+urgent-10/s-bulk",
-          "restart-30");
+          "restart-30",
+          "sweep-60/s-1s-due1-1s");
 
   @Test
   void shouldDeliverEveryMessageOnceAndNeverEarlyWhenEveryContestantRunsEveryWorkload()
@@ -53,6 +54,12 @@ class BenchSmokeIT {
             "--urgent-rate", "10",
             "--restart-size", "30",
             "--restart-lead", "PT6S",
+            "--sweep-rates", "60",
+            "--sweep-duration", "PT1S",
+            "--sweep-spread", "1",
+            "--sweep-drain-timeout", "PT1M",
+            "--warmup", "PT1S",
+            "--warmup-rate", "60",
             "--drain-timeout", "PT1M",
             "--out", out.toString());
 
@@ -78,7 +85,11 @@ class BenchSmokeIT {
         assertThat(markdown).contains("| " + c + " | " + w + " |");
       }
     }
-    assertThat(markdown).contains("## Ratios pipeline / peer").contains("- cores: ");
+    assertThat(report.sweep()).containsOnlyKeys(CONTESTANTS);
+    assertThat(markdown)
+        .contains("## Ratios pipeline / peer")
+        .contains("- cores: ")
+        .contains("## Sweep");
     assertThat(out.resolve("results.csv"))
         .content()
         .startsWith(String.join(",", ResultTable.COLUMNS));
