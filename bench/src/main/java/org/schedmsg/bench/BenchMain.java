@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * other, on one shared PostgreSQL and broker; one results.md/results.csv with every row, the ratio
  * table and the machine, plus lateness plots.
  *
- * <p>Before any measured run, each contestant runs an unrecorded warm-up ({@code --warmup}, 5 s of
+ * <p>Before any measured run, each contestant runs an unrecorded warm-up ({@code --warmup}, 3 s of
  * 1,000 inserts/s): the JVM compiles the hot paths of every contestant in this one JVM before it is
  * measured. Without it the first run of the pipeline (Debezium, Kafka Streams, Jackson: the most
  * code to compile) measured p50 release lateness 3.0 s at 250/s where the same run warm measured
@@ -32,12 +32,10 @@ import picocli.CommandLine.Option;
  * cores (each is an option, so the issue's sizes run on request):
  *
  * <ul>
- *   <li>burst: the issue's 100,000 ({@code --size 1000000} on request), due {@code --lead} 45 s
- *       after the start: enough for the pipeline to ingest 100,000 rows on this machine (27.6 s
- *       measured on the quiet machine, ~48 s under a load average of 7; its time to ingest is
- *       reported as ingest_s, so a lead too short shows). A million also needs a lead of several
- *       minutes ({@code --lead PT8M}), and the fake platform keeps every request in a copy-on-write
- *       list (infra), which grows quadratically costly at that size.
+ *   <li>burst: the issue's 100,000 ({@code --size 1000000} on request), due {@code --lead} 40 s
+ *       after the start: enough for the warm pipeline to ingest 100,000 rows on this machine (34.4
+ *       s measured; its time to ingest is reported as ingest_s, so a lead too short shows). A
+ *       million also needs a lead of several minutes ({@code --lead PT8M}).
  *   <li>steady: the issue's 5,000/s, but for 10 s and due 1-5 s ahead instead of 1-60 s: with a 60
  *       s spread a run needs over 60 s of inserts to reach its steady state and 60 s more to drain,
  *       per contestant ({@code --duration PT90S --spread 60} on request).
@@ -45,10 +43,11 @@ import picocli.CommandLine.Option;
  *       roughly 4,000-5,000 rows/s here, so 1,000,000 alone would add ~4 min ({@code --backlog
  *       3000000} on request); 1,000/s steady on top.
  *   <li>drain: 5,000 bulk at a 1,000/s platform limit with 20 urgent/s.
- *   <li>sweep: rates roughly tripling (100, 300, 1,000, 3,000, 10,000/s), 10 s each, until p99
- *       release lateness reaches 1 s; each step waits at most 5 s after its last due time ({@code
- *       --sweep-drain-timeout}): a message still unreleased then is already over 1 s late, so the
- *       verdict is the same as with a longer wait.
+ *   <li>restart: 1,000 rows due 7 s after the start.
+ *   <li>sweep: rates roughly tripling (100, 300, 1,000, 3,000, 10,000/s), 8 s each with rows due
+ *       1-2 s ahead, until p99 release lateness reaches 1 s; each step waits at most 5 s after its
+ *       last due time ({@code --sweep-drain-timeout}): a message still unreleased then is already
+ *       over 1 s late, so the verdict is the same as with a longer wait.
  *   <li>a contestant that has not delivered everything 30 s after the last due time ({@code
  *       --drain-timeout}) is cut off: its row shows what it delivered, and its lateness as a lower
  *       bound.
@@ -113,7 +112,7 @@ public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--lead",
       description = "burst: due this long after the start (default: ${DEFAULT-VALUE})")
-  Duration lead = Duration.ofSeconds(45);
+  Duration lead = Duration.ofSeconds(40);
 
   @Option(names = "--rate", description = "steady: inserts per second (default: ${DEFAULT-VALUE})")
   int rate = 5000;
@@ -168,7 +167,7 @@ public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--restart-lead",
       description = "restart: they are due this long after the start (default: ${DEFAULT-VALUE})")
-  Duration restartLead = Duration.ofSeconds(10);
+  Duration restartLead = Duration.ofSeconds(7);
 
   @Option(
       names = "--sweep-rates",
@@ -179,12 +178,12 @@ public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--sweep-duration",
       description = "sweep: how long each rate inserts (default: ${DEFAULT-VALUE})")
-  Duration sweepDuration = Duration.ofSeconds(10);
+  Duration sweepDuration = Duration.ofSeconds(8);
 
   @Option(
       names = "--sweep-spread",
       description = "sweep: rows due 1 to this many seconds ahead (default: ${DEFAULT-VALUE})")
-  int sweepSpread = 5;
+  int sweepSpread = 2;
 
   @Option(
       names = "--sweep-drain-timeout",
@@ -202,12 +201,19 @@ public final class BenchMain implements Callable<Integer> {
       description =
           "an unrecorded steady run per contestant before the measured ones, so that every"
               + " contestant is measured JIT-compiled; PT0S skips it (default: ${DEFAULT-VALUE})")
-  Duration warmup = Duration.ofSeconds(5);
+  Duration warmup = Duration.ofSeconds(3);
 
   @Option(
       names = "--warmup-rate",
       description = "warm-up inserts per second (default: ${DEFAULT-VALUE})")
   int warmupRate = 1000;
+
+  @Option(
+      names = "--pipeline-setting",
+      description =
+          "KEY=VALUE: a setting of the pipeline's services over the bench's own, for comparing"
+              + " configurations (repeatable, e.g. SCHEDULER_MAX_UNSENT_TIME=0s)")
+  Map<String, String> pipelineSettings = new LinkedHashMap<>();
 
   @Option(names = "--out", description = "output directory (default: ${DEFAULT-VALUE})")
   Path out = Path.of("target", "bench");
@@ -249,12 +255,16 @@ public final class BenchMain implements Callable<Integer> {
   /** Every chosen workload for every chosen contestant; writes the results after each run. */
   Report run() throws Exception {
     Set<Kind> kinds = kinds();
-    List<Contestant> chosen = contestants.stream().map(BenchMain::contestant).toList();
+    List<Contestant> chosen = contestants.stream().map(this::contestant).toList();
     Path workDir = Files.createTempDirectory("schedmsg-bench");
     List<RunResult> results = new ArrayList<>();
     Map<String, SweepOutcome> sweep = new LinkedHashMap<>();
     List<String> failures = new ArrayList<>();
-    String machine = MachineInfo.describe(Instant.now());
+    String machine =
+        MachineInfo.describe(Instant.now())
+            + (pipelineSettings.isEmpty()
+                ? ""
+                : "\n- pipeline settings over the bench's own: " + pipelineSettings);
     Report report = new Report(results, sweep, failures, machine);
     try (BenchInfrastructure infra = BenchInfrastructure.start(workDir)) {
       BenchRunner runner = new BenchRunner(infra, workDir, platformRate, drainTimeout);
@@ -396,9 +406,9 @@ public final class BenchMain implements Callable<Integer> {
         ResultTable.number(r.deliveryMillis(99)));
   }
 
-  static Contestant contestant(String name) {
+  Contestant contestant(String name) {
     return switch (name.trim()) {
-      case PipelineContestant.NAME -> new PipelineContestant();
+      case PipelineContestant.NAME -> new PipelineContestant(pipelineSettings);
       case DbSchedulerContestant.NAME_TUNED -> DbSchedulerContestant.tuned();
       case DbSchedulerContestant.NAME_DEFAULT -> DbSchedulerContestant.defaults();
       case PollerContestant.NAME -> new PollerContestant();

@@ -140,7 +140,7 @@ final class BenchRunner {
     Instant deadline = lastDue(planned).plus(drainTimeout);
     // the row count is read only once the platform has everything: each read is a transaction
     // in the contestant's database and would count in its commits
-    while (platform.requests().size() < planned.size() || sentRows(owner) < planned.size()) {
+    while (platform.requestCount() < planned.size() || sentRows(owner) < planned.size()) {
       if (Instant.now().isAfter(deadline)) {
         log.warn("not drained {} after the last due time; reporting what arrived", drainTimeout);
         return;

@@ -28,6 +28,16 @@ final class PipelineContestant implements Contestant {
   private static final String WHATSAPP_TOKEN = "bench-whatsapp-token";
   private static final String PHONE_NUMBER_ID = "100000000000001";
 
+  private final Map<String, String> overrides;
+
+  /**
+   * @param overrides settings put over the bench's own (a comparison of configurations); none for
+   *     the pipeline as it ships
+   */
+  PipelineContestant(Map<String, String> overrides) {
+    this.overrides = Map.copyOf(overrides);
+  }
+
   @Override
   public String name() {
     return NAME;
@@ -54,6 +64,7 @@ final class PipelineContestant implements Contestant {
     env.put("SENDER_MESSAGES_PER_SECOND", Integer.toString(arena.messagesPerSecond()));
     env.put("SENDER_RECIPIENT_INTERVAL", "PT0S");
     env.put("SCHEDULER_TELEGRAM_RELEASE_RATE", Integer.toString(arena.messagesPerSecond()));
+    env.putAll(overrides);
     DeliveryTopicReleases releases =
         new DeliveryTopicReleases(
             arena.bootstrapServers(), topics.telegram().name(), arena.releases());

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A single-node KRaft Kafka broker in this JVM, for the local stack and the tests. Its log
- * directory is formatted on first start and kept when a directory is given, so a local stack
- * keeps its topics across restarts.
+ * directory is formatted on first start and kept when a directory is given, so a local stack keeps
+ * its topics across restarts.
  */
 public final class LocalKafka implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalKafka.class);
@@ -33,8 +33,8 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   /**
-   * Starts a broker on {@code port} (0 picks a free one) with its data in {@code dataDir} (null
-   * for a temporary directory). A fixed port puts the KRaft controller on {@code port + 1}.
+   * Starts a broker on {@code port} (0 picks a free one) with its data in {@code dataDir} (null for
+   * a temporary directory). A fixed port puts the KRaft controller on {@code port + 1}.
    */
   public static LocalKafka start(int port, Path dataDir) {
     try {

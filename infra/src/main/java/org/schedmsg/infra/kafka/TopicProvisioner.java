@@ -41,7 +41,8 @@ public final class TopicProvisioner {
     Map<String, String> configs = new HashMap<>();
     configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, descriptor.cleanupPolicy());
     if (descriptor.retention() != null) {
-      configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(descriptor.retention().toMillis()));
+      configs.put(
+          TopicConfig.RETENTION_MS_CONFIG, Long.toString(descriptor.retention().toMillis()));
     }
     return new NewTopic(descriptor.name(), descriptor.partitions(), replicationFactor)
         .configs(configs);

@@ -1,8 +1,8 @@
 package org.schedmsg.infra.postgres;
 
 /**
- * Credentials of the local embedded PostgreSQL only (documented in the README). The embedded
- * server listens on localhost; production passwords come from the environment.
+ * Credentials of the local embedded PostgreSQL only (documented in the README). The embedded server
+ * listens on localhost; production passwords come from the environment.
  */
 public final class DevCredentials {
   public static final String OWNER_USER = "postgres";

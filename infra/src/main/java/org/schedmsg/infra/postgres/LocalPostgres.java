@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An embedded PostgreSQL 17 for the local stack and the tests: logical decoding on (for the CDC
- * ingestor), {@code fsync} and {@code synchronous_commit} on (durable, and the WAL reaches
- * Debezium without waiting for the WAL writer).
+ * ingestor), {@code fsync} and {@code synchronous_commit} on (durable, and the WAL reaches Debezium
+ * without waiting for the WAL writer).
  */
 public final class LocalPostgres implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
@@ -26,8 +26,8 @@ public final class LocalPostgres implements AutoCloseable {
   }
 
   /**
-   * Starts PostgreSQL on {@code port} (0 picks a free one). With a {@code dataDir} the data is
-   * kept across restarts; null uses a fresh temporary directory.
+   * Starts PostgreSQL on {@code port} (0 picks a free one). With a {@code dataDir} the data is kept
+   * across restarts; null uses a fresh temporary directory.
    */
   public static LocalPostgres start(int port, Path dataDir) {
     try {

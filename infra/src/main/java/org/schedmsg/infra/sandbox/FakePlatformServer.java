@@ -13,13 +13,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,7 +46,10 @@ abstract class FakePlatformServer implements AutoCloseable {
   private final Clock clock;
   private final Queue<ScriptedResponse> script = new ConcurrentLinkedQueue<>();
   private final Map<String, ScriptedResponse> recipientRules = new ConcurrentHashMap<>();
-  private final List<ReceivedRequest> received = new CopyOnWriteArrayList<>();
+
+  /** Appended once per request: a copy-on-write list would make a million requests quadratic. */
+  private final List<ReceivedRequest> received = Collections.synchronizedList(new ArrayList<>());
+
   private volatile Duration delay = Duration.ZERO;
 
   FakePlatformServer(int port, Clock clock) {
@@ -100,9 +104,14 @@ abstract class FakePlatformServer implements AutoCloseable {
     this.delay = Objects.requireNonNull(wait, "wait");
   }
 
-  /** Every accepted request so far, oldest first. */
+  /** Every accepted request so far, oldest first (a copy). */
   public List<ReceivedRequest> requests() {
     return List.copyOf(received);
+  }
+
+  /** How many requests were accepted so far, without copying them. */
+  public int requestCount() {
+    return received.size();
   }
 
   /** Forgets received requests, scripted answers, rules and delays. */

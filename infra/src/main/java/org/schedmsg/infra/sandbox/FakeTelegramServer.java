@@ -85,8 +85,7 @@ public final class FakeTelegramServer extends FakePlatformServer {
    * send to instead.
    */
   public static ScriptedResponse migratedTo(long newChatId) {
-    ObjectNode body =
-        errorNode(400, "Bad Request: group chat was upgraded to a supergroup chat");
+    ObjectNode body = errorNode(400, "Bad Request: group chat was upgraded to a supergroup chat");
     body.putObject("parameters").put("migrate_to_chat_id", newChatId);
     return ScriptedResponse.json(400, body.toString());
   }

@@ -174,9 +174,7 @@ public final class FakeWhatsAppServer extends FakePlatformServer {
     }
     if ("template".equals(type)) {
       JsonNode template = body.get("template");
-      if (template == null
-          || text(template, "name") == null
-          || text(template, "name").isBlank()) {
+      if (template == null || text(template, "name") == null || text(template, "name").isBlank()) {
         return missing("template['name']");
       }
       if (!template.path("language").path("code").isTextual()) {

@@ -14,8 +14,8 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * The control API of a sandbox platform, so that a person can make it misbehave and watch
- * retries, pauses and failures happen ({@code POST /_sandbox/<command>?<parameters>}):
+ * The control API of a sandbox platform, so that a person can make it misbehave and watch retries,
+ * pauses and failures happen ({@code POST /_sandbox/<command>?<parameters>}):
  *
  * <ul>
  *   <li>{@code fail?recipient=R&error=E}: answer every request to R with error E;
@@ -70,13 +70,15 @@ final class SandboxControl {
         }
       }
       case "token" -> platform.acceptOnlyToken(required(p, "value"));
-      case "delay" -> platform.delayAllResponses(Duration.ofMillis(Long.parseLong(required(p, "ms"))));
+      case "delay" ->
+          platform.delayAllResponses(Duration.ofMillis(Long.parseLong(required(p, "ms"))));
       case "reset" -> platform.reset();
       case "requests" -> {
         return requests();
       }
-      default -> throw new IllegalArgumentException(
-          "unknown command; use fail, next, token, delay, reset or requests");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown command; use fail, next, token, delay, reset or requests");
     }
     return "{\"ok\":true}";
   }

@@ -162,7 +162,8 @@ class MigrationsIT {
                   + " AND tablename = 'scheduled_messages'");
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(1);
-      rs = s.executeQuery("SELECT rolreplication FROM pg_roles WHERE rolname = 'schedmsg_ingestor'");
+      rs =
+          s.executeQuery("SELECT rolreplication FROM pg_roles WHERE rolname = 'schedmsg_ingestor'");
       rs.next();
       assertThat(rs.getBoolean(1)).isTrue();
     }

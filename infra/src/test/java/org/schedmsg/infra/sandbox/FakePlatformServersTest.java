@@ -59,7 +59,8 @@ class FakePlatformServersTest {
   void shouldRequireNameAndLanguageWhenWhatsAppTemplateIsSent() throws Exception {
     try (FakeWhatsAppServer whatsapp = FakeWhatsAppServer.start(0, "tok", "1")) {
       String url = whatsapp.baseUrl() + "/1/messages";
-      String base = "{\"messaging_product\":\"whatsapp\",\"to\":\"+15550001\",\"type\":\"template\",";
+      String base =
+          "{\"messaging_product\":\"whatsapp\",\"to\":\"+15550001\",\"type\":\"template\",";
 
       HttpResponse<String> noLanguage =
           post(url, "Bearer tok", base + "\"template\":{\"name\":\"t\"}}");

@@ -60,7 +60,8 @@ class SandboxControlTest {
               .POST(HttpRequest.BodyPublishers.ofString(body));
 
       post(control + "token?value=revoked", "");
-      HttpResponse<String> refused = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> refused =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       post(control + "token?value=good", "");
       HttpResponse<String> accepted =
           http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * broker cannot be asked, the platform's measurement becomes unknown (releases are then not held
  * back) and the failure is logged once until a measurement succeeds again.
  *
+ * <p>Each measurement also carries the senders' drain rate ({@link DrainRate}: the growth of the
+ * group's committed offsets, summed over the partitions, per second, smoothed), which sizes the
+ * time-based bound of releases outstanding ({@code SCHEDULER_MAX_UNSENT_TIME}). Transaction markers
+ * count as done records too: at most one per partition per scheduler commit.
+ *
  * <p>Gauge {@code schedmsg.scheduler.sender.unsent{platform}}: the latest measurement (-1 while
  * unknown).
  */
@@ -44,11 +49,15 @@ public final class SenderLagMonitor implements SenderBacklog, AutoCloseable {
   /** What to measure for one platform. */
   public record Target(String deliveryTopic, String senderGroup) {}
 
+  /** Records not yet done, and done in total (from each partition's start), of one platform. */
+  private record Lag(long unsent, long done) {}
+
   private final Admin admin;
   private final Map<Platform, Target> targets;
   private final Map<Platform, Measurement> latest = new EnumMap<>(Platform.class);
   private final Map<Platform, AtomicLong> gauges = new EnumMap<>(Platform.class);
   private final Map<Platform, Boolean> failing = new EnumMap<>(Platform.class);
+  private final Map<Platform, DrainRate> rates = new EnumMap<>(Platform.class);
   private final ScheduledExecutorService thread;
   private long sequence;
 
@@ -58,6 +67,7 @@ public final class SenderLagMonitor implements SenderBacklog, AutoCloseable {
     for (Platform platform : targets.keySet()) {
       AtomicLong value = new AtomicLong(-1);
       gauges.put(platform, value);
+      rates.put(platform, new DrainRate());
       Gauge.builder("schedmsg.scheduler.sender.unsent", value, AtomicLong::get)
           .tag("platform", platform.id())
           .description("released messages the platform's senders have not done yet (-1 unknown)")
@@ -91,13 +101,14 @@ public final class SenderLagMonitor implements SenderBacklog, AutoCloseable {
     for (Map.Entry<Platform, Target> entry : targets.entrySet()) {
       Platform platform = entry.getKey();
       try {
-        long unsent = unsent(entry.getValue());
-        record(platform, unsent);
+        Lag lag = lag(entry.getValue());
+        double rate = rates.get(platform).update(lag.done(), System.nanoTime());
+        record(platform, lag.unsent(), rate);
         if (Boolean.TRUE.equals(failing.put(platform, false))) {
-          log.info("sender backlog of {} measurable again: {}", platform.id(), unsent);
+          log.info("sender backlog of {} measurable again: {}", platform.id(), lag.unsent());
         }
       } catch (ExecutionException | TimeoutException | RuntimeException e) {
-        record(platform, -1);
+        record(platform, -1, Double.NaN);
         if (!Boolean.TRUE.equals(failing.put(platform, true))) {
           log.warn(
               "cannot measure the sender backlog of {}; releases are not held back until it can"
@@ -112,13 +123,12 @@ public final class SenderLagMonitor implements SenderBacklog, AutoCloseable {
     }
   }
 
-  private synchronized void record(Platform platform, long unsent) {
-    latest.put(platform, unsent < 0 ? null : new Measurement(unsent, ++sequence));
+  private synchronized void record(Platform platform, long unsent, double donePerSecond) {
+    latest.put(platform, unsent < 0 ? null : new Measurement(unsent, ++sequence, donePerSecond));
     gauges.get(platform).set(unsent);
   }
 
-  private long unsent(Target target)
-      throws ExecutionException, InterruptedException, TimeoutException {
+  private Lag lag(Target target) throws ExecutionException, InterruptedException, TimeoutException {
     TopicDescription topic =
         admin
             .describeTopics(List.of(target.deliveryTopic()))
@@ -135,22 +145,17 @@ public final class SenderLagMonitor implements SenderBacklog, AutoCloseable {
             .partitionsToOffsetAndMetadata()
             .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     Map<TopicPartition, ListOffsetsResultInfo> ends = offsets(partitions, OffsetSpec.latest());
-    Map<TopicPartition, ListOffsetsResultInfo> starts = null;
+    Map<TopicPartition, ListOffsetsResultInfo> starts = offsets(partitions, OffsetSpec.earliest());
     long unsent = 0;
+    long done = 0;
     for (TopicPartition partition : partitions) {
-      OffsetAndMetadata done = committed.get(partition);
-      long from;
-      if (done != null) {
-        from = done.offset();
-      } else {
-        if (starts == null) {
-          starts = offsets(partitions, OffsetSpec.earliest());
-        }
-        from = starts.get(partition).offset();
-      }
+      long start = starts.get(partition).offset();
+      OffsetAndMetadata commit = committed.get(partition);
+      long from = commit != null ? Math.max(start, commit.offset()) : start;
       unsent += Math.max(0, ends.get(partition).offset() - from);
+      done += from;
     }
-    return unsent;
+    return new Lag(unsent, done);
   }
 
   private Map<TopicPartition, ListOffsetsResultInfo> offsets(

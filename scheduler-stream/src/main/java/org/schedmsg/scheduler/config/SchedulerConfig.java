@@ -43,6 +43,7 @@ public record SchedulerConfig(
     int standbyReplicas,
     Duration sessionTimeout,
     int maxUnsent,
+    Duration maxUnsentTime,
     String telegramSenderGroup,
     String whatsappSenderGroup) {
 
@@ -64,6 +65,7 @@ public record SchedulerConfig(
   public static final String STANDBY_REPLICAS = "SCHEDULER_STANDBY_REPLICAS";
   public static final String SESSION_TIMEOUT = "SCHEDULER_SESSION_TIMEOUT";
   public static final String MAX_UNSENT = "SCHEDULER_MAX_UNSENT";
+  public static final String MAX_UNSENT_TIME = "SCHEDULER_MAX_UNSENT_TIME";
   public static final String TELEGRAM_SENDER_GROUP = "SCHEDULER_TELEGRAM_SENDER_GROUP";
   public static final String WHATSAPP_SENDER_GROUP = "SCHEDULER_WHATSAPP_SENDER_GROUP";
 
@@ -87,6 +89,7 @@ public record SchedulerConfig(
           STANDBY_REPLICAS,
           SESSION_TIMEOUT,
           MAX_UNSENT,
+          MAX_UNSENT_TIME,
           TELEGRAM_SENDER_GROUP,
           WHATSAPP_SENDER_GROUP);
 
@@ -112,6 +115,14 @@ public record SchedulerConfig(
    * yet done) before the scheduler holds further releases back; 0 turns the limit off.
    */
   public static final int DEFAULT_MAX_UNSENT = 1000;
+
+  /**
+   * Most time's worth of sends, at the senders' measured drain rate, a platform's senders may have
+   * outstanding (never fewer than 100 messages, never more than {@value #MAX_UNSENT}); zero leaves
+   * {@value #MAX_UNSENT} alone. Bounds how long an urgent release waits behind earlier releases on
+   * the FIFO delivery topic.
+   */
+  public static final Duration DEFAULT_MAX_UNSENT_TIME = Duration.ofSeconds(2);
 
   /** Kafka's default: how long a crashed instance keeps its tasks before they move. */
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
@@ -160,6 +171,10 @@ public record SchedulerConfig(
     requireAtLeast(standbyReplicas, 0, STANDBY_REPLICAS);
     requirePositive(sessionTimeout, SESSION_TIMEOUT);
     requireAtLeast(maxUnsent, 0, MAX_UNSENT);
+    Objects.requireNonNull(maxUnsentTime, MAX_UNSENT_TIME);
+    if (maxUnsentTime.isNegative()) {
+      throw new IllegalArgumentException(MAX_UNSENT_TIME + " must not be negative");
+    }
     requireText(telegramSenderGroup, TELEGRAM_SENDER_GROUP);
     requireText(whatsappSenderGroup, WHATSAPP_SENDER_GROUP);
   }
@@ -188,6 +203,7 @@ public record SchedulerConfig(
         env.integer(STANDBY_REPLICAS, DEFAULT_STANDBY_REPLICAS),
         env.duration(SESSION_TIMEOUT, DEFAULT_SESSION_TIMEOUT),
         env.integer(MAX_UNSENT, DEFAULT_MAX_UNSENT),
+        env.duration(MAX_UNSENT_TIME, DEFAULT_MAX_UNSENT_TIME),
         env.string(TELEGRAM_SENDER_GROUP, Topics.of(namespace).senderGroupId(Platform.TELEGRAM)),
         env.string(WHATSAPP_SENDER_GROUP, Topics.of(namespace).senderGroupId(Platform.WHATSAPP)));
   }

@@ -56,7 +56,8 @@ public final class ScheduleProcessor
             settings.rules(),
             settings.ratePerSecond(),
             settings.maxWorkPerPunctuation(),
-            new UnsentLimit(settings.maxUnsent(), settings.senderBacklog()),
+            new UnsentLimit(
+                settings.maxUnsent(), settings.maxUnsentTime(), settings.senderBacklog()),
             metrics,
             new SinkOutput(context, settings));
     context.schedule(

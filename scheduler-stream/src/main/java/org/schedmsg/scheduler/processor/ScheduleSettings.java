@@ -14,6 +14,8 @@ import org.schedmsg.scheduler.config.SchedulerConfig;
  * @param deliverySinks the child sink of each platform's delivery topic
  * @param rejectionSink the child sink of the rejections topic
  * @param maxUnsent most released messages a platform's senders may have outstanding (0: no limit)
+ * @param maxUnsentTime most time's worth of sends, at the senders' measured rate, they may have
+ *     outstanding (zero: {@code maxUnsent} alone)
  * @param senderBacklog where the senders' outstanding count is measured
  */
 public record ScheduleSettings(
@@ -25,6 +27,7 @@ public record ScheduleSettings(
     Map<Platform, String> deliverySinks,
     String rejectionSink,
     int maxUnsent,
+    Duration maxUnsentTime,
     SenderBacklog senderBacklog) {
 
   public ScheduleSettings {
@@ -32,6 +35,7 @@ public record ScheduleSettings(
     Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(punctuateInterval, "punctuateInterval");
     Objects.requireNonNull(rejectionSink, "rejectionSink");
+    Objects.requireNonNull(maxUnsentTime, "maxUnsentTime");
     Objects.requireNonNull(senderBacklog, "senderBacklog");
     ratePerSecond = Map.copyOf(ratePerSecond);
     deliverySinks = Map.copyOf(deliverySinks);
@@ -60,6 +64,7 @@ public record ScheduleSettings(
         deliverySinks,
         rejectionSink,
         config.maxUnsent(),
+        config.maxUnsentTime(),
         senderBacklog);
   }
 }

@@ -49,6 +49,8 @@ class SenderLagMonitorIT {
           .isEqualTo(10);
       assertThat(after.unsent()).isEqualTo(10 - consumed);
       assertThat(after.sequence()).isGreaterThan(before.sequence());
+      assertThat(before.donePerSecond()).as("one measurement has no rate yet").isNaN();
+      assertThat(after.donePerSecond()).as("the group's commits drained records").isPositive();
       assertThat(
               registry
                   .get("schedmsg.scheduler.sender.unsent")

@@ -107,6 +107,7 @@ final class SchedulerDriver implements AutoCloseable {
         SchedulerConfig.DEFAULT_STANDBY_REPLICAS,
         SchedulerConfig.DEFAULT_SESSION_TIMEOUT,
         maxUnsent,
+        SchedulerConfig.DEFAULT_MAX_UNSENT_TIME,
         "test-sender-telegram",
         "test-sender-whatsapp");
   }

@@ -39,6 +39,10 @@ class SenderBackPressureTest {
       latest.put(platform, new Measurement(unsent, ++sequence));
     }
 
+    void measure(Platform platform, long unsent, double donePerSecond) {
+      latest.put(platform, new Measurement(unsent, ++sequence, donePerSecond));
+    }
+
     @Override
     public Measurement latest(Platform platform) {
       return latest.get(platform);
@@ -81,6 +85,26 @@ class SenderBackPressureTest {
     assertThat(first).containsExactlyElementsOf(bulk.subList(0, MAX_UNSENT));
     assertThat(whileBehind).isZero();
     assertThat(afterProgress).containsExactlyElementsOf(bulk.subList(MAX_UNSENT, MAX_UNSENT + 15));
+  }
+
+  @Test
+  void shouldHoldReleasesAtMaxUnsentTimeOfSendsAtSendersMeasuredRate() {
+    start(1000); // SCHEDULER_MAX_UNSENT_TIME is its default, 2 s
+    backlog.measure(Platform.TELEGRAM, 0, 150.0);
+    List<UUID> bulk = driver.pipeDue(700, 9, Platform.TELEGRAM);
+
+    driver.advance(INTERVAL);
+    List<UUID> atSlowRate = SchedulerDriver.ids(driver.telegram.readValuesToList());
+    backlog.measure(Platform.TELEGRAM, 0, 0.0); // senders done with them, then idle
+    driver.advance(INTERVAL);
+    List<UUID> whenIdle = SchedulerDriver.ids(driver.telegram.readValuesToList());
+    backlog.measure(Platform.TELEGRAM, 0, 5000.0);
+    driver.advance(INTERVAL);
+    List<UUID> atFastRate = SchedulerDriver.ids(driver.telegram.readValuesToList());
+
+    assertThat(atSlowRate).containsExactlyElementsOf(bulk.subList(0, 300));
+    assertThat(whenIdle).containsExactlyElementsOf(bulk.subList(300, 400));
+    assertThat(atFastRate).containsExactlyElementsOf(bulk.subList(400, 700));
   }
 
   @Test

@@ -36,10 +36,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers one released message: expire it, hold it while the platform (or its recipient) is
- * paused, or claim it, wait for the rate limits, call the platform and record the outcome chosen by
- * the {@link RetryPolicy}. Logs message id, platform, attempt, outcome, reason and latency; never
- * text, parameters or recipient.
+ * Delivers released messages, one poll's batch at a time ({@link #processBatch}): each message is
+ * expired, held while the platform (or its recipient) is paused, or claimed, all claims in one
+ * transaction; the claimed ones are sent in batch order through the rate limits, up to {@code
+ * sendConcurrency} platform calls at once, and their outcomes, chosen by the {@link RetryPolicy},
+ * are written in one transaction. Logs message id, platform, attempt, outcome, reason and latency;
+ * never text, parameters or recipient.
  *
  * <p>A {@link StatusStoreException} before the platform call propagates (nothing was sent, the
  * caller retries the record). After the call the outcome is written again and again, pausing
