@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each measurement also carries the senders' drain rate ({@link DrainRate}: the growth of the
  * group's committed offsets, summed over the partitions, per second, smoothed), which sizes the
  * time-based bound of releases outstanding ({@code SCHEDULER_MAX_UNSENT_TIME}). Transaction markers
- * count as done records too: at most one per partition per scheduler commit.
+ * count as done records too: at most one per partition per scheduler commit. While the group has
+ * committed nothing on the topic (no sender has consumed yet), the rate is unknown (NaN), so the
+ * count bound alone applies, as before the senders first report progress.
  *
  * <p>Gauge {@code schedmsg.scheduler.sender.unsent{platform}}: the latest measurement (-1 while
  * unknown).
@@ -49,8 +51,11 @@ public final class SenderLagMonitor implements SenderBacklog, AutoCloseable {
   /** What to measure for one platform. */
   public record Target(String deliveryTopic, String senderGroup) {}
 
-  /** Records not yet done, and done in total (from each partition's start), of one platform. */
-  private record Lag(long unsent, long done) {}
+  /**
+   * Records not yet done, done in total (from each partition's start), and whether the group has
+   * committed on any partition, of one platform.
+   */
+  private record Lag(long unsent, long done, boolean committedAny) {}
 
   private final Admin admin;
   private final Map<Platform, Target> targets;
@@ -103,6 +108,9 @@ public final class SenderLagMonitor implements SenderBacklog, AutoCloseable {
       try {
         Lag lag = lag(entry.getValue());
         double rate = rates.get(platform).update(lag.done(), System.nanoTime());
+        if (!lag.committedAny()) {
+          rate = Double.NaN;
+        }
         record(platform, lag.unsent(), rate);
         if (Boolean.TRUE.equals(failing.put(platform, false))) {
           log.info("sender backlog of {} measurable again: {}", platform.id(), lag.unsent());
@@ -155,7 +163,7 @@ public final class SenderLagMonitor implements SenderBacklog, AutoCloseable {
       unsent += Math.max(0, ends.get(partition).offset() - from);
       done += from;
     }
-    return new Lag(unsent, done);
+    return new Lag(unsent, done, partitions.stream().anyMatch(committed::containsKey));
   }
 
   private Map<TopicPartition, ListOffsetsResultInfo> offsets(
