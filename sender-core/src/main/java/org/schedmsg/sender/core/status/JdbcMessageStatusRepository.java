@@ -32,36 +32,50 @@ import org.slf4j.LoggerFactory;
 public final class JdbcMessageStatusRepository implements MessageStatusRepository {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcMessageStatusRepository.class);
 
+  /*
+   * Every write finds its row by primary key alone: the compare-and-set conditions are written
+   * with IS NOT DISTINCT FROM (the columns are NOT NULL, so it means =), which no index serves.
+   * With plain "=", a planner holding statistics from before a burst (thousands of pending rows
+   * sharing one due instant) chose the pending index on scheduled_time and visited the whole
+   * burst for every claim (ClaimPlanIT).
+   */
   static final String EXPIRE =
       "UPDATE scheduled_messages SET status = 'failed', failed_at = ?, updated_at = ?,"
-          + " error_message = ? WHERE id = ? AND status = 'pending' AND attempts = ?";
+          + " error_message = ? WHERE id = ?"
+          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?";
   static final String CLAIM =
       "UPDATE scheduled_messages SET attempts = attempts + 1, last_attempt_time = ?,"
-          + " updated_at = ? WHERE id = ? AND status = 'pending' AND attempts = ?"
-          + " AND scheduled_time = ?";
+          + " updated_at = ? WHERE id = ?"
+          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?"
+          + " AND scheduled_time IS NOT DISTINCT FROM ?";
   static final String MARK_SENT =
       "UPDATE scheduled_messages SET status = 'sent', sent_at = ?, updated_at = ?,"
           + " error_message = NULL, metadata = coalesce(metadata, '{}'::jsonb)"
           + " || jsonb_build_object('platform_message_id', ?::text)"
-          + " WHERE id = ? AND status = 'pending' AND attempts = ?";
+          + " WHERE id = ?"
+          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?";
   static final String MARK_FAILED =
       "UPDATE scheduled_messages SET status = 'failed', failed_at = ?, updated_at = ?,"
-          + " error_message = ? WHERE id = ? AND status = 'pending' AND attempts = ?";
+          + " error_message = ? WHERE id = ?"
+          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?";
   static final String MARK_RETRYABLE =
       "UPDATE scheduled_messages SET updated_at = ?, error_message = ?"
-          + " WHERE id = ? AND status = 'pending' AND attempts = ?";
+          + " WHERE id = ?"
+          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?";
 
   static final String RELEASE_CLAIM =
       "UPDATE scheduled_messages SET attempts = attempts - 1, updated_at = ?, error_message = ?"
-          + " WHERE id = ? AND status = 'pending' AND attempts = ?";
+          + " WHERE id = ?"
+          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?";
   static final String CLAIM_RETURNING =
       CLAIM + " RETURNING scheduled_time, recurrence_pattern::text, metadata::text";
   static final String NOTE_INVALID_RECURRENCE =
       "UPDATE scheduled_messages SET error_message = ? WHERE id = ? AND status = 'failed'";
   static final String REJECT =
       "UPDATE scheduled_messages SET status = 'failed', failed_at = ?, updated_at = ?,"
-          + " error_message = ? WHERE id = ? AND status = 'pending' AND attempts = ?"
-          + " AND scheduled_time = ?";
+          + " error_message = ? WHERE id = ?"
+          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?"
+          + " AND scheduled_time IS NOT DISTINCT FROM ?";
 
   private final DataSource dataSource;
 

@@ -47,7 +47,8 @@ final class SeriesContinuation {
 
   static final String FAIL_INVALID_RECURRENCE =
       "UPDATE scheduled_messages SET status = 'failed', failed_at = ?, updated_at = ?,"
-          + " error_message = ? WHERE id = ? AND status = 'pending' AND attempts = ?";
+          + " error_message = ? WHERE id = ?"
+          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?";
 
   private SeriesContinuation() {}
 
