@@ -12,6 +12,8 @@ import java.util.UUID;
  *     while it still holds this value
  * @param releasedAt when the scheduler released it
  * @param deliveryDeadline never send after this instant; null means no delivery window
+ * @param rowVersion the row's {@code row_version} when it was released: a sender claims the row
+ *     only while it still holds this version (0: a record from before versions, never claimed)
  */
 public record DeliveryRequest(
     int schemaVersion,
@@ -26,7 +28,8 @@ public record DeliveryRequest(
     int attempts,
     Instant scheduledTime,
     Instant releasedAt,
-    Instant deliveryDeadline) {
+    Instant deliveryDeadline,
+    long rowVersion) {
 
   public static final int SCHEMA_VERSION = 1;
 
@@ -45,7 +48,8 @@ public record DeliveryRequest(
         message.attempts(),
         message.scheduledTime(),
         releasedAt,
-        message.deliveryDeadline());
+        message.deliveryDeadline(),
+        message.rowVersion());
   }
 
   /** True when {@code now} is past the delivery window. */
@@ -67,6 +71,8 @@ public record DeliveryRequest(
         + scheduledTime
         + ", releasedAt="
         + releasedAt
+        + ", rowVersion="
+        + rowVersion
         + '}';
   }
 }

@@ -8,9 +8,10 @@ import java.util.UUID;
  * scheduler decided that this message will never be released (delivery window expired, maximum
  * attempts reached, or a row that cannot be delivered). The scheduler has no database connection;
  * the platform's sender writes the row {@code failed} with {@link #reason()} as {@code
- * error_message}, with the same compare-and-set as a claim ({@code status = 'pending'}, {@link
- * #attempts()}, {@link #scheduledTime()}), so a stale rejection changes nothing.
+ * error_message} only while the row still holds {@link #rowVersion()} and is {@code pending}, so a
+ * stale rejection changes nothing.
  *
+ * @param rowVersion the row's {@code row_version} the scheduler decided on
  * @param reason short machine-readable reason, e.g. {@code delivery_window_expired}
  */
 public record RejectedMessage(
@@ -20,7 +21,8 @@ public record RejectedMessage(
     int attempts,
     Instant scheduledTime,
     String reason,
-    Instant rejectedAt) {
+    Instant rejectedAt,
+    long rowVersion) {
 
   public static final int SCHEMA_VERSION = 1;
 
@@ -33,6 +35,7 @@ public record RejectedMessage(
         message.attempts(),
         message.scheduledTime(),
         reason,
-        now);
+        now,
+        message.rowVersion());
   }
 }

@@ -9,6 +9,10 @@ import java.util.UUID;
  * Field names on the wire are the column names (snake_case). JSONB columns are JSON values, not
  * strings; timestamps are ISO-8601 UTC strings with microseconds.
  *
+ * <p>{@code rowVersion} is the row's {@code row_version}: set to 1 on insert and raised by one on
+ * every update by a trigger (migration V9), whatever the writer sets, so it never goes back. A
+ * sender compares it at the claim and at every write.
+ *
  * <p>Holds patient data: {@link #toString()} shows identity and scheduling fields only.
  */
 public record ScheduledMessage(
@@ -31,7 +35,14 @@ public record ScheduledMessage(
     Instant lastAttemptTime,
     int priority,
     JsonNode metadata,
-    Integer deliveryWindowSeconds) {
+    Integer deliveryWindowSeconds,
+    long rowVersion) {
+
+  /**
+   * {@code row_version} of a row written before the column existed (or of a record that does not
+   * carry it): no sender claims a release with this version.
+   */
+  public static final long UNKNOWN_VERSION = 0;
 
   /** Default of the {@code priority} column; lower numbers are more urgent. */
   public static final int DEFAULT_PRIORITY = 5;
@@ -61,6 +72,8 @@ public record ScheduledMessage(
         + priority
         + ", attempts="
         + attempts
+        + ", rowVersion="
+        + rowVersion
         + '}';
   }
 }

@@ -36,7 +36,8 @@ class JsonSerdeTest {
         null,
         1,
         null,
-        60);
+        60,
+        2L);
   }
 
   @Test

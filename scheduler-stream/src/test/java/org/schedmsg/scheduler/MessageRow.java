@@ -27,6 +27,7 @@ public final class MessageRow {
   private String content = CONTENT;
   private JsonNode parameters = JsonNodeFactory.instance.objectNode().put("dose", PARAMETER);
   private String errorMessage;
+  private long rowVersion = 1;
 
   private MessageRow(Instant scheduledTime) {
     this.scheduledTime = scheduledTime;
@@ -50,6 +51,7 @@ public final class MessageRow {
     b.content = row.messageContent();
     b.parameters = row.parameters();
     b.errorMessage = row.errorMessage();
+    b.rowVersion = row.rowVersion() + 1; // the row after an update: the trigger raises it
     return b;
   }
 
@@ -109,6 +111,11 @@ public final class MessageRow {
     return this;
   }
 
+  public MessageRow rowVersion(long value) {
+    rowVersion = value;
+    return this;
+  }
+
   /** The delivery window in seconds; null = no limit. */
   public MessageRow deliveryWindow(Integer seconds) {
     deliveryWindowSeconds = seconds;
@@ -136,7 +143,8 @@ public final class MessageRow {
         lastAttemptTime,
         priority,
         null,
-        deliveryWindowSeconds);
+        deliveryWindowSeconds,
+        rowVersion);
   }
 
   public ScheduledMessageChange change() {

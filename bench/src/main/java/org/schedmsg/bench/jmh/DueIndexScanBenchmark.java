@@ -179,7 +179,8 @@ public class DueIndexScanBenchmark {
         null,
         PRIORITIES[n % PRIORITIES.length],
         null,
-        null);
+        null,
+        1L);
   }
 
   /** The due-index entries a punctuation at {@code now} reads, in release order. */

@@ -75,7 +75,14 @@ public final class ChangeEventMapper {
         row.optionalInstant("last_attempt_time"),
         row.requiredInt("priority"),
         row.optionalJson("metadata"),
-        row.optionalInt("delivery_window_seconds"));
+        row.optionalInt("delivery_window_seconds"),
+        rowVersion(row));
+  }
+
+  /** {@code row_version}, or {@link ScheduledMessage#UNKNOWN_VERSION} before migration V9. */
+  private static long rowVersion(RowReader row) {
+    Long version = row.optionalLong("row_version");
+    return version == null ? ScheduledMessage.UNKNOWN_VERSION : version;
   }
 
   private static Platform platform(RowReader row) {

@@ -103,6 +103,17 @@ final class RowReader {
     return node.intValue();
   }
 
+  Long optionalLong(String column) {
+    JsonNode node = row.get(column);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+      throw fail("column " + column + " is not an integer");
+    }
+    return node.longValue();
+  }
+
   int requiredInt(String column) {
     Integer value = optionalInt(column);
     if (value == null) {

@@ -145,7 +145,8 @@ class SchemaContractTest {
         t,
         3,
         object,
-        60);
+        60,
+        4L);
   }
 
   private static DeliveryRequest fullDeliveryRequest() throws IOException {
