@@ -125,6 +125,7 @@ class CdcIngestorIT {
     assertThat(m.priority()).isEqualTo(2);
     assertThat(m.deliveryWindowSeconds()).isEqualTo(90);
     assertThat(m.updatedAt()).isNull();
+    assertThat(m.rowVersion()).isEqualTo(1);
     log.info(
         "insert -> record consumed in <= {} ms; commit -> record timestamp {} ms",
         consumedAfterMs,
@@ -148,6 +149,48 @@ class CdcIngestorIT {
     assertThat(change.message().updatedAt()).isNotNull();
     assertThat(change.message().messageContent()).isEqualTo(CONTENT);
     assertThat(change.lsn()).isGreaterThan(recordsFor(id).get(0).value().lsn());
+  }
+
+  @Test
+  void shouldCarryRowVersionOneWhenInsertedAndTwoAfterOneUpdate() throws Exception {
+    start(config(Map.of()));
+    UUID id = UUID.randomUUID();
+    insert(id);
+    assertThat(awaitRecord(id, "c").value().message().rowVersion()).isEqualTo(1);
+
+    execute("UPDATE scheduled_messages SET priority = 1 WHERE id = '" + id + "'");
+
+    ScheduledMessage updated = awaitRecord(id, "u").value().message();
+    assertThat(updated.priority()).isEqualTo(1);
+    assertThat(updated.rowVersion()).isEqualTo(2);
+  }
+
+  /**
+   * NULL is not the column default: a NULL {@code delivery_window_seconds} means "no limit", while
+   * its default is 60. Kafka Connect's JSON converter would put the default in place of the NULL
+   * unless {@code replace.null.with.default} is off; checked in the snapshot, an insert and an
+   * update.
+   */
+  @Test
+  void shouldCarryNullNotColumnDefaultWhenColumnsAreExplicitlyNull() throws Exception {
+    UUID snapshotted = UUID.randomUUID();
+    insertWithNulls(snapshotted);
+    start(config(Map.of()));
+    UUID inserted = UUID.randomUUID();
+
+    ScheduledMessage read = awaitRecord(snapshotted, "r").value().message();
+    insertWithNulls(inserted);
+    ScheduledMessage created = awaitRecord(inserted, "c").value().message();
+    execute("UPDATE scheduled_messages SET priority = 1 WHERE id = '" + inserted + "'");
+    ScheduledMessage updated = awaitRecord(inserted, "u").value().message();
+
+    for (ScheduledMessage m : List.of(read, created, updated)) {
+      assertThat(m.deliveryWindowSeconds()).as("delivery_window_seconds of %s", m).isNull();
+      assertThat(m.deliveryDeadline()).as("deadline of %s", m).isNull();
+      assertThat(m.metadata()).as("metadata of %s", m).isNull();
+      assertThat(m.templateKey()).as("template_key of %s", m).isNull();
+    }
+    assertThat(updated.priority()).isEqualTo(1);
   }
 
   @Test
@@ -384,6 +427,26 @@ class CdcIngestorIT {
         rs.next();
         return rs.getObject(1, OffsetDateTime.class).toInstant();
       }
+    }
+  }
+
+  /**
+   * Inserts a pending Telegram message with explicit NULLs in {@code delivery_window_seconds}
+   * (column default 60), {@code metadata} and {@code template_key}.
+   */
+  private void insertWithNulls(UUID id) throws SQLException {
+    String sql =
+        "INSERT INTO scheduled_messages (id, patient_id, recipient_id, platform, message_content,"
+            + " scheduled_time, template_key, status, metadata, delivery_window_seconds)"
+            + " VALUES (?, ?, ?, 'telegram', ?, ?, NULL, 'pending', NULL, NULL)";
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setObject(1, id);
+      s.setObject(2, PATIENT);
+      s.setString(3, RECIPIENT);
+      s.setString(4, CONTENT);
+      s.setObject(5, OffsetDateTime.ofInstant(SCHEDULED, ZoneOffset.UTC));
+      s.executeUpdate();
     }
   }
 

@@ -167,8 +167,9 @@ public record CdcIngestorConfig(
 
   /**
    * Debezium embedded engine settings: PostgreSQL connector over pgoutput on the existing
-   * publication, JSON without schemas, no Debezium tombstones (we write our own), offsets in the
-   * compacted Kafka topic of the catalog.
+   * publication, JSON without schemas and with explicit NULLs kept (not replaced by the column
+   * default), no Debezium tombstones (we write our own), offsets in the compacted Kafka topic of
+   * the catalog.
    */
   public Properties toDebeziumProperties() {
     DatabaseAddress address = DatabaseAddress.parse(databaseUrl, DATABASE_URL);
@@ -196,6 +197,9 @@ public record CdcIngestorConfig(
     props.put("skipped.operations", "t");
     props.put("message.prefix.exclude.list", ".*");
     props.put("converter.schemas.enable", "false");
+    // an explicit NULL stays null: Kafka Connect's JsonConverter would otherwise write the column
+    // default in its place (a NULL delivery_window_seconds, "no limit", would arrive as 60)
+    props.put("converter.replace.null.with.default", "false");
     props.put("key.converter.schemas.enable", "false");
     props.put("value.converter.schemas.enable", "false");
     props.put("poll.interval.ms", Long.toString(pollInterval.toMillis()));

@@ -155,6 +155,7 @@ class CdcIngestorConfigTest {
         .containsEntry("snapshot.mode", "initial")
         .containsEntry("tombstones.on.delete", "false")
         .containsEntry("converter.schemas.enable", "false")
+        .containsEntry("converter.replace.null.with.default", "false")
         .containsEntry("key.converter.schemas.enable", "false")
         .containsEntry("value.converter.schemas.enable", "false")
         .containsEntry("poll.interval.ms", "50")
