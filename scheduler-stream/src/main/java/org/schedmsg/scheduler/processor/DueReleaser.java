@@ -153,11 +153,12 @@ final class DueReleaser {
     index.put(id, pending, pending.releasedAt(now, policy.nextDueAfterRelease(now)));
     metrics.released(row.platform(), Duration.between(pending.dueAt(), now));
     log.debug(
-        "released message {} platform={} priority={} attempts={}",
+        "released message {} platform={} priority={} attempts={} version={}",
         id,
         row.platform().id(),
         row.priority(),
-        row.attempts());
+        row.attempts(),
+        row.rowVersion());
   }
 
   private void reject(String id, ScheduledMessage row, String reason, Instant now) {

@@ -15,10 +15,12 @@ import org.schedmsg.scheduler.store.PendingMessage;
  * <ol>
  *   <li><b>first attempt</b> ({@code attempts == 0}): due at {@code scheduled_time};
  *   <li><b>retry</b> ({@code attempts > 0}): due at {@code last_attempt_time} (or {@code
- *       scheduled_time} when null) + {@link #backoff(UUID, int)};
- *   <li><b>unchanged after release</b>: an update that changes none of {@code scheduled_time},
- *       {@code priority}, {@code attempts}, {@code last_attempt_time} of an entry already released
- *       at the same attempts value keeps its lease-based due time; any such change reschedules;
+ *       scheduled_time} when null) + {@link #backoff(UUID, int)}, but never before {@code
+ *       scheduled_time} (a row moved later after a failed attempt waits for its new time);
+ *   <li><b>same version after release</b>: an update carrying the {@code row_version} of the entry
+ *       already released (the same row read again: snapshot, replay) keeps its release bookkeeping
+ *       and lease-based due time; any other {@code row_version} (an upstream edit, the sender's
+ *       outcome) reschedules by rules 1 and 2;
  *   <li><b>lease</b>: a released message is due again at release + lease ({@link
  *       #nextDueAfterRelease(Instant)}), so a release that makes no progress is retried.
  * </ol>
@@ -46,22 +48,28 @@ public final class DueTimePolicy {
 
   /**
    * The store entry for {@code row}, given the entry it replaces ({@code previous}, or null): rule
-   * 3 keeps the previous release bookkeeping and due time, otherwise rules 1 and 2 decide.
+   * 3 keeps the previous release bookkeeping and due time when {@code row} is the version already
+   * released, otherwise rules 1 and 2 decide.
    */
   public PendingMessage schedule(ScheduledMessage row, PendingMessage previous) {
-    if (previous != null && isUnchangedAfterRelease(previous, row)) {
+    if (previous != null && previous.wasReleasedAtVersion(row.rowVersion())) {
       return previous.withMessage(row);
     }
     return PendingMessage.scheduled(row, dueAt(row));
   }
 
-  /** Rules 1 and 2: when {@code row} is due, ignoring any earlier release. */
+  /**
+   * Rules 1 and 2: when {@code row} is due, ignoring any earlier release; never before its {@code
+   * scheduled_time}.
+   */
   public Instant dueAt(ScheduledMessage row) {
+    Instant scheduled = row.scheduledTime();
     if (row.attempts() <= 0) {
-      return row.scheduledTime();
+      return scheduled;
     }
-    Instant last = row.lastAttemptTime() == null ? row.scheduledTime() : row.lastAttemptTime();
-    return last.plus(backoff(row.id(), row.attempts()));
+    Instant last = row.lastAttemptTime() == null ? scheduled : row.lastAttemptTime();
+    Instant retry = last.plus(backoff(row.id(), row.attempts()));
+    return retry.isBefore(scheduled) ? scheduled : retry;
   }
 
   /** Rule 4: when a message released at {@code releasedAt} is due again if nothing happens. */
@@ -78,15 +86,6 @@ public final class DueTimePolicy {
     long capped = cappedExponentialMillis(Math.max(1, attempts));
     long jitter = jitterMillis(messageId, attempts, capped);
     return Duration.ofMillis(Math.max(lease.toMillis(), capped + jitter));
-  }
-
-  private boolean isUnchangedAfterRelease(PendingMessage previous, ScheduledMessage row) {
-    ScheduledMessage old = previous.message();
-    return previous.wasReleasedWith(row.attempts())
-        && old.attempts() == row.attempts()
-        && old.priority() == row.priority()
-        && Objects.equals(old.scheduledTime(), row.scheduledTime())
-        && Objects.equals(old.lastAttemptTime(), row.lastAttemptTime());
   }
 
   private long cappedExponentialMillis(int attempts) {

@@ -118,11 +118,12 @@ public final class ScheduleProcessor
     PendingMessage next = settings.policy().schedule(row, previous);
     index.put(id, previous, next);
     log.debug(
-        "scheduled message {} platform={} priority={} attempts={} due={}",
+        "scheduled message {} platform={} priority={} attempts={} version={} due={}",
         id,
         row.platform().id(),
         row.priority(),
         row.attempts(),
+        row.rowVersion(),
         next.dueAt());
   }
 

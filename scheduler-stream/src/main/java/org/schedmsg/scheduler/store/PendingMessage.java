@@ -10,11 +10,11 @@ import org.schedmsg.contracts.ScheduledMessage;
  *
  * @param message the latest pending row, as read from the CDC topic
  * @param dueAt when the punctuator releases it next (the key of its {@code due-index} entry)
- * @param releasedAttempts the {@code attempts} value of the last release, null if never released
+ * @param releasedVersion the {@code row_version} of the last release, null if never released
  * @param releasedAt when it was last released, null if never released
  */
 public record PendingMessage(
-    ScheduledMessage message, Instant dueAt, Integer releasedAttempts, Instant releasedAt) {
+    ScheduledMessage message, Instant dueAt, Long releasedVersion, Instant releasedAt) {
 
   public PendingMessage {
     Objects.requireNonNull(message, "message");
@@ -26,19 +26,28 @@ public record PendingMessage(
     return new PendingMessage(message, dueAt, null, null);
   }
 
-  /** This message released at {@code at} with its current attempts, next due at {@code nextDue}. */
+  /**
+   * This message released at {@code at} with its current {@code row_version}, next due at {@code
+   * nextDue}.
+   */
   public PendingMessage releasedAt(Instant at, Instant nextDue) {
-    return new PendingMessage(message, nextDue, message.attempts(), at);
+    return new PendingMessage(message, nextDue, message.rowVersion(), at);
   }
 
-  /** The same release bookkeeping for a newer version of the row. */
-  public PendingMessage withMessage(ScheduledMessage newer) {
-    return new PendingMessage(newer, dueAt, releasedAttempts, releasedAt);
+  /** The same release bookkeeping for another reading of the same row version. */
+  public PendingMessage withMessage(ScheduledMessage sameVersion) {
+    return new PendingMessage(sameVersion, dueAt, releasedVersion, releasedAt);
   }
 
-  /** True when it was released while the row held {@code attempts}. */
-  public boolean wasReleasedWith(int attempts) {
-    return releasedAttempts != null && releasedAttempts == attempts;
+  /**
+   * True when it was released while the row held {@code rowVersion}. Never for {@link
+   * ScheduledMessage#UNKNOWN_VERSION}: two readings without a version cannot be told apart from a
+   * change.
+   */
+  public boolean wasReleasedAtVersion(long rowVersion) {
+    return rowVersion != ScheduledMessage.UNKNOWN_VERSION
+        && releasedVersion != null
+        && releasedVersion == rowVersion;
   }
 
   /** Its key in the {@code due-index} store. */
@@ -53,8 +62,8 @@ public record PendingMessage(
         + message
         + ", dueAt="
         + dueAt
-        + ", releasedAttempts="
-        + releasedAttempts
+        + ", releasedVersion="
+        + releasedVersion
         + ", releasedAt="
         + releasedAt
         + '}';

@@ -78,17 +78,65 @@ class DueTimePolicyTest {
   }
 
   @Test
-  void shouldKeepLeaseDueTimeWhenUnchangedAfterRelease() {
-    MessageRow row = MessageRow.pendingAt(T);
-    PendingMessage released =
-        policy.schedule(row.build(), null).releasedAt(T, policy.nextDueAfterRelease(T));
+  void shouldNeverBeDueBeforeScheduledTimeWhenRescheduledAfterFailedAttempt() {
+    // failed once at 10:00, then moved by upstream to 18:00: not due at 10:00 + backoff
+    Instant failedAt = Instant.parse("2026-11-28T10:00:00Z");
+    Instant movedTo = Instant.parse("2026-11-28T18:00:00Z");
+    ScheduledMessage moved = MessageRow.pendingAt(movedTo).attempts(1, failedAt).build();
 
-    ScheduledMessage touched = row.updatedAt(T.plusSeconds(1)).build();
-    PendingMessage next = policy.schedule(touched, released);
+    assertThat(failedAt.plus(policy.backoff(moved.id(), 1))).isBefore(movedTo);
+    assertThat(policy.dueAt(moved)).isEqualTo(movedTo);
+    assertThat(policy.schedule(moved, null)).isEqualTo(PendingMessage.scheduled(moved, movedTo));
+  }
+
+  @Test
+  void shouldBeDueAtRetryWhenRetryIsAfterScheduledTime() {
+    Instant failedAt = T.plusSeconds(10);
+    ScheduledMessage row = MessageRow.pendingAt(T).attempts(1, failedAt).build();
+
+    assertThat(policy.dueAt(row)).isEqualTo(failedAt.plus(policy.backoff(row.id(), 1)));
+  }
+
+  @Test
+  void shouldKeepLeaseDueTimeWhenSameRowVersionIsReadAgainAfterRelease() {
+    ScheduledMessage row = MessageRow.pendingAt(T).rowVersion(4).build();
+    PendingMessage released =
+        policy.schedule(row, null).releasedAt(T, policy.nextDueAfterRelease(T));
+
+    ScheduledMessage reRead = MessageRow.pendingAt(T).id(row.id()).rowVersion(4).build();
+    PendingMessage next = policy.schedule(reRead, released);
 
     assertThat(next.dueAt()).isEqualTo(T.plus(LEASE));
     assertThat(next.releasedAt()).isEqualTo(T);
-    assertThat(next.message()).isEqualTo(touched);
+    assertThat(next.releasedVersion()).isEqualTo(4);
+    assertThat(next.message()).isEqualTo(reRead);
+  }
+
+  @Test
+  void shouldRescheduleAtDueTimeWhenRowVersionChangesAfterRelease() {
+    ScheduledMessage row = MessageRow.pendingAt(T).build();
+    PendingMessage released =
+        policy.schedule(row, null).releasedAt(T, policy.nextDueAfterRelease(T));
+
+    // an upstream edit of recipient and content only: a new row_version, nothing else changes
+    ScheduledMessage edited =
+        MessageRow.from(row).recipient("987654321").content("Take 5mg instead").build();
+    PendingMessage next = policy.schedule(edited, released);
+
+    assertThat(edited.rowVersion()).isEqualTo(row.rowVersion() + 1);
+    assertThat(next).isEqualTo(PendingMessage.scheduled(edited, T));
+    assertThat(next.releasedVersion()).isNull();
+  }
+
+  @Test
+  void shouldRescheduleWhenRowVersionIsUnknownAfterRelease() {
+    MessageRow row = MessageRow.pendingAt(T).rowVersion(ScheduledMessage.UNKNOWN_VERSION);
+    PendingMessage released =
+        policy.schedule(row.build(), null).releasedAt(T, policy.nextDueAfterRelease(T));
+
+    ScheduledMessage again = row.build();
+
+    assertThat(policy.schedule(again, released)).isEqualTo(PendingMessage.scheduled(again, T));
   }
 
   @Test
@@ -107,18 +155,19 @@ class DueTimePolicyTest {
   }
 
   @Test
-  void shouldScheduleRetryWhenAttemptsChangeAfterRelease() {
-    MessageRow row = MessageRow.pendingAt(T);
+  void shouldScheduleRetryWhenFailedAttemptIsRecordedAfterRelease() {
+    ScheduledMessage row = MessageRow.pendingAt(T).build();
     PendingMessage released =
-        policy.schedule(row.build(), null).releasedAt(T, policy.nextDueAfterRelease(T));
-    Instant claimedAt = T.plusMillis(50);
+        policy.schedule(row, null).releasedAt(T, policy.nextDueAfterRelease(T));
+    Instant failedAt = T.plusMillis(50);
 
-    ScheduledMessage claimed = row.attempts(1, claimedAt).build();
-    PendingMessage next = policy.schedule(claimed, released);
+    // the sender's outcome write: attempts + 1, last_attempt_time, still pending (new version)
+    ScheduledMessage failed = MessageRow.from(row).attempts(1, failedAt).build();
+    PendingMessage next = policy.schedule(failed, released);
 
-    assertThat(next.dueAt()).isEqualTo(claimedAt.plus(policy.backoff(claimed.id(), 1)));
-    assertThat(next.dueAt()).isAfterOrEqualTo(claimedAt.plus(LEASE));
-    assertThat(next.releasedAttempts()).isNull();
+    assertThat(next.dueAt()).isEqualTo(failedAt.plus(policy.backoff(failed.id(), 1)));
+    assertThat(next.dueAt()).isAfterOrEqualTo(failedAt.plus(LEASE));
+    assertThat(next.releasedVersion()).isNull();
   }
 
   @Test

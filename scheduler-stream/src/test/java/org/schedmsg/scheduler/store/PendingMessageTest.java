@@ -2,6 +2,7 @@ package org.schedmsg.scheduler.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.schedmsg.contracts.ScheduledMessage;
@@ -45,14 +46,48 @@ class PendingMessageTest {
   }
 
   @Test
-  void shouldRecordAttemptsWhenReleased() {
-    ScheduledMessage row = MessageRow.pendingAt(T).attempts(2, T).build();
+  void shouldRecordRowVersionWhenReleased() {
+    ScheduledMessage row = MessageRow.pendingAt(T).attempts(2, T).rowVersion(7).build();
 
     PendingMessage released = PendingMessage.scheduled(row, T).releasedAt(T, T.plusSeconds(30));
 
-    assertThat(released.wasReleasedWith(2)).isTrue();
-    assertThat(released.wasReleasedWith(3)).isFalse();
+    assertThat(released.releasedVersion()).isEqualTo(7);
+    assertThat(released.wasReleasedAtVersion(7)).isTrue();
+    assertThat(released.wasReleasedAtVersion(8)).isFalse();
+    assertThat(PendingMessage.scheduled(row, T).wasReleasedAtVersion(7)).isFalse();
     assertThat(released.indexKey().dueEpochMillis())
         .isEqualTo(T.plusSeconds(30).toEpochMilli() + 1);
+  }
+
+  @Test
+  void shouldNeverMatchUnknownVersionWhenReleasedWithoutVersion() {
+    ScheduledMessage row =
+        MessageRow.pendingAt(T).rowVersion(ScheduledMessage.UNKNOWN_VERSION).build();
+
+    PendingMessage released = PendingMessage.scheduled(row, T).releasedAt(T, T.plusSeconds(30));
+
+    assertThat(released.wasReleasedAtVersion(ScheduledMessage.UNKNOWN_VERSION)).isFalse();
+  }
+
+  @Test
+  void shouldReadAsNotReleasedAtAnyVersionWhenStoredByOlderBuild() {
+    PendingMessage current =
+        PendingMessage.scheduled(MessageRow.pendingAt(T).build(), T)
+            .releasedAt(T, T.plusSeconds(30));
+    String json =
+        new String(
+                SchedulerStores.PENDING_MESSAGE_SERDE.serializer().serialize("s", current),
+                StandardCharsets.UTF_8)
+            .replace("\"released_version\":1", "\"released_attempts\":0");
+
+    PendingMessage old =
+        SchedulerStores.PENDING_MESSAGE_SERDE
+            .deserializer()
+            .deserialize("s", json.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(json).contains("released_attempts").doesNotContain("released_version");
+    assertThat(old.releasedVersion()).isNull();
+    assertThat(old.releasedAt()).isEqualTo(T);
+    assertThat(old.wasReleasedAtVersion(1)).isFalse();
   }
 }

@@ -6,6 +6,7 @@ import static org.schedmsg.scheduler.topology.SchedulerDriver.START;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.MessageStatus;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.RejectedMessage;
@@ -43,7 +45,7 @@ class RejectionTest {
   void shouldRejectAndNeverReleaseWhenDeliveryWindowExpired() {
     start(SchedulerDriver.UNLIMITED_RATE);
     ScheduledMessage row =
-        MessageRow.pendingAt(START.minusSeconds(7200)).deliveryWindow(60).build();
+        MessageRow.pendingAt(START.minusSeconds(7200)).deliveryWindow(60).rowVersion(9).build();
     driver.pipe(row);
 
     driver.advance(INTERVAL);
@@ -54,10 +56,56 @@ class RejectionTest {
     assertThat(record.key()).isEqualTo(row.id().toString());
     assertThat(record.value())
         .isEqualTo(RejectedMessage.of(row, "delivery_window_expired", START.plus(INTERVAL)));
+    assertThat(record.value().rowVersion()).isEqualTo(9);
     assertThat(driver.rejections.isEmpty()).isTrue();
     assertThat(SchedulerDriver.entries(driver.messages())).isEmpty();
     assertThat(SchedulerDriver.entries(driver.dueIndex())).isEmpty();
     assertThat(rejectedCount("delivery_window_expired")).isEqualTo(1.0);
+  }
+
+  @Test
+  void shouldReleaseNotRejectWhenDeliveryWindowIsNullAndRetriedLongAfterScheduledTime() {
+    start(SchedulerDriver.UNLIMITED_RATE);
+    Instant lastAttempt = START.minusSeconds(10);
+    ScheduledMessage row =
+        MessageRow.pendingAt(START.minus(Duration.ofDays(3)))
+            .deliveryWindow(null)
+            .attempts(2, lastAttempt)
+            .rowVersion(3)
+            .build();
+    driver.pipe(row);
+    Instant due = DueTimePolicy.from(driver.config).dueAt(row);
+
+    driver.advanceTo(due.plus(INTERVAL));
+
+    assertThat(row.deliveryDeadline()).isNull();
+    assertThat(driver.rejections.isEmpty()).isTrue();
+    assertThat(driver.telegram.readValuesToList())
+        .singleElement()
+        .isEqualTo(DeliveryRequest.of(row, due.plus(INTERVAL)))
+        .extracting(DeliveryRequest::deliveryDeadline)
+        .isNull();
+  }
+
+  @Test
+  void shouldRejectWithNewVersionWhenRowIsEditedUndeliverableAfterRelease() {
+    start(SchedulerDriver.UNLIMITED_RATE);
+    ScheduledMessage row = MessageRow.pendingAt(START).build();
+    driver.pipe(row);
+    driver.advance(INTERVAL);
+    assertThat(driver.telegram.readValuesToList()).hasSize(1);
+
+    ScheduledMessage edited = MessageRow.from(row).recipient("not-a-chat").build();
+    driver.pipe(edited);
+    driver.advance(INTERVAL);
+
+    assertThat(driver.rejections.readValuesToList())
+        .singleElement()
+        .isEqualTo(
+            RejectedMessage.of(
+                edited, RejectionReasons.INVALID_RECIPIENT, START.plus(INTERVAL).plus(INTERVAL)))
+        .extracting(RejectedMessage::rowVersion)
+        .isEqualTo(2L);
   }
 
   @Test

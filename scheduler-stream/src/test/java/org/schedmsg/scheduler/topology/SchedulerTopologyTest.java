@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
@@ -27,6 +29,7 @@ import org.schedmsg.contracts.MessageStatus;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.contracts.ScheduledMessageChange;
+import org.schedmsg.contracts.serde.Json;
 import org.schedmsg.scheduler.MessageRow;
 import org.schedmsg.scheduler.config.SchedulerConfig;
 import org.schedmsg.scheduler.processor.DueTimePolicy;
@@ -85,7 +88,7 @@ class SchedulerTopologyTest {
         .startsWith("00-" + row.id().toString().replace("-", "") + "-")
         .endsWith("-01");
     PendingMessage stored = messages().get(row.id().toString());
-    assertThat(stored.releasedAttempts()).isZero();
+    assertThat(stored.releasedVersion()).isEqualTo(row.rowVersion());
     assertThat(stored.releasedAt()).isEqualTo(releasedAt);
     assertThat(stored.dueAt()).isEqualTo(releasedAt.plus(LEASE));
   }
@@ -169,16 +172,17 @@ class SchedulerTopologyTest {
   }
 
   @Test
-  void shouldNotReleaseAgainBeforeBackoffWhenSenderClaims() {
-    MessageRow row = MessageRow.pendingAt(START);
-    pipe(row.build());
+  void shouldNotReleaseAgainBeforeBackoffWhenSenderRecordsFailedAttempt() {
+    ScheduledMessage row = MessageRow.pendingAt(START).build();
+    pipe(row);
     advance(INTERVAL);
     assertThat(telegram.readValuesToList()).hasSize(1);
 
-    Instant claimedAt = START.plusMillis(150);
-    ScheduledMessage claimed = row.attempts(1, claimedAt).build();
-    pipe(claimed);
-    Instant retryDue = claimedAt.plus(policy().backoff(claimed.id(), 1));
+    // the claim changes no row; the outcome does: attempts + 1, last_attempt_time, new version
+    Instant failedAt = START.plusMillis(150);
+    ScheduledMessage failed = MessageRow.from(row).attempts(1, failedAt).build();
+    pipe(failed);
+    Instant retryDue = failedAt.plus(policy().backoff(failed.id(), 1));
 
     advanceTo(retryDue.minus(INTERVAL));
     assertThat(telegram.isEmpty()).isTrue();
@@ -251,30 +255,100 @@ class SchedulerTopologyTest {
   }
 
   @Test
-  void shouldKeepLeaseWhenUnrelatedColumnChangesAfterRelease() {
-    MessageRow row = MessageRow.pendingAt(START);
-    pipe(row.build());
+  void shouldKeepLeaseWhenSameRowVersionIsReadAgainAfterRelease() {
+    ScheduledMessage row = MessageRow.pendingAt(START).rowVersion(3).build();
+    pipe(row);
     advance(INTERVAL);
     assertThat(telegram.readValuesToList()).hasSize(1);
 
-    pipe(row.updatedAt(START.plusMillis(120)).build());
+    pipe(row); // a snapshot or replay reads the same version again
     advance(INTERVAL);
     advance(INTERVAL);
     assertThat(telegram.isEmpty()).isTrue();
 
     advanceTo(START.plus(INTERVAL).plus(LEASE));
-    assertThat(telegram.readValuesToList()).hasSize(1);
+    assertThat(telegram.readValuesToList())
+        .singleElement()
+        .extracting(DeliveryRequest::rowVersion)
+        .isEqualTo(3L);
   }
 
   @Test
-  void shouldNotReleaseAgainWhenSenderClaimsAndWritesSent() {
-    MessageRow row = MessageRow.pendingAt(START);
-    pipe(row.build());
+  void shouldReleaseEditedRowPromptlyWithNewVersionWhenEditedAfterRelease() {
+    ScheduledMessage row = MessageRow.pendingAt(START).build();
+    pipe(row);
     advance(INTERVAL);
     assertThat(telegram.readValuesToList()).hasSize(1);
 
-    pipe(row.attempts(1, START.plusMillis(150)).build());
-    pipe(row.status(MessageStatus.SENT).build());
+    ScheduledMessage edited =
+        MessageRow.from(row).recipient("987654321").content("Take 5mg instead").build();
+    pipe(edited);
+    advance(INTERVAL);
+
+    assertThat(telegram.readRecordsToList())
+        .singleElement()
+        .satisfies(r -> assertThat(r.key()).isEqualTo("987654321"))
+        .extracting(TestRecord::value)
+        .isEqualTo(DeliveryRequest.of(edited, START.plus(INTERVAL).plus(INTERVAL)));
+    assertThat(messages().get(row.id().toString()).releasedVersion()).isEqualTo(2L);
+  }
+
+  @Test
+  void shouldCarryRowsCurrentVersionWhenReleasedAfterEachChange() {
+    TestOutputTopic<String, byte[]> raw =
+        driver.driver.createOutputTopic(
+            driver.config.topics().telegram().name(),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    ScheduledMessage row = MessageRow.pendingAt(START).rowVersion(5).build();
+    pipe(row);
+    advance(INTERVAL);
+    ScheduledMessage edited = MessageRow.from(row).content("Take 5mg instead").build();
+    pipe(edited);
+    advance(INTERVAL);
+    Instant failedAt = driver.now();
+    ScheduledMessage failed = MessageRow.from(edited).attempts(1, failedAt).build();
+    pipe(failed);
+    advanceTo(policy().dueAt(failed).plus(INTERVAL));
+
+    assertThat(raw.readValuesToList())
+        .extracting(bytes -> Json.mapper().readTree(bytes).path("row_version").asLong(-1))
+        .containsExactly(5L, 6L, 7L);
+  }
+
+  @Test
+  void shouldNotReleaseBeforeNewScheduledTimeWhenMovedLaterAfterFailedAttempt() {
+    ScheduledMessage row = MessageRow.pendingAt(START).build();
+    pipe(row);
+    advance(INTERVAL);
+    assertThat(telegram.readValuesToList()).hasSize(1);
+    Instant failedAt = START.plusMillis(150);
+    ScheduledMessage failed = MessageRow.from(row).attempts(1, failedAt).build();
+    pipe(failed);
+    Instant movedTo = START.plus(Duration.ofHours(8));
+    ScheduledMessage moved = MessageRow.from(failed).scheduledAt(movedTo).build();
+    pipe(moved);
+
+    Instant retryDue = failedAt.plus(policy().backoff(moved.id(), 1));
+    advanceTo(retryDue.plus(INTERVAL));
+    advanceTo(movedTo.minus(INTERVAL));
+    assertThat(telegram.isEmpty()).isTrue();
+
+    advanceTo(movedTo);
+    assertThat(telegram.readValuesToList())
+        .singleElement()
+        .isEqualTo(DeliveryRequest.of(moved, movedTo));
+  }
+
+  @Test
+  void shouldNotReleaseAgainWhenSenderWritesSent() {
+    ScheduledMessage row = MessageRow.pendingAt(START).build();
+    pipe(row);
+    advance(INTERVAL);
+    assertThat(telegram.readValuesToList()).hasSize(1);
+
+    pipe(
+        MessageRow.from(row).attempts(1, START.plusMillis(150)).status(MessageStatus.SENT).build());
     advanceTo(START.plus(Duration.ofHours(2)));
     advance(INTERVAL);
 
