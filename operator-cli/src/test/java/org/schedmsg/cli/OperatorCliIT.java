@@ -2,6 +2,8 @@ package org.schedmsg.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.Connection;
@@ -17,7 +19,9 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.schedmsg.cli.command.ExitCodes;
@@ -141,6 +145,82 @@ class OperatorCliIT {
   }
 
   @Test
+  void shouldRefuseCancelAndChangeNothingWhileMessageIsBeingDelivered() throws SQLException {
+    UUID id = insert(MessageStatus.PENDING, 0, Instant.now().minusSeconds(5), null);
+    // a sender's claim, as sender-core writes it
+    execute(
+        "INSERT INTO delivery_attempts (message_id, row_version, attempt, platform, claimed_at,"
+            + " lease_until, state) VALUES ('"
+            + id
+            + "', 1, 1, 'telegram', now(), now() + interval '5 minutes', 'in_flight')");
+
+    Run refused = cli("cancel", id.toString());
+
+    assertThat(refused.exitCode()).as(refused.err()).isEqualTo(ExitCodes.BEING_DELIVERED);
+    assertThat(refused.err())
+        .contains("is being delivered right now")
+        .contains("nothing was changed")
+        .contains("schedmsg status " + id)
+        .doesNotContain("SQLState");
+    Run status = cli("status", id.toString());
+    assertThat(status.out())
+        .contains("status:            pending")
+        .contains("row_version:       1")
+        .contains("being delivered:   yes, attempt 1 in flight until")
+        .contains("delivery_attempts: 1")
+        .containsPattern("\\n\\s+1\\s+in_flight\\s");
+    Run series = cli("cancel", "--series", id.toString());
+    assertThat(series.exitCode()).isEqualTo(ExitCodes.BEING_DELIVERED);
+    assertThat(series.err()).contains("is being delivered right now");
+
+    // the sender records a retryable outcome (closes the attempt): the cancel now goes through
+    execute(
+        "UPDATE delivery_attempts SET state = 'retry', finished_at = now(),"
+            + " error_message = 'platform_timeout' WHERE message_id = '"
+            + id
+            + "'");
+    Run cancelled = cli("cancel", id.toString());
+
+    assertThat(cancelled.exitCode()).as(cancelled.err()).isEqualTo(ExitCodes.OK);
+    Run after = cli("status", id.toString());
+    assertThat(after.out())
+        .contains("status:            cancelled")
+        .contains("row_version:       2")
+        .doesNotContain("being delivered:")
+        .containsPattern("\\n\\s+1\\s+retry\\s+\\S+\\s+\\S+\\s+\\S+\\s+platform_timeout");
+  }
+
+  @Test
+  void shouldCancelWhenAttemptLeaseRanOut() throws SQLException {
+    UUID id = insert(MessageStatus.PENDING, 0, Instant.now().minusSeconds(600), null);
+    execute(
+        "INSERT INTO delivery_attempts (message_id, row_version, attempt, platform, claimed_at,"
+            + " lease_until, state) VALUES ('"
+            + id
+            + "', 1, 1, 'telegram', now() - interval '10 minutes',"
+            + " now() - interval '8 minutes', 'in_flight')");
+
+    assertThat(cli("status", id.toString()).out())
+        .doesNotContain("being delivered:")
+        .contains("in_flight!")
+        .contains("lease ran out");
+    Run run = cli("cancel", id.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+    assertThat(cli("status", id.toString()).out()).contains("status:            cancelled");
+  }
+
+  @Test
+  void shouldShowNoAttemptsWhenNeverClaimed() throws SQLException {
+    UUID id = insert(MessageStatus.PENDING, 0, Instant.now().plusSeconds(3600), null);
+
+    Run status = cli("status", id.toString());
+
+    assertThat(status.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(status.out()).contains("delivery_attempts: none").doesNotContain("being delivered");
+  }
+
+  @Test
   void shouldExitWithUsageErrorWhenInputIsBad() {
     assertThat(cli("schedule", "--platform", "sms", "--recipient", "1", "--text", "x").exitCode())
         .isEqualTo(ExitCodes.USAGE);
@@ -227,20 +307,40 @@ class OperatorCliIT {
   }
 
   @Test
-  void shouldReportZeroResendsOfSentMessagesWhenReplayingFromOffsetZero() throws Exception {
-    Instant due = Instant.now().minusSeconds(60);
+  void shouldCountOnlyPendingRowsWithTheReleasedRowVersionWhenReplayingFromOffsetZero()
+      throws Exception {
+    Instant due = Instant.now().minusSeconds(5);
     UUID sent = insert(MessageStatus.SENT, 1, due, due);
     UUID cancelled = insert(MessageStatus.CANCELLED, 0, due, null);
     UUID pending = insert(MessageStatus.PENDING, 0, due, null);
-    produce(release(sent, 0, due), release(cancelled, 0, due), release(pending, 0, due));
+    UUID changed = insert(MessageStatus.PENDING, 0, due, null);
+    UUID unversioned = insert(MessageStatus.PENDING, 0, due, null);
+    Instant longAgo = Instant.now().minusSeconds(600);
+    UUID expired = insert(MessageStatus.PENDING, 0, longAgo, null);
+    // edited after its release: row_version 2, the release carries 1
+    execute("UPDATE scheduled_messages SET priority = 2 WHERE id = '" + changed + "'");
+    produce(
+        json(release(sent, 0, due, 1)),
+        json(release(cancelled, 0, due, 1)),
+        json(release(pending, 0, due, 1)),
+        json(release(pending, 0, due, 1)), // a duplicate: the first one's outcome changes the row
+        json(release(changed, 0, due, 1)),
+        withoutRowVersion(release(unversioned, 0, due, 1)), // written before row versions
+        json(release(expired, 0, longAgo, 1))); // window of 60 s long passed
     String group = topics.namespace() + "-sender-telegram";
-    consumeAllAndCommit(group);
+    consumeAllAndCommit(group, 7);
 
+    Run dryRun = cli("replay", "--platform", "telegram", "--from-offset", "0", "--dry-run");
     Run run = cli("replay", "--platform", "telegram", "--from-offset", "0");
 
+    assertThat(dryRun.exitCode()).as(dryRun.err()).isEqualTo(ExitCodes.OK);
+    assertThat(dryRun.out())
+        .contains("7 record(s) to process again, 1 would be re-sent, 5 skipped")
+        .contains("1 still pending with the released version but past the delivery window")
+        .doesNotContain("offsets moved");
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
     assertThat(run.out())
-        .contains("3 record(s) to process again, 1 would be re-sent, 2 skipped")
+        .contains("7 record(s) to process again, 1 would be re-sent, 5 skipped")
         .contains("offsets moved");
   }
 
@@ -286,7 +386,14 @@ class OperatorCliIT {
     return id;
   }
 
-  private static DeliveryRequest release(UUID id, int attempts, Instant due) {
+  private void execute(String sql) throws SQLException {
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static DeliveryRequest release(UUID id, int attempts, Instant due, long rowVersion) {
     ScheduledMessage row =
         new ScheduledMessage(
             id,
@@ -308,26 +415,36 @@ class OperatorCliIT {
             null,
             5,
             null,
-            60);
+            60,
+            rowVersion);
     return DeliveryRequest.of(row, Instant.now());
   }
 
-  private void produce(DeliveryRequest... requests) {
+  private byte[] json(DeliveryRequest request) {
+    return topics.telegram().valueSerde().serializer().serialize(topics.telegram().name(), request);
+  }
+
+  /** The record as a scheduler from before row versions wrote it (no {@code row_version}). */
+  private byte[] withoutRowVersion(DeliveryRequest request) throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode node = (ObjectNode) mapper.readTree(json(request));
+    assertThat(node.remove("row_version")).isNotNull();
+    return mapper.writeValueAsBytes(node);
+  }
+
+  private void produce(byte[]... values) {
     Properties props = new Properties();
     props.put("bootstrap.servers", infra.bootstrapServers());
-    try (KafkaProducer<String, DeliveryRequest> producer =
-        new KafkaProducer<>(
-            props,
-            topics.telegram().keySerde().serializer(),
-            topics.telegram().valueSerde().serializer())) {
-      for (DeliveryRequest r : requests) {
-        producer.send(new ProducerRecord<>(topics.telegram().name(), r.recipientId(), r));
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      for (byte[] value : values) {
+        producer.send(new ProducerRecord<>(topics.telegram().name(), "123", value));
       }
       producer.flush();
     }
   }
 
-  private void consumeAllAndCommit(String group) {
+  private void consumeAllAndCommit(String group, int expected) {
     try (KafkaConsumer<String, String> consumer = consumer(group)) {
       consumer.subscribe(List.of(topics.telegram().name()));
       int[] seen = {0};
@@ -336,7 +453,7 @@ class OperatorCliIT {
           .until(
               () -> {
                 seen[0] += consumer.poll(Duration.ofMillis(200)).count();
-                return seen[0] >= 3;
+                return seen[0] >= expected;
               });
       consumer.commitSync();
     }

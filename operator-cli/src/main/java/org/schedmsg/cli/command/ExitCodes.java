@@ -15,5 +15,11 @@ public final class ExitCodes {
   /** PostgreSQL or Kafka could not be reached or answered with an error. */
   public static final int UNAVAILABLE = 4;
 
+  /**
+   * The message is being delivered right now (a sender's attempt is in flight, SQLSTATE SM001):
+   * nothing changed; check {@code status} once the outcome is recorded.
+   */
+  public static final int BEING_DELIVERED = 5;
+
   private ExitCodes() {}
 }

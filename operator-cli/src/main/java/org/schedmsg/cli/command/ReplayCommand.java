@@ -5,8 +5,11 @@ import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.TopicPartition;
 import org.schedmsg.cli.config.ConnectionOptions;
@@ -15,6 +18,7 @@ import org.schedmsg.cli.kafka.ConsumerGroupOffsets;
 import org.schedmsg.cli.kafka.DeliveryRecordReader;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Platform;
+import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.contracts.Topic;
 import org.schedmsg.contracts.Topics;
 import picocli.CommandLine.ArgGroup;
@@ -28,8 +32,11 @@ import picocli.CommandLine.Spec;
 /**
  * Rewinds a sender's consumer group so it processes a platform topic again from a timestamp or an
  * offset. Refuses while the group has members (stop the sender first). Before moving the offsets it
- * reports how many of the replayed records a sender would actually send: the claim's
- * compare-and-set skips every message that is already sent, failed, cancelled or re-attempted.
+ * reports how many of the replayed records a sender would actually send: a sender claims a release
+ * only while its row is still {@code pending} with the released {@code row_version}, so every
+ * message that is sent, failed, cancelled or changed since (re-attempted, rescheduled, edited) is
+ * skipped, a record from before row versions ({@code row_version} absent, 0) is never claimed, and
+ * several records of the same message and version are sent at most once.
  */
 @Command(
     name = "replay",
@@ -90,15 +97,26 @@ public final class ReplayCommand implements Callable<Integer> {
       }
       Map<TopicPartition, Long> from = startOffsets(groups, topic.name());
       Map<TopicPartition, Long> to = groups.committed(group, topic.name());
-      int wouldSend = countWouldSend(topic, from, to);
+      Estimate estimate = estimate(topic, from, to);
       long records =
           from.entrySet().stream()
               .mapToLong(e -> Math.max(0, to.getOrDefault(e.getKey(), 0L) - e.getValue()))
               .sum();
       out.printf(
           "replay of %s for group %s: %d record(s) to process again, %d would be re-sent,"
-              + " %d skipped (already sent, failed, cancelled or re-attempted)%n",
-          topic.name(), group, records, wouldSend, records - wouldSend);
+              + " %d skipped (sent, failed, cancelled or changed since the release, a duplicate,"
+              + " or from before row versions)%n",
+          topic.name(),
+          group,
+          records,
+          estimate.resend(),
+          records - estimate.resend() - estimate.expired());
+      if (estimate.expired() > 0) {
+        out.printf(
+            "%d still pending with the released version but past the delivery window: the"
+                + " sender writes them failed / delivery_window_expired instead of sending%n",
+            estimate.expired());
+      }
       if (!dryRun) {
         groups.reset(group, from);
         out.println("offsets moved; start the " + target.id() + " sender to replay");
@@ -130,22 +148,40 @@ public final class ReplayCommand implements Callable<Integer> {
     return from;
   }
 
-  private int countWouldSend(
+  /** Of the replayed records: how many a sender would send, and how many it would expire. */
+  record Estimate(int resend, int expired) {}
+
+  private Estimate estimate(
       Topic<String, DeliveryRequest> topic,
       Map<TopicPartition, Long> from,
       Map<TopicPartition, Long> to)
       throws Exception {
     List<DeliveryRequest> records =
         new DeliveryRecordReader(connection.kafkaProperties()).read(topic, from, to);
-    int count = 0;
+    Set<UUID> ids = new HashSet<>();
+    records.forEach(r -> ids.add(r.messageId()));
+    Map<UUID, Long> pending;
     try (Connection c = connection.openDatabase()) {
-      MessageRepository repository = new MessageRepository(c);
-      for (DeliveryRequest r : records) {
-        if (repository.wouldBeClaimed(r.messageId(), r.attempts(), r.scheduledTime())) {
-          count++;
-        }
+      pending = new MessageRepository(c).pendingVersions(ids);
+    }
+    Instant now = clock.instant();
+    // the first record of a (message, version) the sender processes changes the row (sent,
+    // failed or re-attempted: a new row_version), so the others of that pair change nothing
+    Set<String> counted = new HashSet<>();
+    int resend = 0;
+    int expired = 0;
+    for (DeliveryRequest r : records) {
+      if (r.rowVersion() == ScheduledMessage.UNKNOWN_VERSION
+          || !Long.valueOf(r.rowVersion()).equals(pending.get(r.messageId()))
+          || !counted.add(r.messageId() + "@" + r.rowVersion())) {
+        continue;
+      }
+      if (r.isExpiredAt(now)) {
+        expired++;
+      } else {
+        resend++;
       }
     }
-    return count;
+    return new Estimate(resend, expired);
   }
 }

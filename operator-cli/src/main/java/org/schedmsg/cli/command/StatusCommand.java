@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.schedmsg.cli.config.ConnectionOptions;
+import org.schedmsg.cli.db.AttemptLog;
+import org.schedmsg.cli.db.AttemptView;
 import org.schedmsg.cli.db.MessageRepository;
 import org.schedmsg.cli.db.MessageView;
 import picocli.CommandLine.Command;
@@ -14,11 +16,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** A message's delivery state (no content or recipient). */
+/**
+ * A message's delivery state and its latest delivery attempts from {@code delivery_attempts} (no
+ * content or recipient).
+ */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show a message's status, attempts and outcome.")
+    description =
+        "Show a message's status, attempts and outcome, and its latest delivery attempts"
+            + " (whether it is being delivered right now).")
 public final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions connection;
@@ -26,12 +33,20 @@ public final class StatusCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MESSAGE_ID", description = "the message id (UUID)")
   UUID id;
 
+  /** How many of the latest attempts are listed. */
+  static final int ATTEMPTS_SHOWN = 10;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Optional<MessageView> found;
+    AttemptLog attempts = null;
     try (Connection c = connection.openDatabase()) {
-      found = new MessageRepository(c).find(id);
+      MessageRepository repository = new MessageRepository(c);
+      found = repository.find(id);
+      if (found.isPresent()) {
+        attempts = repository.attempts(id, ATTEMPTS_SHOWN);
+      }
     }
     if (found.isEmpty()) {
       spec.commandLine().getErr().println("no message " + id);
@@ -51,6 +66,50 @@ public final class StatusCommand implements Callable<Integer> {
     out.println("sent_at:           " + Output.text(m.sentAt()));
     out.println("failed_at:         " + Output.text(m.failedAt()));
     out.println("error_message:     " + (m.errorMessage() == null ? "-" : m.errorMessage()));
+    out.println("row_version:       " + m.rowVersion());
+    printAttempts(out, attempts);
     return ExitCodes.OK;
+  }
+
+  private static void printAttempts(PrintWriter out, AttemptLog log) {
+    if (!log.available()) {
+      out.println("delivery_attempts: not available (table missing or not readable)");
+      return;
+    }
+    log.live()
+        .ifPresent(
+            a ->
+                out.println(
+                    "being delivered:   yes, attempt "
+                        + a.attempt()
+                        + " in flight until "
+                        + Output.text(a.leaseUntil())
+                        + " (cancel and changes are refused until its outcome is recorded)"));
+    if (log.total() == 0) {
+      out.println("delivery_attempts: none");
+      return;
+    }
+    out.println(
+        "delivery_attempts: "
+            + log.total()
+            + (log.total() > log.latest().size() ? " (latest " + log.latest().size() + ")" : ""));
+    out.printf(
+        "  %3s  %-10s  %-27s  %-27s  %-27s  %s%n",
+        "att", "state", "claimed_at", "lease_until", "finished_at", "error");
+    for (AttemptView a : log.latest()) {
+      out.printf(
+          "  %3d  %-10s  %-27s  %-27s  %-27s  %s%n",
+          a.attempt(),
+          a.state() + ("in_flight".equals(a.state()) && !a.live() ? "!" : ""),
+          Output.text(a.claimedAt()),
+          Output.text(a.leaseUntil()),
+          Output.text(a.finishedAt()),
+          a.errorMessage() == null ? "-" : a.errorMessage());
+    }
+    if (log.latest().stream().anyMatch(a -> "in_flight".equals(a.state()) && !a.live())) {
+      out.println(
+          "  (in_flight! = lease ran out without an outcome: the sender stopped mid-send;"
+              + " whether the platform received it is unknown)");
+    }
   }
 }

@@ -11,17 +11,53 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** The operator's queries and the one write an upstream service would do (insert, cancel). */
 public final class MessageRepository {
   private static final String VIEW_COLUMNS =
       "id, platform, status, priority, scheduled_time, delivery_window_seconds, attempts,"
-          + " last_attempt_time, sent_at, failed_at, error_message";
+          + " last_attempt_time, sent_at, failed_at, error_message, row_version";
+
+  /**
+   * SQLSTATE of the trigger of migration V9: an UPDATE or DELETE of a message whose attempt is in
+   * flight (a sender claimed it and is calling the platform) fails with it.
+   */
+  public static final String BEING_DELIVERED = "SM001";
+
+  /** SQLSTATEs that mean "no attempts log here" (before V9, or a role without SELECT on it). */
+  private static final Set<String> NO_ATTEMPTS_LOG = Set.of("42P01", "42501");
+
+  /** How many ids one query of {@link #pendingVersions} asks for. */
+  private static final int VERSION_BATCH = 1000;
+
+  /** The outcome of {@link #cancel}. */
+  public enum CancelOutcome {
+    /** Was pending, is now cancelled: it will never be sent. */
+    CANCELLED,
+    /** Unknown id, or already sent, failed or cancelled: nothing changed. */
+    NOT_PENDING,
+    /**
+     * A sender is delivering it right now (live in-flight attempt, SQLSTATE {@value
+     * #BEING_DELIVERED}): nothing changed; the row shows the outcome once it is recorded.
+     */
+    BEING_DELIVERED
+  }
+
+  /** {@link #cancelSeries}: a pending occurrence of the series is being delivered right now. */
+  public static final class BeingDeliveredException extends Exception {
+    public BeingDeliveredException(SQLException cause) {
+      super("being delivered (SQLSTATE " + BEING_DELIVERED + ")", cause);
+    }
+  }
 
   private final Connection connection;
 
@@ -66,22 +102,35 @@ public final class MessageRepository {
     }
   }
 
-  /** Cancels a pending message; false when it is not pending (already final or unknown). */
-  public boolean cancel(UUID id) throws SQLException {
+  /**
+   * Cancels a pending message ({@code UPDATE ... SET status = 'cancelled' WHERE id = ? AND status =
+   * 'pending'}). A cancel that commits before a sender's claim means the message is never sent; one
+   * that arrives while the sender's attempt is in flight is refused by the database (SQLSTATE
+   * {@value #BEING_DELIVERED}) and changes nothing, so the row keeps telling what the patient
+   * received.
+   */
+  public CancelOutcome cancel(UUID id) throws SQLException {
     try (PreparedStatement s =
         connection.prepareStatement(
             "UPDATE scheduled_messages SET status = 'cancelled', updated_at = now()"
                 + " WHERE id = ? AND status = 'pending'")) {
       s.setObject(1, id);
-      return s.executeUpdate() == 1;
+      return s.executeUpdate() == 1 ? CancelOutcome.CANCELLED : CancelOutcome.NOT_PENDING;
+    } catch (SQLException e) {
+      if (BEING_DELIVERED.equals(e.getSQLState())) {
+        return CancelOutcome.BEING_DELIVERED;
+      }
+      throw e;
     }
   }
 
   /**
    * Cancels the pending occurrence(s) of a recurring series ({@code metadata.series_id}, or the
    * first occurrence's own id); with no pending occurrence left, no next one is ever inserted.
+   *
+   * @throws BeingDeliveredException an occurrence is being delivered right now: nothing changed
    */
-  public int cancelSeries(UUID seriesId) throws SQLException {
+  public int cancelSeries(UUID seriesId) throws SQLException, BeingDeliveredException {
     try (PreparedStatement s =
         connection.prepareStatement(
             "UPDATE scheduled_messages SET status = 'cancelled', updated_at = now()"
@@ -89,6 +138,50 @@ public final class MessageRepository {
       s.setObject(1, seriesId);
       s.setString(2, seriesId.toString());
       return s.executeUpdate();
+    } catch (SQLException e) {
+      if (BEING_DELIVERED.equals(e.getSQLState())) {
+        throw new BeingDeliveredException(e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The latest {@code limit} attempts of a message from {@code delivery_attempts} (oldest first),
+   * never content or recipient; empty when the table is not there or not readable.
+   */
+  public AttemptLog attempts(UUID id, int limit) throws SQLException {
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "SELECT attempt, state, claimed_at, lease_until, finished_at, error_message,"
+                + " lease_until > clock_timestamp() AS live, count(*) OVER () AS total"
+                + " FROM delivery_attempts WHERE message_id = ?"
+                + " ORDER BY attempt_id DESC LIMIT ?")) {
+      s.setObject(1, id);
+      s.setInt(2, limit);
+      List<AttemptView> rows = new ArrayList<>();
+      long total = 0;
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          total = rs.getLong("total");
+          rows.add(
+              new AttemptView(
+                  rs.getInt("attempt"),
+                  rs.getString("state"),
+                  instant(rs.getTimestamp("claimed_at")),
+                  instant(rs.getTimestamp("lease_until")),
+                  instant(rs.getTimestamp("finished_at")),
+                  rs.getString("error_message"),
+                  "in_flight".equals(rs.getString("state")) && rs.getBoolean("live")));
+        }
+      }
+      Collections.reverse(rows);
+      return new AttemptLog(true, total, rows);
+    } catch (SQLException e) {
+      if (NO_ATTEMPTS_LOG.contains(e.getSQLState())) {
+        return new AttemptLog(false, 0, List.of());
+      }
+      throw e;
     }
   }
 
@@ -136,21 +229,29 @@ public final class MessageRepository {
   }
 
   /**
-   * True when a sender would claim this delivery now: the same compare-and-set as the claim ({@code
-   * status = 'pending'}, the released {@code attempts} and {@code scheduled_time}).
+   * The {@code row_version} of each of these messages that is still {@code pending} (absent:
+   * unknown id, or sent, failed or cancelled). A sender claims a release only while the row still
+   * holds the released {@code row_version}, so this decides which replayed records would be sent
+   * again.
    */
-  public boolean wouldBeClaimed(UUID id, int attempts, Instant scheduledTime) throws SQLException {
-    try (PreparedStatement s =
-        connection.prepareStatement(
-            "SELECT 1 FROM scheduled_messages WHERE id = ? AND status = 'pending'"
-                + " AND attempts = ? AND scheduled_time = ?")) {
-      s.setObject(1, id);
-      s.setInt(2, attempts);
-      s.setObject(3, OffsetDateTime.ofInstant(scheduledTime, ZoneOffset.UTC));
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next();
+  public Map<UUID, Long> pendingVersions(Collection<UUID> ids) throws SQLException {
+    Map<UUID, Long> versions = new HashMap<>();
+    List<UUID> all = new ArrayList<>(ids);
+    for (int from = 0; from < all.size(); from += VERSION_BATCH) {
+      List<UUID> batch = all.subList(from, Math.min(all.size(), from + VERSION_BATCH));
+      try (PreparedStatement s =
+          connection.prepareStatement(
+              "SELECT id, row_version FROM scheduled_messages WHERE id = ANY (?)"
+                  + " AND status = 'pending'")) {
+        s.setArray(1, connection.createArrayOf("uuid", batch.toArray()));
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            versions.put(rs.getObject(1, UUID.class), rs.getLong(2));
+          }
+        }
       }
     }
+    return versions;
   }
 
   /** Bytes of WAL each replication slot holds back (the CDC ingestor's lag). */
@@ -180,7 +281,8 @@ public final class MessageRepository {
         instant(rs.getTimestamp("last_attempt_time")),
         instant(rs.getTimestamp("sent_at")),
         instant(rs.getTimestamp("failed_at")),
-        rs.getString("error_message"));
+        rs.getString("error_message"),
+        rs.getLong("row_version"));
   }
 
   private static Instant instant(Timestamp t) {

@@ -15,4 +15,5 @@ public record MessageView(
     Instant lastAttemptTime,
     Instant sentAt,
     Instant failedAt,
-    String errorMessage) {}
+    String errorMessage,
+    long rowVersion) {}
