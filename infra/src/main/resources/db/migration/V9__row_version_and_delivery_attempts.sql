@@ -13,9 +13,10 @@
 --    SQLSTATE SM001 ("being delivered"): a cancel or an edit never silently loses against a send
 --    in flight. Upstream retries after the outcome is recorded (README, "Changing or cancelling a
 --    message").
--- 4. Values the sender cannot work with are refused at INSERT / UPDATE: metadata must be a JSON
---    object, parameters an object or an array, recurrence_pattern an object (or NULL). NOT VALID:
---    rows from before are not checked (the sender fails such a row with a reason instead).
+-- 4. Values the sender cannot work with are refused (SQLSTATE 23514) at INSERT and whenever the
+--    column is changed: metadata must be a JSON object, parameters an object or an array,
+--    recurrence_pattern an object (or NULL). Rows from before are not checked (the sender fails
+--    such a row with a reason instead).
 SET LOCAL lock_timeout = '5s';
 
 ALTER TABLE public.scheduled_messages
@@ -83,15 +84,37 @@ CREATE TRIGGER scheduled_messages_refuse_change_in_flight
     BEFORE UPDATE OR DELETE ON public.scheduled_messages
     FOR EACH ROW EXECUTE FUNCTION public.schedmsg_refuse_change_in_flight();
 
-ALTER TABLE public.scheduled_messages
-    ADD CONSTRAINT scheduled_messages_metadata_object
-    CHECK (metadata IS NULL OR jsonb_typeof(metadata) = 'object') NOT VALID;
-ALTER TABLE public.scheduled_messages
-    ADD CONSTRAINT scheduled_messages_parameters_object_or_array
-    CHECK (parameters IS NULL OR jsonb_typeof(parameters) IN ('object', 'array')) NOT VALID;
-ALTER TABLE public.scheduled_messages
-    ADD CONSTRAINT scheduled_messages_recurrence_pattern_object
-    CHECK (recurrence_pattern IS NULL OR jsonb_typeof(recurrence_pattern) = 'object') NOT VALID;
+-- A trigger, not CHECK constraints: PostgreSQL checks even a NOT VALID constraint on every later
+-- UPDATE of a row, so a row from before V9 holding bad JSON could then never be failed,
+-- cancelled or touched by V10. The trigger checks a column on INSERT and whenever it changes.
+CREATE OR REPLACE FUNCTION public.schedmsg_check_json_shapes() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF (TG_OP = 'INSERT' OR NEW.metadata IS DISTINCT FROM OLD.metadata)
+       AND NEW.metadata IS NOT NULL AND jsonb_typeof(NEW.metadata) <> 'object' THEN
+        RAISE EXCEPTION 'scheduled_messages.metadata must be a JSON object or NULL'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF (TG_OP = 'INSERT' OR NEW.parameters IS DISTINCT FROM OLD.parameters)
+       AND NEW.parameters IS NOT NULL
+       AND jsonb_typeof(NEW.parameters) NOT IN ('object', 'array') THEN
+        RAISE EXCEPTION 'scheduled_messages.parameters must be a JSON object, an array or NULL'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF (TG_OP = 'INSERT' OR NEW.recurrence_pattern IS DISTINCT FROM OLD.recurrence_pattern)
+       AND NEW.recurrence_pattern IS NOT NULL
+       AND jsonb_typeof(NEW.recurrence_pattern) <> 'object' THEN
+        RAISE EXCEPTION 'scheduled_messages.recurrence_pattern must be a JSON object or NULL'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+DROP TRIGGER IF EXISTS scheduled_messages_check_json_shapes ON public.scheduled_messages;
+CREATE TRIGGER scheduled_messages_check_json_shapes
+    BEFORE INSERT OR UPDATE ON public.scheduled_messages
+    FOR EACH ROW EXECUTE FUNCTION public.schedmsg_check_json_shapes();
 
 -- The senders claim and record attempts; they never delete them. Operators prune finished
 -- attempts (state <> 'in_flight') older than their audit retention.

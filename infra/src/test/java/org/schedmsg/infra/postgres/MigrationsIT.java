@@ -366,7 +366,7 @@ class MigrationsIT {
             catchThrowableOfType(
                 () -> s.execute(String.format(insert, "metadata", metadata)), SQLException.class);
         assertThat(sqlState(thrown)).as("metadata %s", metadata).isEqualTo("23514");
-        assertThat(thrown).hasMessageContaining("scheduled_messages_metadata_object");
+        assertThat(thrown).hasMessageContaining("metadata must be a JSON object");
       }
       for (String parameters : List.of("3", "\"text\"", "null", "true")) {
         Throwable thrown =
