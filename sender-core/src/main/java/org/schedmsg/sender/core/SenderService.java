@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * consumer thread. Each sender app builds its {@link PlatformClient} and calls {@link #start}.
  */
 public final class SenderService implements AutoCloseable {
-  /** Connections: one for the delivery consumer, one for the rejection consumer. */
-  static final int POOL_SIZE = 2;
+  /**
+   * Connections beyond one per concurrent send (each claims and records on its own): one for the
+   * batch read of row versions, one for the rejection consumer.
+   */
+  static final int EXTRA_CONNECTIONS = 2;
 
   static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
@@ -73,7 +76,8 @@ public final class SenderService implements AutoCloseable {
     DeliveryConsumer consumer = null;
     try {
       SenderMetrics metrics = new SenderMetrics(registry, config.platform().id());
-      JdbcMessageStatusRepository repository = new JdbcMessageStatusRepository(dataSource);
+      JdbcMessageStatusRepository repository =
+          new JdbcMessageStatusRepository(dataSource, config.platform());
       DeliveryProcessor processor = processor(config, client, clock, metrics, repository);
       metrics.healthGauge(() -> processor.gate().isHealthy());
       consumer = DeliveryConsumer.create(config, processor, OutagePause.withDefaults());
@@ -108,7 +112,9 @@ public final class SenderService implements AutoCloseable {
         new PlatformGate(config.platform().id(), config.throttle()),
         new SendPacer(config.throttle(), clock, Sleeper.SYSTEM),
         metrics,
-        config.sendConcurrency());
+        config.sendConcurrency(),
+        config.claimLease(),
+        Sleeper.SYSTEM);
   }
 
   static HikariDataSource dataSource(SenderConfig config) {
@@ -117,7 +123,7 @@ public final class SenderService implements AutoCloseable {
     hikari.setJdbcUrl(config.databaseUrl());
     hikari.setUsername(config.databaseUser());
     hikari.setPassword(config.databasePassword());
-    hikari.setMaximumPoolSize(POOL_SIZE);
+    hikari.setMaximumPoolSize(config.sendConcurrency() + EXTRA_CONNECTIONS);
     hikari.setMinimumIdle(1);
     // during an outage, fail fast into the consumer's backoff instead of blocking 30 s
     hikari.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
@@ -153,6 +159,10 @@ public final class SenderService implements AutoCloseable {
   public String readinessProblem() {
     if (!isRunning()) {
       return "consumer_stopped";
+    }
+    String stalled = consumer.stallProblem(config.stallTimeout());
+    if (stalled != null) {
+      return stalled;
     }
     return processor.gate().isHealthy() ? null : "platform_credentials_rejected";
   }

@@ -313,7 +313,8 @@ class TelegramSenderIT {
             0,
             rejected.scheduledTime(),
             "max_attempts_exceeded",
-            Instant.now()),
+            Instant.now(),
+            rejected.rowVersion()),
         new RejectedMessage(
             RejectedMessage.SCHEMA_VERSION,
             stale.messageId(),
@@ -321,7 +322,8 @@ class TelegramSenderIT {
             0,
             stale.scheduledTime(),
             "delivery_window_expired",
-            Instant.now()));
+            Instant.now(),
+            stale.rowVersion()));
 
     await().atMost(WAIT).until(() -> "failed".equals(rows.read(rejected.messageId()).status()));
     assertThat(rows.read(rejected.messageId()).errorMessage()).isEqualTo("max_attempts_exceeded");

@@ -172,6 +172,23 @@ public record SenderConfig(
             + " must stay within half of the consumer's 5-minute poll interval");
   }
 
+  /**
+   * How long a claim holds its row without an outcome: twice the HTTP timeout plus 30 s, so it
+   * outlasts any platform call and its outcome write; only a sender that died mid-send lets it run
+   * out (its attempt then counts as an unknown outcome).
+   */
+  public Duration claimLease() {
+    return httpTimeout.multipliedBy(2).plusSeconds(30);
+  }
+
+  /**
+   * How long the delivery consumer may go without finishing a poll before readiness reports it
+   * stalled: the longest a batch can take, plus a minute.
+   */
+  public Duration stallTimeout() {
+    return worstCaseBatch(batchSize, sendConcurrency, httpTimeout).plusMinutes(1);
+  }
+
   /** How long a batch takes when every platform call runs into the HTTP timeout. */
   static Duration worstCaseBatch(int batchSize, int sendConcurrency, Duration httpTimeout) {
     int rounds = (batchSize + sendConcurrency - 1) / sendConcurrency;

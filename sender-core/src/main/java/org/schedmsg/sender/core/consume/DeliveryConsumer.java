@@ -1,6 +1,8 @@
 package org.schedmsg.sender.core.consume;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -56,8 +58,15 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
   private final Duration pollTimeout;
   private final OutagePause outagePause;
   private final Duration shutdownGrace;
+
+  /** How long a database outage may hold the loop before readiness reports it. */
+  public static final Duration OUTAGE_GRACE = Duration.ofSeconds(30);
+
+  private final Clock clock;
   private volatile boolean running = true;
   private volatile Thread thread;
+  private volatile Instant lastProgress;
+  private volatile Instant outageSince;
 
   /**
    * @param shutdownGrace how long {@link #close()} lets the in-flight message finish before
@@ -70,6 +79,22 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
       Duration pollTimeout,
       OutagePause outagePause,
       Duration shutdownGrace) {
+    this(consumer, topic, processor, pollTimeout, outagePause, shutdownGrace, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock for the readiness of the loop ({@link #stallProblem})
+   */
+  public DeliveryConsumer(
+      Consumer<String, DeliveryRequest> consumer,
+      Topic<String, DeliveryRequest> topic,
+      DeliveryProcessor processor,
+      Duration pollTimeout,
+      OutagePause outagePause,
+      Duration shutdownGrace,
+      Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.lastProgress = clock.instant();
     this.consumer = Objects.requireNonNull(consumer, "consumer");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.processor = Objects.requireNonNull(processor, "processor");
@@ -110,6 +135,7 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
       while (running) {
         try {
           pollAndProcess();
+          lastProgress = clock.instant();
           failures = 0;
         } catch (WakeupException e) {
           LOG.debug("consumer of {} woken up to stop", topic.name());
@@ -214,8 +240,13 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
     ConsumerRecord<String, DeliveryRequest> first = batch.get(0);
     for (int failures = 1; ; failures++) {
       try {
-        return processor.processBatch(requests, () -> !running);
+        List<Outcome> outcomes = processor.processBatch(requests, () -> !running);
+        outageSince = null;
+        return outcomes;
       } catch (StatusStoreException e) {
+        if (outageSince == null) {
+          outageSince = clock.instant();
+        }
         LOG.warn(
             "batch of {} from {}-{}@{}: status store unavailable; retrying after {} ms",
             batch.size(),
@@ -321,6 +352,23 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
       Thread.currentThread().interrupt();
       outagePause.stop();
     }
+  }
+
+  /**
+   * For readiness: {@code database_unavailable} while a database outage has held the loop for
+   * longer than {@link #OUTAGE_GRACE}, {@code consumer_stalled} when no poll has finished within
+   * {@code stallTimeout}; null while the loop makes progress.
+   */
+  public String stallProblem(Duration stallTimeout) {
+    Instant now = clock.instant();
+    Instant outage = outageSince;
+    if (outage != null && Duration.between(outage, now).compareTo(OUTAGE_GRACE) > 0) {
+      return "database_unavailable";
+    }
+    if (Duration.between(lastProgress, now).compareTo(stallTimeout) > 0) {
+      return "consumer_stalled";
+    }
+    return null;
   }
 
   public boolean isRunning() {

@@ -161,14 +161,25 @@ public final class RejectionConsumer implements Runnable, AutoCloseable {
         boolean applied = repository.reject(rejection, clock.instant());
         metrics.rejection(applied);
         LOG.info(
-            "rejection messageId={} platform={} attempts={} reason={} applied={}",
+            "rejection messageId={} platform={} rowVersion={} reason={} applied={}",
             rejection.messageId(),
             platform.id(),
-            rejection.attempts(),
+            rejection.rowVersion(),
             rejection.reason(),
             applied);
         return true;
       } catch (StatusStoreException e) {
+        if (!e.isTransient()) {
+          // an error that would repeat on every try: never stall the platform's rejections on it
+          metrics.rejection(false);
+          LOG.error(
+              "rejection messageId={} platform={}: cannot be written (SQLState {}); skipped",
+              rejection.messageId(),
+              platform.id(),
+              e.sqlState(),
+              e);
+          return true;
+        }
         LOG.warn("rejection messageId={}: status store unavailable", rejection.messageId(), e);
         if (!running || !outagePause.await(failures)) {
           return false;

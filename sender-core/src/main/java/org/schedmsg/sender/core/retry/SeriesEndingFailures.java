@@ -18,7 +18,9 @@ public final class SeriesEndingFailures {
           "whatsapp:131026", // message undeliverable: not a WhatsApp user, old app version, ...
           "whatsapp:131021", // recipient cannot be the sender
           "invalid_recipient", // scheduler rejection: no usable recipient id
-          "invalid_recurrence"); // the pattern or the series metadata cannot be read
+          "invalid_recurrence", // the pattern or the series metadata cannot be read
+          "invalid_parameters", // every copy would carry the same unusable parameters
+          "invalid_metadata"); // every copy would carry the same unusable metadata
 
   private SeriesEndingFailures() {}
 

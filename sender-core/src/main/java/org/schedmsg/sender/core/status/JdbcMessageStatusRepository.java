@@ -1,273 +1,411 @@
 package org.schedmsg.sender.core.status;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.RejectedMessage;
+import org.schedmsg.contracts.ScheduledMessage;
+import org.schedmsg.contracts.serde.Json;
 import org.schedmsg.recurrence.InvalidRecurrenceException;
 import org.schedmsg.sender.core.retry.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link MessageStatusRepository} on JDBC: one compare-and-set {@code UPDATE} per message, one
- * transaction per call (so {@code claimAll} and {@code applyAll} commit a whole batch once). The
- * terminal writes ({@code markSent}, {@code markFailed}, {@code expire}, {@code reject}) of a row
- * with a {@code recurrence_pattern} also insert the series' next occurrence in the same
- * transaction, and {@code claim} fails a row whose pattern cannot be read ({@code
- * invalid_recurrence:<reason>}) instead of taking it. Needs {@code SELECT}, {@code INSERT} and
- * {@code UPDATE (status, attempts, last_attempt_time, sent_at, failed_at, error_message, metadata,
- * updated_at)} on {@code scheduled_messages}.
+ * {@link MessageStatusRepository} on JDBC: one transaction per call. The claim locks the row
+ * ({@code FOR NO KEY UPDATE}), decides by the database's clock and inserts an {@code in_flight}
+ * attempt into {@code delivery_attempts} (outside the CDC publication: a claim causes no change
+ * event); the outcome closes the attempt and writes the row in one transaction. Needs {@code
+ * SELECT}, {@code INSERT} and {@code UPDATE (status, attempts, last_attempt_time, sent_at,
+ * failed_at, error_message, metadata, updated_at)} on {@code scheduled_messages} and {@code SELECT,
+ * INSERT, UPDATE} on {@code delivery_attempts}.
+ *
+ * <p>Every write finds its row by primary key alone (the compare-and-set is on {@code row_version},
+ * which no index holds): {@code ClaimPlanIT} asserts the plans.
  */
 public final class JdbcMessageStatusRepository implements MessageStatusRepository {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcMessageStatusRepository.class);
 
-  /*
-   * Every write finds its row by primary key alone: the compare-and-set conditions are written
-   * with IS NOT DISTINCT FROM (the columns are NOT NULL, so it means =), which no index serves.
-   * With plain "=", a planner holding statistics from before a burst (thousands of pending rows
-   * sharing one due instant) chose the pending index on scheduled_time and visited the whole
-   * burst for every claim (ClaimPlanIT).
+  static final String STILL_CURRENT =
+      "SELECT id, row_version FROM scheduled_messages WHERE id = ANY (?) AND status = 'pending'";
+
+  /** The row, locked against concurrent writers and claimers until commit. */
+  static final String LOCK_FOR_CLAIM =
+      "SELECT row_version, status, platform, recipient_id, message_content, template_key,"
+          + " parameters::text, jsonb_typeof(parameters), metadata::text, jsonb_typeof(metadata),"
+          + " scheduled_time, delivery_window_seconds, attempts, recurrence_pattern::text,"
+          + " priority, now() FROM scheduled_messages WHERE id = ? FOR NO KEY UPDATE";
+
+  /**
+   * The attempt in flight, read after the row lock is held: a statement of its own, so that a
+   * claimer that waited for the lock sees the attempt the previous holder committed (a join in the
+   * locking statement would see the snapshot from before the wait).
    */
-  static final String EXPIRE =
-      "UPDATE scheduled_messages SET status = 'failed', failed_at = ?, updated_at = ?,"
-          + " error_message = ? WHERE id = ?"
-          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?";
-  static final String CLAIM =
-      "UPDATE scheduled_messages SET attempts = attempts + 1, last_attempt_time = ?,"
-          + " updated_at = ? WHERE id = ?"
-          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?"
-          + " AND scheduled_time IS NOT DISTINCT FROM ?";
+  static final String IN_FLIGHT_ATTEMPT =
+      "SELECT attempt_id, attempt, claimed_at, lease_until, row_version FROM delivery_attempts"
+          + " WHERE message_id = ? AND state = 'in_flight'";
+
+  /** No row back: another claim is in flight after all (the unique index decides). */
+  static final String INSERT_ATTEMPT =
+      "INSERT INTO delivery_attempts (message_id, row_version, attempt, platform, claimed_at,"
+          + " lease_until, state) VALUES (?, ?, ?, ?, now(), now() + make_interval(secs => ?),"
+          + " 'in_flight') ON CONFLICT (message_id) WHERE state = 'in_flight' DO NOTHING"
+          + " RETURNING attempt_id, claimed_at";
+
+  static final String CLOSE_ATTEMPT =
+      "UPDATE delivery_attempts SET state = ?, finished_at = ?, error_message = ?"
+          + " WHERE attempt_id = ? AND state = 'in_flight'";
+
+  /** {@code metadata} as an object whatever it holds (a JSON null, array or scalar is dropped). */
+  static final String METADATA_OBJECT =
+      "(CASE WHEN jsonb_typeof(metadata) = 'object' THEN metadata ELSE '{}'::jsonb END)";
+
   static final String MARK_SENT =
       "UPDATE scheduled_messages SET status = 'sent', sent_at = ?, updated_at = ?,"
-          + " error_message = NULL, metadata = coalesce(metadata, '{}'::jsonb)"
+          + " attempts = attempts + 1, last_attempt_time = ?, error_message = NULL,"
+          + " metadata = "
+          + METADATA_OBJECT
           + " || jsonb_build_object('platform_message_id', ?::text)"
-          + " WHERE id = ?"
-          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?";
+          + " WHERE id = ? AND row_version = ? AND status = 'pending'";
   static final String MARK_FAILED =
       "UPDATE scheduled_messages SET status = 'failed', failed_at = ?, updated_at = ?,"
-          + " error_message = ? WHERE id = ?"
-          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?";
+          + " attempts = attempts + 1, last_attempt_time = ?, error_message = ?"
+          + " WHERE id = ? AND row_version = ? AND status = 'pending'";
   static final String MARK_RETRYABLE =
-      "UPDATE scheduled_messages SET updated_at = ?, error_message = ?"
-          + " WHERE id = ?"
-          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?";
+      "UPDATE scheduled_messages SET updated_at = ?, attempts = attempts + 1,"
+          + " last_attempt_time = ?, error_message = ?"
+          + " WHERE id = ? AND row_version = ? AND status = 'pending'";
 
-  static final String RELEASE_CLAIM =
-      "UPDATE scheduled_messages SET attempts = attempts - 1, updated_at = ?, error_message = ?"
-          + " WHERE id = ?"
-          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?";
-  static final String CLAIM_RETURNING =
-      CLAIM + " RETURNING scheduled_time, recurrence_pattern::text, metadata::text";
-  static final String NOTE_INVALID_RECURRENCE =
-      "UPDATE scheduled_messages SET error_message = ? WHERE id = ? AND status = 'failed'";
-  static final String REJECT =
+  /** A row failed without an attempt: expired, rejected, unusable. */
+  static final String FAIL_UNATTEMPTED =
       "UPDATE scheduled_messages SET status = 'failed', failed_at = ?, updated_at = ?,"
-          + " error_message = ? WHERE id = ?"
-          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?"
-          + " AND scheduled_time IS NOT DISTINCT FROM ?";
+          + " error_message = ? WHERE id = ? AND row_version = ? AND status = 'pending'";
+
+  /** SQLSTATE of the trigger that refuses changes while an attempt is in flight (V9). */
+  public static final String BEING_DELIVERED = "SM001";
 
   private final DataSource dataSource;
+  private final Platform platform;
 
-  public JdbcMessageStatusRepository(DataSource dataSource) {
+  public JdbcMessageStatusRepository(DataSource dataSource, Platform platform) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.platform = Objects.requireNonNull(platform, "platform");
   }
 
   @Override
-  public boolean expire(DeliveryRequest request, Instant now) {
-    return inTransaction("expire", request.messageId(), c -> expireOn(c, request, now));
-  }
-
-  @Override
-  public boolean claim(DeliveryRequest request, Instant now) {
-    return inTransaction("claim", request.messageId(), c -> claimOn(c, request, now));
-  }
-
-  /** Every claim in one transaction: one commit for the batch. */
-  @Override
-  public List<Boolean> claimAll(List<DeliveryRequest> requests, Instant now) {
+  public Set<UUID> stillCurrent(Collection<DeliveryRequest> requests) {
     if (requests.isEmpty()) {
-      return List.of();
+      return Set.of();
     }
+    UUID first = requests.iterator().next().messageId();
     return inTransaction(
-        "claimAll",
-        requests.get(0).messageId(),
+        "stillCurrent",
+        first,
         c -> {
-          List<Boolean> claimed = new ArrayList<>(requests.size());
-          for (DeliveryRequest request : requests) {
-            claimed.add(claimOn(c, request, now));
+          Set<UUID> ids = new HashSet<>();
+          for (DeliveryRequest r : requests) {
+            ids.add(r.messageId());
           }
-          return claimed;
+          Set<String> current = new HashSet<>();
+          try (PreparedStatement ps = c.prepareStatement(STILL_CURRENT)) {
+            Array array = c.createArrayOf("uuid", ids.toArray());
+            ps.setArray(1, array);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                current.add(rs.getObject(1, UUID.class) + "@" + rs.getLong(2));
+              }
+            }
+          }
+          Set<UUID> result = new HashSet<>();
+          for (DeliveryRequest r : requests) {
+            if (current.contains(r.messageId() + "@" + r.rowVersion())) {
+              result.add(r.messageId());
+            }
+          }
+          return result;
         });
   }
 
-  /** Every write in one transaction: one commit for the batch. */
   @Override
-  public List<Boolean> applyAll(List<StatusWrite> writes) {
-    if (writes.isEmpty()) {
-      return List.of();
+  public Claim claim(DeliveryRequest request, Duration lease) {
+    if (request.rowVersion() == ScheduledMessage.UNKNOWN_VERSION) {
+      return new Claim.Refused(Claim.Refusal.UNVERSIONED);
     }
-    return inTransaction(
-        "applyAll",
-        writes.get(0).request().messageId(),
-        c -> {
-          List<Boolean> changed = new ArrayList<>(writes.size());
-          for (StatusWrite write : writes) {
-            changed.add(applyOn(c, write));
-          }
-          return changed;
-        });
+    return inTransaction("claim", request.messageId(), c -> claimOn(c, request, lease));
   }
 
-  @Override
-  public boolean markSent(
-      DeliveryRequest request, int claimedAttempts, String platformMessageId, Instant now) {
-    return apply(
-        new StatusWrite(StatusWrite.Kind.SENT, request, claimedAttempts, platformMessageId, now));
-  }
-
-  @Override
-  public boolean markFailed(
-      DeliveryRequest request, int claimedAttempts, String reason, Instant now) {
-    return apply(new StatusWrite(StatusWrite.Kind.FAILED, request, claimedAttempts, reason, now));
-  }
-
-  @Override
-  public boolean markRetryable(
-      DeliveryRequest request, int claimedAttempts, String reason, Instant now) {
-    return apply(
-        new StatusWrite(StatusWrite.Kind.RETRYABLE, request, claimedAttempts, reason, now));
-  }
-
-  @Override
-  public boolean releaseClaim(
-      DeliveryRequest request, int claimedAttempts, String reason, Instant now) {
-    return apply(
-        new StatusWrite(StatusWrite.Kind.RELEASE_CLAIM, request, claimedAttempts, reason, now));
-  }
-
-  @Override
-  public boolean apply(StatusWrite write) {
-    return inTransaction(name(write.kind()), write.request().messageId(), c -> applyOn(c, write));
-  }
-
-  @Override
-  public boolean reject(RejectedMessage rejection, Instant now) {
-    return inTransaction(
-        "reject",
-        rejection.messageId(),
-        c ->
-            terminalOn(
-                c,
-                REJECT,
-                rejection.messageId(),
-                rejection.reason(),
-                now,
-                ps -> {
-                  finalBinder(
-                          now,
-                          truncate(rejection.reason()),
-                          rejection.messageId(),
-                          rejection.attempts())
-                      .bind(ps);
-                  ps.setObject(6, timestamp(rejection.scheduledTime()));
-                }));
-  }
-
-  private static String name(StatusWrite.Kind kind) {
-    return switch (kind) {
-      case SENT -> "markSent";
-      case FAILED -> "markFailed";
-      case RETRYABLE -> "markRetryable";
-      case RELEASE_CLAIM -> "releaseClaim";
-    };
-  }
-
-  private static boolean expireOn(Connection c, DeliveryRequest request, Instant now)
-      throws SQLException {
-    return terminalOn(
-        c,
-        EXPIRE,
-        request.messageId(),
-        RetryPolicy.DELIVERY_WINDOW_EXPIRED,
-        now,
-        finalBinder(
-            now, RetryPolicy.DELIVERY_WINDOW_EXPIRED, request.messageId(), request.attempts()));
-  }
-
-  private static boolean claimOn(Connection c, DeliveryRequest request, Instant now)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(CLAIM_RETURNING)) {
-      ps.setObject(1, timestamp(now));
-      ps.setObject(2, timestamp(now));
-      ps.setObject(3, request.messageId());
-      ps.setInt(4, request.attempts());
-      ps.setObject(5, timestamp(request.scheduledTime()));
+  private Claim claimOn(Connection c, DeliveryRequest request, Duration lease) throws SQLException {
+    UUID id = request.messageId();
+    try (PreparedStatement ps = c.prepareStatement(LOCK_FOR_CLAIM)) {
+      ps.setObject(1, id);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() && SeriesContinuation.claimable(c, request, rs, now);
+        if (!rs.next()) {
+          return new Claim.Refused(Claim.Refusal.STALE); // deleted
+        }
+        long version = rs.getLong(1);
+        Instant dbNow = instant(rs, 16);
+        Claim inFlight = inFlight(c, request, dbNow, rs);
+        if (inFlight != null) {
+          return inFlight;
+        }
+        if (version != request.rowVersion()
+            || !"pending".equals(rs.getString(2))
+            || !platform.id().equals(rs.getString(3))) {
+          return new Claim.Refused(Claim.Refusal.STALE);
+        }
+        Instant scheduled = instant(rs, 11);
+        if (scheduled.isAfter(dbNow)) {
+          return new Claim.NotDue(Duration.between(dbNow, scheduled));
+        }
+        int window = rs.getInt(12);
+        boolean hasWindow = !rs.wasNull();
+        if (hasWindow && dbNow.isAfter(scheduled.plusSeconds(window))) {
+          return failUnattempted(c, id, version, RetryPolicy.DELIVERY_WINDOW_EXPIRED, dbNow)
+              ? new Claim.Refused(Claim.Refusal.EXPIRED)
+              : new Claim.Refused(Claim.Refusal.STALE);
+        }
+        String unusable = unusable(rs, id, scheduled);
+        if (unusable != null) {
+          LOG.warn("message {}: cannot be sent ({}); failed without sending", id, unusable);
+          failUnattempted(c, id, version, unusable, dbNow);
+          return new Claim.Refused(Claim.Refusal.UNUSABLE);
+        }
+        int attempt = rs.getInt(13) + 1;
+        DeliveryRequest current = current(request, rs, version);
+        return insertAttempt(c, id, version, attempt, lease, current);
       }
     }
   }
 
-  private static boolean applyOn(Connection c, StatusWrite write) throws SQLException {
-    Instant now = write.at();
-    UUID id = write.request().messageId();
-    int attempts = write.claimedAttempts();
+  /**
+   * {@link Claim.Refused} IN_FLIGHT while another attempt's lease runs, {@link Claim.Abandoned}
+   * when it ran out (a sender died mid-send: its attempt is settled before anything else happens),
+   * null when no attempt is in flight. {@code row} is the locked row.
+   */
+  private static Claim inFlight(Connection c, DeliveryRequest request, Instant dbNow, ResultSet row)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(IN_FLIGHT_ATTEMPT)) {
+      ps.setObject(1, request.messageId());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        if (instant(rs, 4).isAfter(dbNow)) {
+          return new Claim.Refused(Claim.Refusal.IN_FLIGHT);
+        }
+        // recorded against the version it claimed: if the row changed since, the change wins
+        DeliveryRequest lost = current(request, row, rs.getLong(5));
+        return new Claim.Abandoned(
+            new Claim.Claimed(rs.getLong(1), rs.getInt(2), instant(rs, 3), lost));
+      }
+    }
+  }
+
+  /** The reason the locked row cannot be sent, or null. */
+  private static String unusable(ResultSet rs, UUID id, Instant scheduled) throws SQLException {
+    String metadataType = rs.getString(10);
+    if (metadataType != null && !"object".equals(metadataType)) {
+      return INVALID_METADATA;
+    }
+    String parametersType = rs.getString(8);
+    if (parametersType != null
+        && !"object".equals(parametersType)
+        && !"array".equals(parametersType)) {
+      return INVALID_PARAMETERS;
+    }
+    try {
+      SeriesContinuation.validate(id, scheduled, rs.getString(14), rs.getString(9));
+      return null;
+    } catch (InvalidRecurrenceException e) {
+      return e.errorMessage();
+    }
+  }
+
+  private Claim insertAttempt(
+      Connection c, UUID id, long version, int attempt, Duration lease, DeliveryRequest current)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(INSERT_ATTEMPT)) {
+      ps.setObject(1, id);
+      ps.setLong(2, version);
+      ps.setInt(3, attempt);
+      ps.setString(4, platform.id());
+      ps.setDouble(5, lease.toMillis() / 1000.0);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return new Claim.Refused(Claim.Refusal.IN_FLIGHT);
+        }
+        return new Claim.Claimed(rs.getLong(1), attempt, instant(rs, 2), current);
+      }
+    }
+  }
+
+  /** {@code request} with the locked row's recipient, text, template, parameters, metadata. */
+  private static DeliveryRequest current(DeliveryRequest request, ResultSet rs, long version)
+      throws SQLException {
+    Integer window = (Integer) rs.getObject(12);
+    Instant scheduled = instant(rs, 11);
+    return new DeliveryRequest(
+        request.schemaVersion(),
+        request.messageId(),
+        request.platform(),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        json(rs.getString(7)),
+        json(rs.getString(9)),
+        rs.getInt(15),
+        rs.getInt(13),
+        scheduled,
+        request.releasedAt(),
+        window == null ? null : scheduled.plusSeconds(window),
+        version);
+  }
+
+  @Override
+  public boolean record(StatusWrite write) {
+    return inTransaction(
+        "record " + write.kind(), write.messageId(), c -> recordOn(c, write, true));
+  }
+
+  /**
+   * {@link #record} without the frills that depend on row values (the series' next occurrence): for
+   * a second try when the full write failed with an error that would repeat.
+   */
+  @Override
+  public boolean recordPlain(StatusWrite write) {
+    return inTransaction(
+        "record " + write.kind(), write.messageId(), c -> recordOn(c, write, false));
+  }
+
+  private static boolean recordOn(Connection c, StatusWrite write, boolean continueSeries)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(CLOSE_ATTEMPT)) {
+      ps.setString(1, write.attemptState());
+      ps.setObject(2, timestamp(write.at()));
+      ps.setString(3, write.kind() == StatusWrite.Kind.SENT ? null : truncate(write.text()));
+      ps.setLong(4, write.attemptId());
+      if (ps.executeUpdate() != 1) {
+        return false; // the attempt was settled by someone else (its lease ran out)
+      }
+    }
+    Instant at = write.at();
     return switch (write.kind()) {
+      case GIVE_BACK -> true;
       case SENT ->
-          terminalOn(c, MARK_SENT, id, null, now, finalBinder(now, write.text(), id, attempts));
+          terminalOn(
+              c, MARK_SENT, write.messageId(), null, at, continueSeries, attemptedBinder(write));
       case FAILED ->
           terminalOn(
               c,
               MARK_FAILED,
-              id,
+              write.messageId(),
               write.text(),
-              now,
-              finalBinder(now, truncate(write.text()), id, attempts));
-      case RETRYABLE -> updateOn(c, MARK_RETRYABLE, pendingBinder(now, write.text(), id, attempts));
-      case RELEASE_CLAIM ->
-          updateOn(c, RELEASE_CLAIM, pendingBinder(now, write.text(), id, attempts));
+              at,
+              continueSeries,
+              attemptedBinder(write));
+      case RETRYABLE -> {
+        try (PreparedStatement ps = c.prepareStatement(MARK_RETRYABLE)) {
+          ps.setObject(1, timestamp(at));
+          ps.setObject(2, timestamp(write.claimedAt()));
+          ps.setString(3, truncate(write.text()));
+          ps.setObject(4, write.messageId());
+          ps.setLong(5, write.rowVersion());
+          yield ps.executeUpdate() == 1;
+        }
+      }
     };
   }
 
   /**
-   * Parameters of a final write: the status time (1), {@code updated_at} (2), the text column (3:
-   * platform message id or reason), then the compare-and-set on id (4) and attempts (5).
+   * Parameters of {@link #MARK_SENT} and {@link #MARK_FAILED}: the status time (1), {@code
+   * updated_at} (2), {@code last_attempt_time} (3), the platform message id or the reason (4), then
+   * the compare-and-set on id (5) and row version (6).
    */
-  private static Binder finalBinder(Instant now, String text, UUID messageId, int attempts) {
+  private static Binder attemptedBinder(StatusWrite write) {
     return ps -> {
-      ps.setObject(1, timestamp(now));
-      ps.setObject(2, timestamp(now));
-      ps.setString(3, text);
-      ps.setObject(4, messageId);
-      ps.setInt(5, attempts);
+      ps.setObject(1, timestamp(write.at()));
+      ps.setObject(2, timestamp(write.at()));
+      ps.setObject(3, timestamp(write.claimedAt()));
+      ps.setString(
+          4, write.kind() == StatusWrite.Kind.SENT ? write.text() : truncate(write.text()));
+      ps.setObject(5, write.messageId());
+      ps.setLong(6, write.rowVersion());
     };
   }
 
-  /** Parameters of a write that keeps the row pending: time, reason, then id and attempts. */
-  private static Binder pendingBinder(Instant now, String reason, UUID messageId, int attempts) {
-    return ps -> {
-      ps.setObject(1, timestamp(now));
-      ps.setString(2, truncate(reason));
-      ps.setObject(3, messageId);
-      ps.setInt(4, attempts);
-    };
+  @Override
+  public boolean failUnusable(DeliveryRequest request, String reason, Instant now) {
+    return inTransaction(
+        "failUnusable",
+        request.messageId(),
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(FAIL_UNATTEMPTED)) {
+            bindUnattempted(ps, request.messageId(), request.rowVersion(), reason, now);
+            return ps.executeUpdate() == 1;
+          }
+        });
+  }
+
+  @Override
+  public boolean reject(RejectedMessage rejection, Instant now) {
+    if (rejection.rowVersion() == ScheduledMessage.UNKNOWN_VERSION) {
+      return false;
+    }
+    try {
+      return inTransaction(
+          "reject",
+          rejection.messageId(),
+          c ->
+              failUnattempted(
+                  c, rejection.messageId(), rejection.rowVersion(), rejection.reason(), now));
+    } catch (StatusStoreException e) {
+      if (BEING_DELIVERED.equals(e.sqlState())) {
+        return false; // an attempt is in flight: its outcome decides, the rejection is stale
+      }
+      throw e;
+    }
+  }
+
+  /** A terminal write without an attempt, and the series' next occurrence. */
+  private static boolean failUnattempted(
+      Connection c, UUID id, long version, String reason, Instant now) throws SQLException {
+    return terminalOn(
+        c,
+        FAIL_UNATTEMPTED,
+        id,
+        reason,
+        now,
+        true,
+        ps -> bindUnattempted(ps, id, version, reason, now));
+  }
+
+  private static void bindUnattempted(
+      PreparedStatement ps, UUID id, long version, String reason, Instant now) throws SQLException {
+    ps.setObject(1, timestamp(now));
+    ps.setObject(2, timestamp(now));
+    ps.setString(3, truncate(reason));
+    ps.setObject(4, id);
+    ps.setLong(5, version);
   }
 
   static String truncate(String reason) {
-    return reason == null || reason.length() <= MAX_ERROR_MESSAGE_LENGTH
-        ? reason
-        : reason.substring(0, MAX_ERROR_MESSAGE_LENGTH);
+    return MessageStatusRepository.truncate(reason);
   }
 
   /**
@@ -276,7 +414,13 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
    * transaction.
    */
   private static boolean terminalOn(
-      Connection c, String sql, UUID messageId, String reason, Instant now, Binder binder)
+      Connection c,
+      String sql,
+      UUID messageId,
+      String reason,
+      Instant now,
+      boolean continueSeries,
+      Binder binder)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql + SeriesContinuation.RETURNING)) {
       binder.bind(ps);
@@ -284,16 +428,11 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
         if (!rs.next()) {
           return false;
         }
-        continueSeries(c, rs, messageId, reason, now);
+        if (continueSeries) {
+          continueSeries(c, rs, messageId, reason, now);
+        }
         return true;
       }
-    }
-  }
-
-  private static boolean updateOn(Connection c, String sql, Binder binder) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      return ps.executeUpdate() == 1;
     }
   }
 
@@ -306,11 +445,6 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
           "message {}: recurrence_pattern cannot be used ({}); the series ends here",
           messageId,
           e.reason());
-      try (PreparedStatement ps = c.prepareStatement(NOTE_INVALID_RECURRENCE)) {
-        ps.setString(1, truncate(e.errorMessage()));
-        ps.setObject(2, messageId);
-        ps.executeUpdate();
-      }
     }
   }
 
@@ -339,6 +473,22 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
       connection.rollback();
     } catch (SQLException e) {
       cause.addSuppressed(e);
+    }
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
+  }
+
+  private static JsonNode json(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Json.mapper().readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("PostgreSQL returned JSONB that is not JSON", e);
     }
   }
 

@@ -1,99 +1,81 @@
 package org.schedmsg.sender.core.status;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Collection;
+import java.util.Set;
+import java.util.UUID;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.RejectedMessage;
 
 /**
- * The sender's writes to {@code scheduled_messages}. Every call is a compare-and-set on {@code (id,
- * status = 'pending', attempts)}: it changes the row only while the row is still the one the sender
- * was given, and returns whether it did. Implementations throw {@link StatusStoreException} when
- * the store cannot be reached; messages name the message id, never row content.
+ * The sender's reads and writes of {@code scheduled_messages} and {@code delivery_attempts}. Every
+ * write is a compare-and-set on the row's {@code row_version}: it changes the row only while the
+ * row is the version the sender decided on, and returns whether it did. Implementations throw
+ * {@link StatusStoreException} when the store fails; messages name the message id, never row
+ * content.
  *
- * <p>Recurring rows (a {@code recurrence_pattern}): the terminal writes ({@link #markSent}, {@link
- * #markFailed}, {@link #expire}, {@link #reject}) also insert the series' next occurrence in the
- * same transaction, unless the reason ends the series; {@link #claim} fails a row whose pattern
- * cannot be read ({@code invalid_recurrence:<reason>}) and returns false. See the module README,
- * "Recurring messages".
- *
- * <p>The batch forms ({@link #claimAll}, {@link #applyAll}) do the same writes for many messages;
- * the JDBC implementation does them in one transaction (one commit for the batch), and either all
- * of them happen or, on an exception, none.
+ * <p>Recurring rows: the terminal writes (sent, failed, expired, rejected) also insert the series'
+ * next occurrence in the same transaction, unless the reason ends the series. See the module
+ * README, "Recurring messages".
  */
 public interface MessageStatusRepository {
   /** Longest {@code error_message} written; longer reasons are cut. */
   int MAX_ERROR_MESSAGE_LENGTH = 200;
 
-  /**
-   * Fails a message whose delivery window has passed ({@code error_message =
-   * delivery_window_expired}) without counting an attempt. False when the row is no longer pending
-   * at the released {@code attempts}.
-   */
-  boolean expire(DeliveryRequest request, Instant now);
+  /** {@code error_message} of a row whose {@code metadata} is not a JSON object. */
+  String INVALID_METADATA = "invalid_metadata";
+
+  /** {@code error_message} of a row whose {@code parameters} is neither object nor array. */
+  String INVALID_PARAMETERS = "invalid_parameters";
 
   /**
-   * Counts an attempt ({@code attempts + 1}, {@code last_attempt_time}) and so takes the message
-   * for this sender. False (do not send) when the row was claimed before (a replayed or duplicate
-   * record), is no longer pending (sent, failed, cancelled) or was rescheduled to another {@code
-   * scheduled_time}.
+   * Of {@code requests}, the ids of those whose row is still {@code pending} at the release's row
+   * version: a read only, to pass over stale releases (replays) before they take a rate-limit slot.
+   * The claim decides again.
    */
-  boolean claim(DeliveryRequest request, Instant now);
-
-  /** Status {@code sent}, {@code sent_at}, {@code metadata.platform_message_id}. */
-  boolean markSent(
-      DeliveryRequest request, int claimedAttempts, String platformMessageId, Instant now);
-
-  /** Status {@code failed}, {@code failed_at}, {@code error_message = reason} (cut to 200). */
-  boolean markFailed(DeliveryRequest request, int claimedAttempts, String reason, Instant now);
-
-  /** Stays {@code pending} with {@code error_message = reason}; the scheduler releases it again. */
-  boolean markRetryable(DeliveryRequest request, int claimedAttempts, String reason, Instant now);
+  Set<UUID> stillCurrent(Collection<DeliveryRequest> requests);
 
   /**
-   * Gives a claim back without counting the attempt: {@code attempts = claimedAttempts - 1}, still
-   * {@code pending}, {@code error_message = reason}. For rate limits and fatal platform errors.
+   * Claims the message of {@code request}, immediately before its send, by the database's clock:
+   * only a {@code pending} row at the release's row version, whose {@code scheduled_time} has come
+   * and whose delivery window has not passed, with no other attempt in flight. A row past its
+   * window is written {@code failed} ({@code delivery_window_expired}), a row with values the
+   * sender cannot use {@code failed} with a reason ({@code invalid_metadata}, {@code
+   * invalid_recurrence:<reason>}, ...), both in the claim's transaction.
+   *
+   * @param lease how long the claim holds the row against changes without an outcome
    */
-  boolean releaseClaim(DeliveryRequest request, int claimedAttempts, String reason, Instant now);
+  Claim claim(DeliveryRequest request, Duration lease);
+
+  /** Closes the attempt and writes the row; false when the attempt or the row moved on. */
+  boolean record(StatusWrite write);
+
+  /**
+   * {@link #record} without what depends on row values beyond the compare-and-set (the series' next
+   * occurrence): a second try after the full write failed with an error that would repeat.
+   */
+  default boolean recordPlain(StatusWrite write) {
+    return record(write);
+  }
+
+  /**
+   * Fails a row the sender cannot work with ({@code error_message = reason}) at the release's row
+   * version; false when the row moved on. For errors the claim itself raised.
+   */
+  boolean failUnusable(DeliveryRequest request, String reason, Instant now);
 
   /**
    * Fails a message the scheduler rejected ({@code failed}, {@code failed_at}, {@code error_message
-   * = reason}), only while the row is pending at the rejection's {@code attempts} and {@code
-   * scheduled_time}; a stale rejection changes nothing (false).
+   * = reason}), only while the row is {@code pending} at the rejection's row version and no attempt
+   * is in flight; a stale rejection changes nothing (false).
    */
   boolean reject(RejectedMessage rejection, Instant now);
 
-  /**
-   * {@link #claim} for each request, in order; element {@code i} says whether request {@code i} was
-   * claimed. A request whose message appears earlier in the list is not claimed twice.
-   */
-  default List<Boolean> claimAll(List<DeliveryRequest> requests, Instant now) {
-    List<Boolean> claimed = new ArrayList<>(requests.size());
-    for (DeliveryRequest request : requests) {
-      claimed.add(claim(request, now));
-    }
-    return claimed;
-  }
-
-  /** Each write, in order; element {@code i} says whether write {@code i} changed its row. */
-  default List<Boolean> applyAll(List<StatusWrite> writes) {
-    List<Boolean> changed = new ArrayList<>(writes.size());
-    for (StatusWrite write : writes) {
-      changed.add(apply(write));
-    }
-    return changed;
-  }
-
-  /** The single write {@code write} stands for, at {@code write.at()}. */
-  default boolean apply(StatusWrite write) {
-    Instant at = write.at();
-    return switch (write.kind()) {
-      case SENT -> markSent(write.request(), write.claimedAttempts(), write.text(), at);
-      case FAILED -> markFailed(write.request(), write.claimedAttempts(), write.text(), at);
-      case RETRYABLE -> markRetryable(write.request(), write.claimedAttempts(), write.text(), at);
-      case RELEASE_CLAIM ->
-          releaseClaim(write.request(), write.claimedAttempts(), write.text(), at);
-    };
+  /** {@code reason} cut to {@link #MAX_ERROR_MESSAGE_LENGTH}. */
+  static String truncate(String reason) {
+    return reason == null || reason.length() <= MAX_ERROR_MESSAGE_LENGTH
+        ? reason
+        : reason.substring(0, MAX_ERROR_MESSAGE_LENGTH);
   }
 }

@@ -11,7 +11,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
-import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.serde.Json;
 import org.schedmsg.recurrence.InvalidRecurrenceException;
 import org.schedmsg.recurrence.NextOccurrence;
@@ -42,47 +41,12 @@ final class SeriesContinuation {
           + " priority, delivery_window_seconds, metadata)"
           + " SELECT ?, patient_id, recipient_id, platform, message_content, ?, template_key,"
           + " parameters, recurrence_pattern, 'pending', 0, priority, delivery_window_seconds,"
-          + " (coalesce(metadata, '{}'::jsonb) - 'platform_message_id') || ?::jsonb"
+          + " ("
+          + JdbcMessageStatusRepository.METADATA_OBJECT
+          + " - 'platform_message_id') || ?::jsonb"
           + " FROM scheduled_messages WHERE id = ? ON CONFLICT (id) DO NOTHING";
 
-  static final String FAIL_INVALID_RECURRENCE =
-      "UPDATE scheduled_messages SET status = 'failed', failed_at = ?, updated_at = ?,"
-          + " error_message = ? WHERE id = ?"
-          + " AND status IS NOT DISTINCT FROM 'pending' AND attempts IS NOT DISTINCT FROM ?";
-
   private SeriesContinuation() {}
-
-  /**
-   * True when the row just claimed ({@code claimed}: scheduled_time, recurrence_pattern, metadata)
-   * may be sent; false after failing it ({@code invalid_recurrence:<reason>}) when its pattern or
-   * series link cannot be read.
-   */
-  static boolean claimable(Connection c, DeliveryRequest request, ResultSet claimed, Instant now)
-      throws SQLException {
-    try {
-      validate(
-          request.messageId(),
-          claimed.getObject(1, OffsetDateTime.class).toInstant(),
-          claimed.getString(2),
-          claimed.getString(3));
-      return true;
-    } catch (InvalidRecurrenceException e) {
-      LOG.warn(
-          "message {}: recurrence_pattern cannot be used ({}); failed without sending",
-          request.messageId(),
-          e.reason());
-      try (PreparedStatement ps = c.prepareStatement(FAIL_INVALID_RECURRENCE)) {
-        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-        ps.setObject(1, at);
-        ps.setObject(2, at);
-        ps.setString(3, JdbcMessageStatusRepository.truncate(e.errorMessage()));
-        ps.setObject(4, request.messageId());
-        ps.setInt(5, request.attempts() + 1);
-        ps.executeUpdate();
-      }
-      return false;
-    }
-  }
 
   /**
    * The series link of a row about to be claimed, or empty for a row without a pattern; throws

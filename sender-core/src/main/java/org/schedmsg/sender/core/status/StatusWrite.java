@@ -2,36 +2,69 @@ package org.schedmsg.sender.core.status;
 
 import java.time.Instant;
 import java.util.Objects;
-import org.schedmsg.contracts.DeliveryRequest;
+import java.util.UUID;
 
 /**
- * One outcome a sender writes for a message it claimed, as a value, so that the outcomes of a whole
- * batch can be written in one transaction ({@link MessageStatusRepository#applyAll}).
+ * One outcome a sender writes for an attempt it claimed: it closes the attempt and, except for
+ * {@link Kind#GIVE_BACK}, writes the row, in one transaction, by compare-and-set on the row version
+ * of the claim.
  *
- * @param claimedAttempts the row's {@code attempts} after the claim (the compare-and-set value)
+ * @param attemptId the attempt's {@code delivery_attempts} row
+ * @param rowVersion the row's {@code row_version} at the claim (the compare-and-set value)
+ * @param attempt the attempt's number (the row's {@code attempts} afterwards, unless given back)
+ * @param claimedAt when it was claimed: {@code last_attempt_time}
  * @param text the platform message id ({@link Kind#SENT}) or the reason (every other kind)
  * @param at when the outcome happened (the platform's answer): {@code sent_at} / {@code failed_at}
  *     and {@code updated_at}
+ * @param lost the attempt's lease ran out without an outcome; closed as {@code abandoned}
  */
 public record StatusWrite(
-    Kind kind, DeliveryRequest request, int claimedAttempts, String text, Instant at) {
+    Kind kind,
+    UUID messageId,
+    long attemptId,
+    long rowVersion,
+    int attempt,
+    Instant claimedAt,
+    String text,
+    Instant at,
+    boolean lost) {
 
-  /** Which of the repository's single writes this is. */
+  /** What the write does to the row. */
   public enum Kind {
-    /** {@link MessageStatusRepository#markSent}. */
-    SENT,
-    /** {@link MessageStatusRepository#markFailed}. */
-    FAILED,
-    /** {@link MessageStatusRepository#markRetryable}. */
-    RETRYABLE,
-    /** {@link MessageStatusRepository#releaseClaim}. */
-    RELEASE_CLAIM
+    /** {@code sent}, {@code sent_at}, {@code metadata.platform_message_id}, attempt counted. */
+    SENT("sent"),
+    /** {@code failed}, {@code failed_at}, {@code error_message}, attempt counted. */
+    FAILED("failed"),
+    /** Stays {@code pending}, {@code error_message}, attempt counted: the scheduler retries. */
+    RETRYABLE("retry"),
+    /**
+     * The row is not written at all (no attempt counted, no change event): rate limits, fatal
+     * platform errors, a send that never started.
+     */
+    GIVE_BACK("given_back");
+
+    private final String attemptState;
+
+    Kind(String attemptState) {
+      this.attemptState = attemptState;
+    }
+
+    /** The {@code delivery_attempts.state} this outcome closes the attempt with. */
+    public String attemptState() {
+      return attemptState;
+    }
   }
 
   public StatusWrite {
     Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(messageId, "messageId");
+    Objects.requireNonNull(claimedAt, "claimedAt");
     Objects.requireNonNull(at, "at");
+  }
+
+  /** The state the attempt is closed with. */
+  public String attemptState() {
+    return lost ? "abandoned" : kind.attemptState();
   }
 
   @Override
@@ -39,9 +72,13 @@ public record StatusWrite(
     return "StatusWrite{kind="
         + kind
         + ", messageId="
-        + request.messageId()
-        + ", claimedAttempts="
-        + claimedAttempts
+        + messageId
+        + ", attemptId="
+        + attemptId
+        + ", rowVersion="
+        + rowVersion
+        + ", attempt="
+        + attempt
         + '}';
   }
 }

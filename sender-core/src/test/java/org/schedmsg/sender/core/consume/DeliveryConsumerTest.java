@@ -45,7 +45,8 @@ class DeliveryConsumerTest {
           commits.putAll(offsets);
         }
       };
-  private final InMemoryStatusRepository repository = new InMemoryStatusRepository();
+  private final SettableClock clock = new SettableClock(TestRequests.SCHEDULED.plusSeconds(1));
+  private final InMemoryStatusRepository repository = new InMemoryStatusRepository(clock);
   private final List<DeliveryRequest> sent = new CopyOnWriteArrayList<>();
   private final OutagePause pause = new OutagePause(Duration.ofMillis(1), Duration.ofMillis(5));
   private PlatformClient client =
@@ -63,13 +64,12 @@ class DeliveryConsumerTest {
   }
 
   private void start() {
-    SettableClock clock = new SettableClock(TestRequests.SCHEDULED);
     DeliveryProcessor processor =
         new DeliveryProcessor(
             Platform.TELEGRAM, repository, r -> client.send(r), new RetryPolicy(5), clock, pause);
     consumer =
         new DeliveryConsumer(
-            kafka, topic, processor, Duration.ofMillis(5), pause, Duration.ofMillis(500));
+            kafka, topic, processor, Duration.ofMillis(5), pause, Duration.ofMillis(500), clock);
     consumer.start("test-consumer");
   }
 
@@ -125,11 +125,17 @@ class DeliveryConsumerTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> repository.calls() >= 5);
     assertThat(committed()).isNull();
     assertThat(consumer.isRunning()).isTrue();
+    assertThat(consumer.stallProblem(Duration.ofMinutes(5))).isNull();
+    clock.advance(DeliveryConsumer.OUTAGE_GRACE.plusSeconds(1));
+    assertThat(consumer.stallProblem(Duration.ofMinutes(5)))
+        .as("readiness reports the stalled consumer")
+        .isEqualTo("database_unavailable");
 
     repository.failNextCalls(0);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(1).equals(committed()));
     assertThat(sent).containsExactly(request);
+    assertThat(consumer.stallProblem(Duration.ofMinutes(5))).isNull();
   }
 
   @Test
@@ -218,13 +224,14 @@ class DeliveryConsumerTest {
   }
 
   /**
-   * Both records arrive in one poll, so they are one batch: claimed together, sent, and their
-   * outcomes written together. The database goes down after the sends; closing then commits nothing
-   * of the batch (its outcomes are not in PostgreSQL), and each message was sent once. Redelivered,
-   * both records find their rows claimed and are skipped.
+   * Both records arrive in one poll, so they are one batch. Each outcome is written as soon as its
+   * send is answered: the first is in PostgreSQL before the second send. The database goes down
+   * after the second send; closing then commits nothing of the batch, and each message was sent
+   * once. Redelivered, the first is stale and the second finds its attempt in flight: both are
+   * skipped (the second's attempt becomes an unknown outcome when its lease ends).
    */
   @Test
-  void shouldCommitNothingOfBatchWhenClosedDuringOutageAfterSend() {
+  void shouldKeepEarlierOutcomesAndCommitNothingWhenClosedDuringOutageAfterLaterSend() {
     DeliveryRequest first = pending();
     DeliveryRequest second = pending();
     client =
@@ -245,15 +252,17 @@ class DeliveryConsumerTest {
 
     assertThat(committed()).isNull();
     assertThat(sent).containsExactly(first, second);
-    assertThat(repository.row(first.messageId()).status()).isEqualTo(MessageStatus.PENDING);
-    assertThat(repository.row(first.messageId()).attempts()).isEqualTo(first.attempts() + 1);
+    assertThat(repository.row(first.messageId()).status()).isEqualTo(MessageStatus.SENT);
+    assertThat(repository.row(second.messageId()).status()).isEqualTo(MessageStatus.PENDING);
+    assertThat(repository.attempts(second.messageId()))
+        .extracting(InMemoryStatusRepository.Attempt::state)
+        .containsExactly("in_flight");
     assertThat(consumer.isRunning()).isFalse();
   }
 
   @Test
   void shouldResumeAtHeldRecordWithoutCommittingWhenPlatformPauseEnds() {
     DeliveryRequest request = pending();
-    SettableClock clock = new SettableClock(TestRequests.SCHEDULED);
     java.util.concurrent.atomic.AtomicInteger calls =
         new java.util.concurrent.atomic.AtomicInteger();
     org.schedmsg.sender.core.throttle.ThrottleSettings settings =
@@ -284,7 +293,7 @@ class DeliveryConsumerTest {
     assignAnd(() -> kafka.addRecord(record(0, request)));
     consumer =
         new DeliveryConsumer(
-            kafka, topic, processor, Duration.ofMillis(5), pause, Duration.ofMillis(500));
+            kafka, topic, processor, Duration.ofMillis(5), pause, Duration.ofMillis(500), clock);
     consumer.start("test-consumer");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> !kafka.paused().isEmpty());

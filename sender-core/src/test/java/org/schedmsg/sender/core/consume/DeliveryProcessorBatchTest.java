@@ -28,10 +28,10 @@ import org.schedmsg.sender.core.throttle.SendPacer;
 import org.schedmsg.sender.core.throttle.Sleeper;
 import org.schedmsg.sender.core.throttle.ThrottleSettings;
 
-/** A batch: claimed together, sent concurrently, recorded together; never a message twice. */
+/** A batch: dispatched in order, each message claimed, sent and recorded; never one twice. */
 class DeliveryProcessorBatchTest {
   private final SettableClock clock = new SettableClock(TestRequests.SCHEDULED.plusSeconds(1));
-  private final InMemoryStatusRepository repository = new InMemoryStatusRepository();
+  private final InMemoryStatusRepository repository = new InMemoryStatusRepository(clock);
   private final List<DeliveryRequest> sent = Collections.synchronizedList(new ArrayList<>());
   private final OutagePause pause = new OutagePause(Duration.ofMillis(1), Duration.ofMillis(1));
   private DeliveryProcessor processor;
@@ -60,7 +60,9 @@ class DeliveryProcessorBatchTest {
             new PlatformGate(Platform.TELEGRAM.id(), DeliveryProcessor.UNTHROTTLED),
             new SendPacer(throttle, Clock.systemUTC(), Sleeper.SYSTEM),
             new SenderMetrics(new SimpleMeterRegistry(), Platform.TELEGRAM.id()),
-            concurrency);
+            concurrency,
+            Duration.ofSeconds(60),
+            Sleeper.SYSTEM);
     return processor;
   }
 
@@ -90,8 +92,13 @@ class DeliveryProcessorBatchTest {
 
     List<Outcome> outcomes = p.processBatch(batch, () -> false);
 
-    assertThat(outcomes.subList(0, 40)).containsOnly(Outcome.SENT);
-    assertThat(outcomes.subList(40, 50)).containsOnly(Outcome.SKIPPED);
+    // which copy of a duplicated message wins depends on the send threads; one copy does
+    assertThat(outcomes).filteredOn(o -> o == Outcome.SENT).hasSize(40);
+    assertThat(outcomes).filteredOn(o -> o == Outcome.SKIPPED).hasSize(10);
+    for (int i = 0; i < 10; i++) {
+      assertThat(List.of(outcomes.get(i), outcomes.get(40 + i)))
+          .containsExactlyInAnyOrder(Outcome.SENT, Outcome.SKIPPED);
+    }
     assertThat(sent).hasSize(40).doesNotHaveDuplicates();
     for (DeliveryRequest request : requests) {
       assertThat(repository.row(request.messageId()).status()).isEqualTo(MessageStatus.SENT);

@@ -30,7 +30,7 @@ class DeliveryProcessorThrottleTest {
       new ThrottleSettings(
           30, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30));
   private final SettableClock clock = new SettableClock(TestRequests.SCHEDULED.plusSeconds(1));
-  private final InMemoryStatusRepository repository = new InMemoryStatusRepository();
+  private final InMemoryStatusRepository repository = new InMemoryStatusRepository(clock);
   private final List<Instant> calls = new ArrayList<>();
   private final Deque<SendResult> script = new ArrayDeque<>();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -73,7 +73,10 @@ class DeliveryProcessorThrottleTest {
     InMemoryStatusRepository.Row row = repository.row(request.messageId());
     assertThat(row.status()).isEqualTo(MessageStatus.PENDING);
     assertThat(row.attempts()).isZero();
-    assertThat(row.errorMessage()).isEqualTo("telegram:429");
+    assertThat(row.rowVersion()).as("a give-back writes nothing to the row").isEqualTo(1);
+    assertThat(repository.attempts(request.messageId()))
+        .extracting(InMemoryStatusRepository.Attempt::state)
+        .containsExactly("given_back");
     assertThat(registry.get(SenderMetrics.RATE_LIMIT_PAUSES).counter().count()).isEqualTo(1);
   }
 

@@ -62,16 +62,18 @@ class RejectionConsumerTest {
     return request;
   }
 
+  /** A rejection of {@code request}'s row {@code versionsBehind} versions before the current. */
   private static RejectedMessage rejection(
-      DeliveryRequest request, Platform platform, int attempts) {
+      DeliveryRequest request, Platform platform, int versionsBehind) {
     return new RejectedMessage(
         RejectedMessage.SCHEMA_VERSION,
         request.messageId(),
         platform,
-        attempts,
+        request.attempts(),
         request.scheduledTime(),
         "max_attempts_exceeded",
-        Instant.now());
+        Instant.now(),
+        request.rowVersion() - versionsBehind);
   }
 
   private void deliver(RejectedMessage... rejections) {
@@ -109,7 +111,7 @@ class RejectionConsumerTest {
   void shouldChangeNothingWhenRejectionIsStale() {
     DeliveryRequest request = pending();
 
-    deliver(rejection(request, Platform.TELEGRAM, 3));
+    deliver(rejection(request, Platform.TELEGRAM, 1));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(1).equals(committed()));
     assertThat(repository.row(request.messageId()).status()).isEqualTo(MessageStatus.PENDING);
@@ -126,6 +128,19 @@ class RejectionConsumerTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(1).equals(committed()));
     assertThat(repository.row(request.messageId()).status()).isEqualTo(MessageStatus.PENDING);
     assertThat(repository.calls()).isZero();
+  }
+
+  @Test
+  void shouldSkipAndGoOnWhenWriteFailsWithErrorThatWouldRepeat() {
+    DeliveryRequest poisoned = pending();
+    DeliveryRequest next = pending();
+    repository.failNextCallsPermanently(1);
+
+    deliver(rejection(poisoned, Platform.TELEGRAM, 0), rejection(next, Platform.TELEGRAM, 0));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(2).equals(committed()));
+    assertThat(repository.row(poisoned.messageId()).status()).isEqualTo(MessageStatus.PENDING);
+    assertThat(repository.row(next.messageId()).status()).isEqualTo(MessageStatus.FAILED);
   }
 
   @Test

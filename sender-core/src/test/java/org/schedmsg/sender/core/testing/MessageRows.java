@@ -78,7 +78,8 @@ public final class MessageRows {
         0,
         scheduled,
         scheduled,
-        windowSeconds == null ? null : scheduled.plusSeconds(windowSeconds));
+        windowSeconds == null ? null : scheduled.plusSeconds(windowSeconds),
+        1L);
   }
 
   /**
@@ -93,7 +94,174 @@ public final class MessageRows {
         "UPDATE scheduled_messages SET recurrence_pattern = ?::jsonb WHERE id = ?",
         patternJson,
         request.messageId());
-    return request;
+    return TestRequests.withRowVersion(request, 2); // the UPDATE raised it
+  }
+
+  /**
+   * Inserts a pending row with {@code recurrence_pattern = patternJson} and delivery window {@code
+   * windowSeconds}, and returns its first release (row version 2: the pattern is set by an UPDATE).
+   */
+  public DeliveryRequest insertRecurring(
+      Platform platform,
+      String recipientId,
+      Instant scheduledTime,
+      int windowSeconds,
+      String patternJson) {
+    DeliveryRequest request =
+        insertPending(
+            platform, recipientId, "recurring reminder", scheduledTime, windowSeconds, null);
+    execute(
+        "UPDATE scheduled_messages SET recurrence_pattern = ?::jsonb WHERE id = ?",
+        patternJson,
+        request.messageId());
+    return TestRequests.withRowVersion(request, 2);
+  }
+
+  /**
+   * Inserts a pending template row ({@code template_key}, {@code parameters} as JSON text) and
+   * returns its first release.
+   */
+  public DeliveryRequest insertTemplate(
+      Platform platform,
+      String recipientId,
+      String text,
+      Instant scheduledTime,
+      Integer windowSeconds,
+      String templateKey,
+      String parametersJson) {
+    UUID id = UUID.randomUUID();
+    Instant scheduled = scheduledTime.truncatedTo(ChronoUnit.MICROS);
+    execute(
+        "INSERT INTO scheduled_messages (id, recipient_id, platform, message_content,"
+            + " scheduled_time, status, delivery_window_seconds, template_key, parameters)"
+            + " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?::jsonb)",
+        id,
+        recipientId,
+        platform.id(),
+        text,
+        timestamp(scheduled),
+        windowSeconds,
+        templateKey,
+        parametersJson);
+    return new DeliveryRequest(
+        DeliveryRequest.SCHEMA_VERSION,
+        id,
+        platform,
+        recipientId,
+        text,
+        templateKey,
+        json(parametersJson),
+        null,
+        5,
+        0,
+        scheduled,
+        scheduled,
+        windowSeconds == null ? null : scheduled.plusSeconds(windowSeconds),
+        1L);
+  }
+
+  /** An upstream edit of the row: new recipient and text (raises its row version). */
+  public void edit(UUID id, String recipientId, String text) {
+    execute(
+        "UPDATE scheduled_messages SET recipient_id = ?, message_content = ? WHERE id = ?",
+        recipientId,
+        text,
+        id);
+  }
+
+  /**
+   * The upstream cancel, {@code UPDATE ... SET status = 'cancelled' WHERE status = 'pending'}: the
+   * number of rows it changed. The driver's exception is thrown as is (its SQLSTATE matters).
+   */
+  public int cancelIfPending(UUID id) throws SQLException {
+    try (Connection c = owner.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE scheduled_messages SET status = 'cancelled'"
+                    + " WHERE id = ? AND status = 'pending'")) {
+      ps.setObject(1, id);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** The database's clock ({@code now()}), which decides claims. */
+  public Instant databaseNow() {
+    try (Connection c = owner.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT now()");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return instant(rs, 1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading now() failed", e);
+    }
+  }
+
+  /** One row of {@code delivery_attempts}. */
+  public record Attempt(
+      long attemptId,
+      long rowVersion,
+      int attempt,
+      String platform,
+      String state,
+      Instant claimedAt,
+      Instant leaseUntil,
+      Instant finishedAt,
+      String errorMessage) {}
+
+  /** The attempts of message {@code id}, oldest first. */
+  public java.util.List<Attempt> attempts(UUID id) {
+    try (Connection c = owner.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT attempt_id, row_version, attempt, platform, state, claimed_at,"
+                    + " lease_until, finished_at, error_message FROM delivery_attempts"
+                    + " WHERE message_id = ? ORDER BY attempt_id")) {
+      ps.setObject(1, id);
+      java.util.List<Attempt> attempts = new java.util.ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          attempts.add(
+              new Attempt(
+                  rs.getLong(1),
+                  rs.getLong(2),
+                  rs.getInt(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  instant(rs, 6),
+                  instant(rs, 7),
+                  instant(rs, 8),
+                  rs.getString(9)));
+        }
+      }
+      return attempts;
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading attempts of " + id + " failed", e);
+    }
+  }
+
+  /** Ends the lease of attempt {@code attemptId} now, as if its sender had died mid-send. */
+  public void expireLease(long attemptId) {
+    execute(
+        "UPDATE delivery_attempts SET lease_until = now() - interval '1 second'"
+            + " WHERE attempt_id = ?",
+        attemptId);
+  }
+
+  /** The row's {@code scheduled_time}. */
+  public Instant scheduledTime(UUID id) {
+    try (Connection c = owner.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT scheduled_time FROM scheduled_messages WHERE id = ?")) {
+      ps.setObject(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("no row " + id);
+        }
+        return instant(rs, 1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading row " + id + " failed", e);
+    }
   }
 
   /** A row's scheduled time and recurrence columns. */
@@ -166,6 +334,23 @@ public final class MessageRows {
       return text == null ? null : Json.mapper().readTree(text);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("metadata is not JSON", e);
+    }
+  }
+
+  /** The row's {@code row_version}. */
+  public long rowVersion(UUID id) {
+    try (Connection c = owner.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT row_version FROM scheduled_messages WHERE id = ?")) {
+      ps.setObject(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("no row " + id);
+        }
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading row " + id + " failed", e);
     }
   }
 

@@ -39,10 +39,14 @@ public final class TestRequests {
         attempts,
         scheduledTime,
         scheduledTime,
-        scheduledTime.plusSeconds(60));
+        scheduledTime.plusSeconds(60),
+        1L);
   }
 
-  /** {@code request} released again with {@code attempts} and no delivery window. */
+  /**
+   * {@code request} released again after {@code attempts} recorded attempts: the row changed with
+   * each, so its version is {@code 1 + attempts}.
+   */
   public static DeliveryRequest withAttempts(DeliveryRequest request, int attempts) {
     return new DeliveryRequest(
         request.schemaVersion(),
@@ -57,7 +61,8 @@ public final class TestRequests {
         attempts,
         request.scheduledTime(),
         request.releasedAt(),
-        request.deliveryDeadline());
+        request.deliveryDeadline(),
+        1L + attempts);
   }
 
   /** {@code request} with delivery deadline {@code deadline} (null: no window). */
@@ -75,7 +80,8 @@ public final class TestRequests {
         request.attempts(),
         request.scheduledTime(),
         request.releasedAt(),
-        deadline);
+        deadline,
+        request.rowVersion());
   }
 
   /** The release of another row {@code id} due at {@code scheduledTime}, like {@code request}. */
@@ -93,7 +99,8 @@ public final class TestRequests {
         0,
         scheduledTime,
         scheduledTime,
-        scheduledTime.plusSeconds(60));
+        scheduledTime.plusSeconds(60),
+        1L);
   }
 
   /** {@code request} with {@code metadata} parsed from {@code json}. */
@@ -122,7 +129,46 @@ public final class TestRequests {
         r.attempts(),
         r.scheduledTime(),
         r.releasedAt(),
-        r.deliveryDeadline());
+        r.deliveryDeadline(),
+        r.rowVersion());
+  }
+
+  /** {@code request} with row version {@code rowVersion}. */
+  public static DeliveryRequest withRowVersion(DeliveryRequest r, long rowVersion) {
+    return new DeliveryRequest(
+        r.schemaVersion(),
+        r.messageId(),
+        r.platform(),
+        r.recipientId(),
+        r.text(),
+        r.templateKey(),
+        r.parameters(),
+        r.metadata(),
+        r.priority(),
+        r.attempts(),
+        r.scheduledTime(),
+        r.releasedAt(),
+        r.deliveryDeadline(),
+        rowVersion);
+  }
+
+  /** {@code request} as the row holds it after an edit: new recipient and text, next version. */
+  public static DeliveryRequest edited(DeliveryRequest r, String recipientId, String text) {
+    return new DeliveryRequest(
+        r.schemaVersion(),
+        r.messageId(),
+        r.platform(),
+        recipientId,
+        text,
+        r.templateKey(),
+        r.parameters(),
+        r.metadata(),
+        r.priority(),
+        r.attempts(),
+        r.scheduledTime(),
+        r.releasedAt(),
+        r.deliveryDeadline(),
+        r.rowVersion() + 1);
   }
 
   private static JsonNode parse(String json) {
