@@ -59,6 +59,71 @@ final class MessageTable {
     }
   }
 
+  /**
+   * An upstream edit of the recipient and text of a pending row: null when it committed, else the
+   * SQLSTATE it failed with ({@code SM001} while the message is being delivered).
+   */
+  String editRecipientAndText(UUID id, String recipient, String text) throws SQLException {
+    return update(
+        "UPDATE scheduled_messages SET recipient_id = ?, message_content = ?, updated_at = now()"
+            + " WHERE id = ? AND status = 'pending'",
+        recipient,
+        text,
+        id);
+  }
+
+  /** Upstream's safe cancel: null when it committed, else the SQLSTATE it failed with. */
+  String cancelPending(UUID id) throws SQLException {
+    return update(
+        "UPDATE scheduled_messages SET status = 'cancelled', updated_at = now()"
+            + " WHERE id = ? AND status = 'pending'",
+        id);
+  }
+
+  private String update(String sql, Object... values) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < values.length; i++) {
+        s.setObject(i + 1, values[i]);
+      }
+      s.executeUpdate();
+      return null;
+    } catch (SQLException e) {
+      if (e.getSQLState() == null || e.getSQLState().startsWith("08")) {
+        throw e;
+      }
+      return e.getSQLState();
+    }
+  }
+
+  /** The states of the message's delivery attempts, oldest first. */
+  java.util.List<String> attemptStates(UUID id) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT state FROM delivery_attempts WHERE message_id = ? ORDER BY attempt_id")) {
+      s.setObject(1, id);
+      java.util.List<String> states = new java.util.ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          states.add(rs.getString(1));
+        }
+      }
+      return states;
+    }
+  }
+
+  String recipient(UUID id) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT recipient_id FROM scheduled_messages WHERE id = ?")) {
+      s.setObject(1, id);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
   Optional<Row> find(UUID id) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =

@@ -322,6 +322,68 @@ class PipelineEndToEndIT {
     }
   }
 
+  /**
+   * Clinical safety at the moment of send: a release waits in the delivery topic while the sender
+   * cannot send (its token is rejected), and upstream corrects the recipient and the text. The
+   * patient data goes to the new recipient only, once, with the new text: the sender sends the row
+   * as it is at the claim, and the waiting release of the old version claims nothing.
+   */
+  @Test
+  void shouldSendNewTextToNewRecipientOnceWhenEditedWhileReleaseWaitsInTopic() throws Exception {
+    String oldChat = telegramChat();
+    String newChat = telegramChat();
+    String oldText = text("Old dose");
+    String newText = text("Corrected dose");
+    telegram.acceptOnlyToken(TELEGRAM_TOKEN + "-rotated");
+    UUID id;
+    try {
+      id = table.insert("telegram", oldChat, oldText, Instant.now(), 3);
+      // the release reached the sender, which tried and gave the claim back (token rejected)
+      await().atMost(DELIVERY_TIMEOUT).until(() -> table.attemptStates(id).contains("given_back"));
+      // the sender retries every second; an edit that meets a claim in flight is refused (SM001)
+      await()
+          .atMost(DELIVERY_TIMEOUT)
+          .until(() -> table.editRecipientAndText(id, newChat, newText) == null);
+    } finally {
+      telegram.acceptOnlyToken(TELEGRAM_TOKEN);
+    }
+
+    await().atMost(DELIVERY_TIMEOUT).until(() -> "sent".equals(table.status(id)));
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> telegramRequestsFor(newChat).size() == 1);
+    assertThat(telegramRequestsFor(newChat).get(0).field("text")).isEqualTo(newText);
+    assertThat(telegramRequestsFor(oldChat)).as("the old recipient gets nothing").isEmpty();
+    assertThat(table.recipient(id)).isEqualTo(newChat);
+    assertThat(table.find(id).orElseThrow().attempts()).isEqualTo(1);
+  }
+
+  /**
+   * A cancel that arrives while the message is being sent does not silently win: it fails with
+   * SQLSTATE SM001, and the row ends as what the platform received (sent, once). After the outcome
+   * the same cancel changes nothing.
+   */
+  @Test
+  void shouldRefuseCancelDuringSlowSendAndEndRowAsWhatPlatformReceived() throws Exception {
+    String chat = telegramChat();
+    String text = text("Appointment at 09:30");
+    telegram.respondWith(
+        org.schedmsg.infra.sandbox.ScriptedResponse.success().delayedBy(Duration.ofSeconds(4)));
+    UUID id = table.insert("telegram", chat, text, Instant.now(), 2);
+    await().atMost(DELIVERY_TIMEOUT).until(() -> table.attemptStates(id).contains("in_flight"));
+
+    String cancelDuringSend = table.cancelPending(id);
+
+    assertThat(cancelDuringSend).as("SQLSTATE of the cancel during the send").isEqualTo("SM001");
+    await().atMost(DELIVERY_TIMEOUT).until(() -> "sent".equals(table.status(id)));
+    assertThat(telegramRequestsFor(chat)).hasSize(1);
+    assertThat(telegramRequestsFor(chat).get(0).field("text")).isEqualTo(text);
+    assertThat(table.attemptStates(id)).containsExactly("sent");
+    assertThat(table.cancelPending(id)).isNull(); // no error: it simply matches no pending row
+    assertThat(table.status(id)).isEqualTo("sent");
+  }
+
   @Test
   void shouldDeliverWhatsAppTextToTheRightNumberWhenDue() throws Exception {
     String number = whatsappNumber();
