@@ -182,6 +182,8 @@ public final class DeliveryProcessor {
     Objects.requireNonNull(stopping, "stopping");
     Outcome[] outcomes = check.checkAll(requests, clock.instant());
     List<Future<Outcome>> dispatched = new ArrayList<>(requests.size());
+    StartOrder order = new StartOrder();
+    int tickets = 0;
     boolean interrupted = false;
     for (int i = 0; i < requests.size(); i++) {
       if (outcomes[i] != null) {
@@ -203,10 +205,13 @@ public final class DeliveryProcessor {
       }
       if (notNow != null) {
         dispatched.add(CompletableFuture.completedFuture(notNow));
-      } else if (sendConcurrency == 1) {
-        dispatched.add(completed(() -> deliver(request)));
+        continue;
+      }
+      int ticket = tickets++;
+      if (sendConcurrency == 1) {
+        dispatched.add(completed(() -> deliver(request, order, ticket)));
       } else {
-        dispatched.add(sendPool().submit(() -> deliver(request)));
+        dispatched.add(sendPool().submit(() -> deliver(request, order, ticket)));
       }
     }
     List<Outcome> result = collect(dispatched);
@@ -220,30 +225,46 @@ public final class DeliveryProcessor {
   }
 
   /**
-   * One message, after its pacing: claim, send, decide, record. A store outage at the claim is
-   * thrown (nothing was sent); a store error that would repeat fails the row instead, so that one
-   * row never stalls the consumer.
+   * One message, after its pacing: claim, then, in its turn of {@code order}, send, decide, record.
+   * A store outage at the claim is thrown (nothing was sent); a store error that would repeat fails
+   * the row instead, so that one row never stalls the consumer.
    */
-  Outcome deliver(DeliveryRequest request) {
+  private Outcome deliver(DeliveryRequest request, StartOrder order, int ticket) {
+    StartOrder.Turn turn = order.turn(ticket);
+    try {
+      Step step = claim(request);
+      if (step.claim() instanceof Claim.Claimed claimed) {
+        return sendAndRecord(claimed, turn); // passes its turn just before the platform call
+      }
+      turn.pass();
+      return step.decided() != null ? step.decided() : act(request, step.claim());
+    } finally {
+      turn.pass(); // whatever happened, later messages must not wait for this one
+    }
+  }
+
+  /** The claim, or the outcome already decided without one. */
+  private record Step(Claim claim, Outcome decided) {}
+
+  private Step claim(DeliveryRequest request) {
     Outcome held = check.hold(request, clock.instant());
     if (held != null) {
-      return held;
+      return new Step(null, held);
     }
-    Claim claim;
     try {
-      claim = claimer.claim(request);
+      return new Step(claimer.claim(request), null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return Outcome.HELD;
+      return new Step(null, Outcome.HELD);
     } catch (StatusStoreException e) {
       if (e.isTransient()) {
         throw e;
       }
-      return failUnclaimable(request, e);
+      return new Step(null, failUnclaimable(request, e));
     }
-    if (claim instanceof Claim.Claimed claimed) {
-      return sendAndRecord(claimed);
-    }
+  }
+
+  private Outcome act(DeliveryRequest request, Claim claim) {
     if (claim instanceof Claim.Refused refused) {
       return refused(request, refused.why());
     }
@@ -253,9 +274,9 @@ public final class DeliveryProcessor {
     return settleAbandoned(request, ((Claim.Abandoned) claim).lost());
   }
 
-  private Outcome sendAndRecord(Claim.Claimed claimed) {
+  private Outcome sendAndRecord(Claim.Claimed claimed, StartOrder.Turn turn) {
     DeliveryRequest current = claimed.current();
-    PlatformCall.Answer answer = call.send(current);
+    PlatformCall.Answer answer = call.send(current, turn::pass);
     Decision decision = policy.decide(answer.result(), claimed.attempt(), current);
     Outcome intended = DeliveryLog.intendedOutcome(decision, answer.result());
     Outcome outcome =

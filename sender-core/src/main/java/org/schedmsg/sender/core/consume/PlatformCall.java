@@ -43,8 +43,10 @@ final class PlatformCall {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  Answer send(DeliveryRequest claimed) {
+  /** Calls the platform with {@code claimed}; {@code beforeCall} runs just before the call. */
+  Answer send(DeliveryRequest claimed, Runnable beforeCall) {
     Instant start = clock.instant();
+    beforeCall.run();
     SendResult result = callClient(claimed);
     Instant answered = clock.instant();
     Duration pause = gate.onResult(result, claimed.recipientId(), answered);

@@ -20,6 +20,9 @@ import org.schedmsg.sender.core.client.PlatformClient;
 import org.schedmsg.sender.core.client.SendResult;
 import org.schedmsg.sender.core.metrics.SenderMetrics;
 import org.schedmsg.sender.core.retry.RetryPolicy;
+import org.schedmsg.sender.core.status.Claim;
+import org.schedmsg.sender.core.status.MessageStatusRepository;
+import org.schedmsg.sender.core.status.StatusWrite;
 import org.schedmsg.sender.core.testing.InMemoryStatusRepository;
 import org.schedmsg.sender.core.testing.SettableClock;
 import org.schedmsg.sender.core.testing.TestRequests;
@@ -155,6 +158,109 @@ class DeliveryProcessorBatchTest {
     p.processBatch(List.of(urgent, bulk), () -> false);
 
     assertThat(sent).containsExactly(urgent, bulk);
+  }
+
+  /**
+   * Claims run concurrently and their round trips vary; the platform calls must still start in
+   * dispatch (= priority) order. The first message's claim is held until the second's claim is done
+   * and, for up to a second, until the second was sent: without the ordering the second is sent
+   * while the first is still claiming.
+   */
+  @Test
+  void shouldStartCallsInDispatchOrderWhenClaimsFinishOutOfOrder() throws Exception {
+    List<DeliveryRequest> requests = pending(2);
+    DeliveryRequest first = requests.get(0);
+    CountDownLatch secondClaimed = new CountDownLatch(1);
+    CountDownLatch secondSent = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean firstClaimed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    List<Boolean> firstClaimedWhenSecondSent = Collections.synchronizedList(new ArrayList<>());
+    MessageStatusRepository slowFirstClaim =
+        new ForwardingRepository(repository) {
+          @Override
+          public Claim claim(DeliveryRequest request, Duration lease) {
+            if (request.messageId().equals(first.messageId())) {
+              await(secondClaimed, 10);
+              await(secondSent, 1);
+              Claim claim = super.claim(request, lease);
+              firstClaimed.set(true);
+              return claim;
+            }
+            Claim claim = super.claim(request, lease);
+            secondClaimed.countDown();
+            return claim;
+          }
+        };
+    processor =
+        new DeliveryProcessor(
+            Platform.TELEGRAM,
+            slowFirstClaim,
+            r -> {
+              sent.add(r);
+              if (!r.messageId().equals(first.messageId())) {
+                firstClaimedWhenSecondSent.add(firstClaimed.get());
+                secondSent.countDown();
+              }
+              return new SendResult.Delivered("1");
+            },
+            new RetryPolicy(3),
+            clock,
+            pause,
+            new PlatformGate(Platform.TELEGRAM.id(), DeliveryProcessor.UNTHROTTLED),
+            new SendPacer(DeliveryProcessor.UNTHROTTLED, Clock.systemUTC(), Sleeper.SYSTEM),
+            new SenderMetrics(new SimpleMeterRegistry(), Platform.TELEGRAM.id()),
+            2,
+            Duration.ofSeconds(60),
+            Sleeper.SYSTEM);
+
+    assertThat(processor.processBatch(requests, () -> false)).containsOnly(Outcome.SENT);
+
+    assertThat(firstClaimedWhenSecondSent)
+        .as("the second call started only after the first message's claim was done")
+        .containsExactly(true);
+  }
+
+  private static void await(CountDownLatch latch, int seconds) {
+    try {
+      latch.await(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A repository that forwards every call; tests override what they need. */
+  private static class ForwardingRepository implements MessageStatusRepository {
+    private final MessageStatusRepository delegate;
+
+    ForwardingRepository(MessageStatusRepository delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public java.util.Set<java.util.UUID> stillCurrent(
+        java.util.Collection<DeliveryRequest> requests) {
+      return delegate.stillCurrent(requests);
+    }
+
+    @Override
+    public Claim claim(DeliveryRequest request, Duration lease) {
+      return delegate.claim(request, lease);
+    }
+
+    @Override
+    public boolean record(StatusWrite write) {
+      return delegate.record(write);
+    }
+
+    @Override
+    public boolean failUnusable(DeliveryRequest request, String reason, java.time.Instant now) {
+      return delegate.failUnusable(request, reason, now);
+    }
+
+    @Override
+    public boolean reject(org.schedmsg.contracts.RejectedMessage rejection, java.time.Instant now) {
+      return delegate.reject(rejection, now);
+    }
   }
 
   @Test
