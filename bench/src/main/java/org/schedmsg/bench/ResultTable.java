@@ -69,10 +69,10 @@ final class ResultTable {
           "- inversions: pairs due at the same instant received less urgent first.",
           "- throughput_per_s: delivered / (last receipt - first due time); insert_rate_per_s: rows"
               + " per second the workload achieved writing.",
-          "- cpu_s_per_1000: (JVM + PostgreSQL CPU seconds) per 1,000 planned messages; the JVM"
+          "- cpu_s_per_1000: (JVM + PostgreSQL CPU seconds) per 1,000 delivered messages; the JVM"
               + " also runs the broker, the fake platform and the workload writer.",
-          "- pg_commits_per_1000: transactions committed in the contestant's database, the"
-              + " workload's own inserts included.",
+          "- pg_commits_per_1000: transactions committed in the contestant's database per 1,000"
+              + " delivered messages, the workload's own inserts included.",
           "- jvm_peak_rss_mb: VmHWM of the one shared JVM after a reset at the start of the run"
               + " (coarse); pg_peak_rss_mb: highest summed RSS of the PostgreSQL processes, sampled"
               + " every 250 ms (shared buffers counted once per process).",
