@@ -182,12 +182,15 @@ public final class DeliveryProcessor {
     Objects.requireNonNull(stopping, "stopping");
     Outcome[] outcomes = check.checkAll(requests, clock.instant());
     List<Future<Outcome>> dispatched = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      dispatched.add(null);
+    }
     StartOrder order = new StartOrder();
     int tickets = 0;
     boolean interrupted = false;
-    for (int i = 0; i < requests.size(); i++) {
+    for (int i : DispatchOrder.of(requests)) {
       if (outcomes[i] != null) {
-        dispatched.add(CompletableFuture.completedFuture(outcomes[i]));
+        dispatched.set(i, CompletableFuture.completedFuture(outcomes[i]));
         continue;
       }
       DeliveryRequest request = requests.get(i);
@@ -204,14 +207,14 @@ public final class DeliveryProcessor {
         }
       }
       if (notNow != null) {
-        dispatched.add(CompletableFuture.completedFuture(notNow));
+        dispatched.set(i, CompletableFuture.completedFuture(notNow));
         continue;
       }
       int ticket = tickets++;
       if (sendConcurrency == 1) {
-        dispatched.add(completed(() -> deliver(request, order, ticket)));
+        dispatched.set(i, completed(() -> deliver(request, order, ticket)));
       } else {
-        dispatched.add(sendPool().submit(() -> deliver(request, order, ticket)));
+        dispatched.set(i, sendPool().submit(() -> deliver(request, order, ticket)));
       }
     }
     List<Outcome> result = collect(dispatched);

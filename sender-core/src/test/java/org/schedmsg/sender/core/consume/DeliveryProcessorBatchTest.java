@@ -161,6 +161,39 @@ class DeliveryProcessorBatchTest {
   }
 
   /**
+   * A poll holds one partition's records after another's: an urgent message in the second partition
+   * is dispatched before the bulk of the first, and outcomes stay at their records.
+   */
+  @Test
+  void shouldDispatchMostUrgentFirstWhenPollMixesPartitions() {
+    List<DeliveryRequest> batch = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      batch.add(
+          TestRequests.withPriority(TestRequests.request(Platform.TELEGRAM, "b" + i, "bulk"), 9));
+    }
+    DeliveryRequest urgent =
+        TestRequests.withPriority(TestRequests.request(Platform.TELEGRAM, "u", "urgent"), 1);
+    batch.add(urgent);
+    DeliveryRequest replayed = batch.get(1); // a stale record keeps its outcome at its index
+    for (DeliveryRequest r : batch) {
+      repository.insertPending(r);
+    }
+    repository.cancel(replayed.messageId());
+    DeliveryProcessor p =
+        processor(
+            r -> {
+              sent.add(r);
+              return new SendResult.Delivered("1");
+            },
+            1);
+
+    List<Outcome> outcomes = p.processBatch(batch, () -> false);
+
+    assertThat(sent.get(0).messageId()).isEqualTo(urgent.messageId());
+    assertThat(outcomes).containsExactly(Outcome.SENT, Outcome.SKIPPED, Outcome.SENT, Outcome.SENT);
+  }
+
+  /**
    * Claims run concurrently and their round trips vary; the platform calls must still start in
    * dispatch (= priority) order. The first message's claim is held until the second's claim is done
    * and, for up to a second, until the second was sent: without the ordering the second is sent

@@ -133,6 +133,25 @@ public final class TestRequests {
         r.rowVersion());
   }
 
+  /** {@code request} with priority {@code priority} (1 most urgent .. 9 bulk). */
+  public static DeliveryRequest withPriority(DeliveryRequest r, int priority) {
+    return new DeliveryRequest(
+        r.schemaVersion(),
+        r.messageId(),
+        r.platform(),
+        r.recipientId(),
+        r.text(),
+        r.templateKey(),
+        r.parameters(),
+        r.metadata(),
+        priority,
+        r.attempts(),
+        r.scheduledTime(),
+        r.releasedAt(),
+        r.deliveryDeadline(),
+        r.rowVersion());
+  }
+
   /** {@code request} with row version {@code rowVersion}. */
   public static DeliveryRequest withRowVersion(DeliveryRequest r, long rowVersion) {
     return new DeliveryRequest(
