@@ -30,6 +30,7 @@ import org.schedmsg.infra.sandbox.ScriptedResponse;
 import org.schedmsg.infra.testing.TestDatabase;
 import org.schedmsg.infra.testing.TestInfrastructure;
 import org.schedmsg.sender.core.SenderService;
+import org.schedmsg.sender.core.config.SenderConfig;
 import org.schedmsg.sender.core.consume.Outcome;
 import org.schedmsg.sender.core.testing.MessageRows;
 import org.schedmsg.sender.telegram.client.TelegramClient;
@@ -155,6 +156,38 @@ class TelegramSenderIT {
               assertThat(r.body().get("chat_id").asLong()).isEqualTo(1001L);
               assertThat(r.field("text")).isEqualTo("Your lab results are ready");
             });
+  }
+
+  /**
+   * The platform counts arrivals, not the sender's starts: with 75 messages due at once to 75
+   * chats, no one-second window at the sandbox holds more than the configured 30 requests.
+   */
+  @Test
+  void shouldKeepEveryOneSecondWindowAtPlatformWithinConfiguredRateWhenBurstIsDue() {
+    List<DeliveryRequest> burst = new java.util.ArrayList<>();
+    for (int i = 0; i < 75; i++) {
+      burst.add(pendingRow(Integer.toString(7_000 + i), "Burst " + i));
+    }
+    release(burst.toArray(new DeliveryRequest[0]));
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> burst.stream().allMatch(r -> "sent".equals(rows.read(r.messageId()).status())));
+    List<Instant> arrivals =
+        telegram.requests().stream().map(ReceivedRequest::receivedAt).sorted().toList();
+    assertThat(arrivals).hasSize(75);
+    int busiest = 0;
+    for (int first = 0, last = 0; first < arrivals.size(); first++) {
+      while (last < arrivals.size()
+          && arrivals.get(last).isBefore(arrivals.get(first).plusSeconds(1))) {
+        last++;
+      }
+      busiest = Math.max(busiest, last - first);
+    }
+    assertThat(busiest)
+        .as("most requests the platform received in any one-second window")
+        .isLessThanOrEqualTo(SenderConfig.DEFAULT_TELEGRAM_MESSAGES_PER_SECOND);
   }
 
   @Test

@@ -70,6 +70,7 @@ public final class DeliveryProcessor {
   private final Clock clock;
   private final PlatformGate gate;
   private final SendPacer pacer;
+  private final SendPacer callPacer;
   private final SenderMetrics metrics;
   private final ReleaseCheck check;
   private final Claimer claimer;
@@ -154,6 +155,7 @@ public final class DeliveryProcessor {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.gate = Objects.requireNonNull(gate, "gate");
     this.pacer = Objects.requireNonNull(pacer, "pacer");
+    this.callPacer = pacer.twin();
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.check = new ReleaseCheck(platform, repository, gate, metrics);
     this.claimer = new Claimer(repository, lease, sleeper);
@@ -277,8 +279,23 @@ public final class DeliveryProcessor {
     return settleAbandoned(request, ((Claim.Abandoned) claim).lost());
   }
 
+  /**
+   * In its turn, the rates are checked again right before the call ({@code callPacer}): the claims
+   * between the dispatcher's pacing and the calls take varying time, and a slow claim bunches the
+   * calls behind it; the platform counts arrivals, not the dispatcher's starts.
+   */
   private Outcome sendAndRecord(Claim.Claimed claimed, StartOrder.Turn turn) {
     DeliveryRequest current = claimed.current();
+    turn.await();
+    try {
+      callPacer.acquire(current.recipientId() == null ? "" : current.recipientId());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      turn.pass();
+      Decision giveBack = new Decision.ReleaseClaim("shutdown");
+      return recorder.record(
+          OutcomeRecorder.write(claimed, giveBack, clock.instant(), false), Outcome.HELD);
+    }
     PlatformCall.Answer answer = call.send(current, turn::pass);
     Decision decision = policy.decide(answer.result(), claimed.attempt(), current);
     Outcome intended = DeliveryLog.intendedOutcome(decision, answer.result());

@@ -11,14 +11,24 @@ import java.util.Objects;
 
 /**
  * Keeps a sender under its configured rates: at most {@code messagesPerSecond} sends started in any
- * one-second window, and at least {@code recipientInterval} between two sends to one recipient.
- * {@link #acquire(String)} waits (through the {@link Sleeper}) until both allow a send, then counts
- * it. Used from the single consumer thread.
+ * window of one second plus {@link #ARRIVAL_JITTER}, and at least {@code recipientInterval} between
+ * two sends to one recipient. {@link #acquire(String)} waits (through the {@link Sleeper}) until
+ * both allow a send, then counts it. Thread-safe; a sender uses two: one where records are
+ * dispatched, one right before the calls.
  */
 public final class SendPacer {
-  private static final Duration WINDOW = Duration.ofSeconds(1);
+  /**
+   * How much the arrivals at the platform may spread beyond the starts counted here (the HTTP
+   * client, the network, the platform's front end): sends are counted over one second plus this, so
+   * that the platform, which counts arrivals, never sees more than the configured rate in any one
+   * second. The sustained rate is then {@code messagesPerSecond / 1.2}.
+   */
+  static final Duration ARRIVAL_JITTER = Duration.ofMillis(200);
+
+  private static final Duration WINDOW = Duration.ofSeconds(1).plus(ARRIVAL_JITTER);
   private static final int MAX_TRACKED_RECIPIENTS = 10_000;
 
+  private final ThrottleSettings settings;
   private final int messagesPerSecond;
   private final Duration recipientInterval;
   private final Clock clock;
@@ -35,10 +45,16 @@ public final class SendPacer {
       };
 
   public SendPacer(ThrottleSettings settings, Clock clock, Sleeper sleeper) {
+    this.settings = Objects.requireNonNull(settings, "settings");
     this.messagesPerSecond = settings.messagesPerSecond();
     this.recipientInterval = settings.recipientInterval();
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+  }
+
+  /** A pacer with the same rates, clock and sleeper, and nothing counted yet. */
+  public SendPacer twin() {
+    return new SendPacer(settings, clock, sleeper);
   }
 
   /** Waits until a send to {@code recipient} keeps within the rates, and counts it as started. */

@@ -24,7 +24,26 @@ class SendPacerTest {
     }
 
     assertThat(maxInAnySecond(starts)).isEqualTo(30);
-    assertThat(Duration.between(starts.get(0), starts.get(199))).isLessThan(Duration.ofSeconds(7));
+    assertThat(Duration.between(starts.get(0), starts.get(199))).isLessThan(Duration.ofSeconds(9));
+  }
+
+  /**
+   * The platform counts arrivals, which spread beyond the starts: a send whose start would be the
+   * 31st within 1.2 s waits, so arrivals up to {@link SendPacer#ARRIVAL_JITTER} late still keep
+   * every platform second within the rate.
+   */
+  @Test
+  void shouldLeaveArrivalJitterBeforeTheNextWindowWhenRateIsReached() throws InterruptedException {
+    SendPacer pacer = new SendPacer(settings(30, Duration.ZERO), clock, advanceClock);
+    Instant first = clock.instant();
+    for (int i = 0; i < 30; i++) {
+      pacer.acquire("chat-" + i);
+    }
+
+    pacer.acquire("chat-30");
+
+    assertThat(Duration.between(first, clock.instant()))
+        .isEqualTo(Duration.ofSeconds(1).plus(SendPacer.ARRIVAL_JITTER));
   }
 
   @Test
