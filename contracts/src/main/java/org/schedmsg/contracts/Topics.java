@@ -20,6 +20,8 @@ import org.schedmsg.contracts.serde.JsonSerde;
  *     write them {@code failed}
  * @param cdcDeadLetters CDC records the scheduler could not read: the original key and value bytes,
  *     with headers naming their topic, partition and offset
+ * @param receipts the platforms' delivery receipts (WhatsApp: sent, delivered, read, failed),
+ *     keyed by message id
  */
 public record Topics(
     String namespace,
@@ -28,7 +30,8 @@ public record Topics(
     Topic<String, DeliveryRequest> whatsapp,
     String cdcOffsets,
     Topic<String, RejectedMessage> rejections,
-    Topic<byte[], byte[]> cdcDeadLetters) {
+    Topic<byte[], byte[]> cdcDeadLetters,
+    Topic<String, DeliveryReceipt> receipts) {
 
   public static final String DEFAULT_NAMESPACE = "schedmsg";
 
@@ -59,7 +62,9 @@ public record Topics(
         namespace + ".cdc.offsets",
         new Topic<>(
             namespace + ".scheduler.rejections.v1", key, new JsonSerde<>(RejectedMessage.class)),
-        new Topic<>(namespace + ".cdc.dead-letter.v1", Serdes.ByteArray(), Serdes.ByteArray()));
+        new Topic<>(namespace + ".cdc.dead-letter.v1", Serdes.ByteArray(), Serdes.ByteArray()),
+        new Topic<>(
+            namespace + ".receipts.delivery-status.v1", key, new JsonSerde<>(DeliveryReceipt.class)));
   }
 
   public static Topics defaults() {
@@ -128,6 +133,20 @@ public record Topics(
             DELIVERY_RETENTION,
             "scheduler-stream",
             List.of("sender-telegram", "sender-whatsapp", "operators")),
+        new TopicDescriptor(
+            receipts.name(),
+            "A platform's delivery status of a message it accepted (WhatsApp webhook: sent,"
+                + " delivered, read, failed with the error code), after it was written to the row."
+                + " May repeat and arrive out of order: the highest of sent < delivered < read"
+                + " wins, failed is terminal.",
+            "message id (UUID string): one message's receipts in order on one partition",
+            "delivery-receipt.v1.schema.json",
+            List.of(),
+            DELIVERY_PARTITIONS,
+            false,
+            DELIVERY_RETENTION,
+            "sender-whatsapp (webhook)",
+            List.of("platform teams", "operators")),
         new TopicDescriptor(
             cdcDeadLetters.name(),
             "A CDC record the scheduler could not read: its original key and value bytes.",

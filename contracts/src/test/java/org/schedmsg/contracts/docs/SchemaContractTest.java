@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.schedmsg.contracts.DeliveryReceipt;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.MessageStatus;
 import org.schedmsg.contracts.Platform;
@@ -86,7 +87,27 @@ class SchemaContractTest {
   }
 
   @Test
+  void shouldWriteExactlyTheSchemaFieldsWhenReceiptIsWritten() throws Exception {
+    DeliveryReceipt receipt =
+        new DeliveryReceipt(
+            DeliveryReceipt.SCHEMA_VERSION,
+            UUID.randomUUID(),
+            Platform.WHATSAPP,
+            "wamid.HBgL",
+            "failed",
+            now(),
+            131026,
+            true,
+            now());
+    String json = json(receipt);
+    assertThat(ContractSchemas.violations("delivery-receipt.v1.schema.json", json)).isEmpty();
+    assertThat(fieldNames(Json.mapper().readTree(json), ""))
+        .isEqualTo(SchemaFields.of("delivery-receipt.v1.schema.json").keySet());
+  }
+
+  @Test
   void shouldDeclareJavaSchemaVersionWhenSchemaIsPublished() throws Exception {
+    assertVersion("delivery-receipt.v1.schema.json", DeliveryReceipt.SCHEMA_VERSION);
     assertVersion("delivery-request.v1.schema.json", DeliveryRequest.SCHEMA_VERSION);
     assertVersion("scheduled-message-change.v1.schema.json", ScheduledMessageChange.SCHEMA_VERSION);
     assertVersion("rejected-message.v1.schema.json", RejectedMessage.SCHEMA_VERSION);
