@@ -129,6 +129,11 @@ abstract class FakePlatformServer implements AutoCloseable {
     executor.shutdownNow();
   }
 
+  /** Status callbacks of messages to {@code recipient} report failure {@code code}. */
+  public void failReceiptsFor(String recipient, int code) {
+    throw new IllegalArgumentException("this platform sends no delivery receipts");
+  }
+
   /** Accepts only {@code token} from now on (a revoked token, later fixed). */
   public abstract void acceptOnlyToken(String token);
 

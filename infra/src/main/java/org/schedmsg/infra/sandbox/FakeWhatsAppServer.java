@@ -3,7 +3,10 @@ package org.schedmsg.infra.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +24,10 @@ import java.util.function.Supplier;
  * template.language.code} for a template message) 400 with code 100. HTTP statuses follow Meta's
  * error code reference (most errors, rate limits included, are 400). {@link #acceptOnlyToken}
  * switches the accepted token (an expired token, later fixed).
+ *
+ * <p>With {@link #sendStatusCallbacks} set, every accepted message is followed by signed webhook
+ * status notifications ({@code delivered}, then {@code read}; or {@code failed} with the code
+ * scripted by {@link #failReceiptsFor}), as Meta sends them.
  */
 public final class FakeWhatsAppServer extends FakePlatformServer {
   public static final String API_VERSION = "v23.0";
@@ -28,6 +35,7 @@ public final class FakeWhatsAppServer extends FakePlatformServer {
   private volatile String accessToken;
   private final String phoneNumberId;
   private final AtomicLong messageIds = new AtomicLong();
+  private volatile WhatsAppStatusCallbacks callbacks;
 
   private FakeWhatsAppServer(int port, String accessToken, String phoneNumberId, Clock clock) {
     super(port, clock);
@@ -49,6 +57,66 @@ public final class FakeWhatsAppServer extends FakePlatformServer {
   @Override
   public void acceptOnlyToken(String newToken) {
     this.accessToken = Objects.requireNonNull(newToken, "newToken");
+  }
+
+  /**
+   * From now on follows every accepted message with status notifications to {@code webhook},
+   * signed with {@code appSecret}: {@code delivered} after {@code interval}, {@code read} after
+   * twice that (a message to a recipient of {@link #failReceiptsFor}: one {@code failed}).
+   */
+  public void sendStatusCallbacks(URI webhook, String appSecret, Duration interval) {
+    WhatsAppStatusCallbacks previous = callbacks;
+    callbacks =
+        new WhatsAppStatusCallbacks(webhook, appSecret, phoneNumberId, interval, clock());
+    if (previous != null) {
+      previous.close();
+    }
+  }
+
+  /** Messages to {@code recipient} get a {@code failed} status with {@code code} (e.g. 131026). */
+  @Override
+  public void failReceiptsFor(String recipient, int code) {
+    WhatsAppStatusCallbacks current = callbacks;
+    if (current == null) {
+      throw new IllegalArgumentException("status callbacks are not configured");
+    }
+    current.failFor(Objects.requireNonNull(recipient, "recipient"), code);
+  }
+
+  /** One webhook notification with one status, in Meta's format (see the callbacks). */
+  public static String statusNotification(
+      String phoneNumberId,
+      String wamid,
+      String status,
+      String recipientId,
+      long epochSeconds,
+      Integer errorCode) {
+    return WhatsAppStatusCallbacks.statusPayload(
+        phoneNumberId, wamid, status, recipientId, epochSeconds, errorCode);
+  }
+
+  /** {@code sha256=<hex HMAC-SHA256 of body>}: Meta's {@code X-Hub-Signature-256} header. */
+  public static String signature(String appSecret, String body) {
+    return "sha256="
+        + WhatsAppStatusCallbacks.sign(appSecret.getBytes(StandardCharsets.UTF_8), body);
+  }
+
+  @Override
+  public void reset() {
+    super.reset();
+    WhatsAppStatusCallbacks current = callbacks;
+    if (current != null) {
+      current.reset();
+    }
+  }
+
+  @Override
+  public void close() {
+    WhatsAppStatusCallbacks current = callbacks;
+    if (current != null) {
+      current.close();
+    }
+    super.close();
   }
 
   @Override
@@ -199,10 +267,12 @@ public final class FakeWhatsAppServer extends FakePlatformServer {
     ObjectNode answer = MAPPER.createObjectNode().put("messaging_product", "whatsapp");
     String to = text(body, "to");
     answer.putArray("contacts").addObject().put("input", to).put("wa_id", to.replaceAll("\\D", ""));
-    answer
-        .putArray("messages")
-        .addObject()
-        .put("id", String.format("wamid.SANDBOX%012d", messageIds.incrementAndGet()));
+    String wamid = String.format("wamid.SANDBOX%012d", messageIds.incrementAndGet());
+    answer.putArray("messages").addObject().put("id", wamid);
+    WhatsAppStatusCallbacks current = callbacks;
+    if (current != null) {
+      current.accepted(wamid, to);
+    }
     return answer.toString();
   }
 
