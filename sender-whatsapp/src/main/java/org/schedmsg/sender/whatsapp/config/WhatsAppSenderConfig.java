@@ -30,13 +30,15 @@ public record WhatsAppSenderConfig(
 
   /** Every key this sender reads, in README order: the shared ones, then WhatsApp's. */
   public static final List<String> KEYS =
-      Stream.concat(
+      Stream.of(
               SenderConfig.KEYS.stream(),
               Stream.of(
                   WHATSAPP_ACCESS_TOKEN,
                   WHATSAPP_PHONE_NUMBER_ID,
                   WHATSAPP_API_BASE_URL,
-                  WHATSAPP_TEMPLATE_LANGUAGE))
+                  WHATSAPP_TEMPLATE_LANGUAGE),
+              WhatsAppWebhookConfig.KEYS.stream())
+          .flatMap(s -> s)
           .toList();
 
   public WhatsAppSenderConfig {
