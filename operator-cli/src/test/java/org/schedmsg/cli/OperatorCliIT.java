@@ -91,8 +91,32 @@ class OperatorCliIT {
         .contains("status:            pending")
         .contains("priority:          2")
         .contains("delivery_window:   7200s")
+        .contains("receipt:           none (the platform has no delivery receipts)")
         .doesNotContain("Take it")
         .doesNotContain("123456789");
+  }
+
+  @Test
+  void shouldShowReceiptStateWhenWhatsAppRowHasReceipts() throws Exception {
+    UUID id = UUID.randomUUID();
+    try (var c = db.dataSource().getConnection();
+        var s =
+            c.prepareStatement(
+                "INSERT INTO scheduled_messages (id, recipient_id, platform, message_content,"
+                    + " scheduled_time, status, attempts, sent_at, metadata) VALUES (?,"
+                    + " '4915112345678', 'whatsapp', 'x', now(), 'sent', 1, now(),"
+                    + " '{\"platform_message_id\": \"wamid.X\", \"receipt_status\": \"read\","
+                    + " \"delivered_at\": \"2026-11-28T08:00:03Z\","
+                    + " \"read_at\": \"2026-11-28T08:01:00Z\"}'::jsonb)")) {
+      s.setObject(1, id);
+      s.executeUpdate();
+    }
+
+    assertThat(cli("status", id.toString()).out())
+        .contains(
+            "receipt:           read, delivered_at 2026-11-28T08:00:03Z, read_at"
+                + " 2026-11-28T08:01:00Z")
+        .doesNotContain("4915112345678");
   }
 
   @Test

@@ -67,8 +67,21 @@ public final class StatusCommand implements Callable<Integer> {
     out.println("failed_at:         " + Output.text(m.failedAt()));
     out.println("error_message:     " + (m.errorMessage() == null ? "-" : m.errorMessage()));
     out.println("row_version:       " + m.rowVersion());
+    out.println("receipt:           " + receipt(m));
     printAttempts(out, attempts);
     return ExitCodes.OK;
+  }
+
+  private static String receipt(MessageView m) {
+    if (!"whatsapp".equals(m.platform())) {
+      return "none (the platform has no delivery receipts)";
+    }
+    if (m.receipt().status() == null) {
+      return "none yet";
+    }
+    return m.receipt().status()
+        + (m.receipt().deliveredAt() == null ? "" : ", delivered_at " + m.receipt().deliveredAt())
+        + (m.receipt().readAt() == null ? "" : ", read_at " + m.receipt().readAt());
   }
 
   private static void printAttempts(PrintWriter out, AttemptLog log) {

@@ -25,7 +25,9 @@ import java.util.UUID;
 public final class MessageRepository {
   private static final String VIEW_COLUMNS =
       "id, platform, status, priority, scheduled_time, delivery_window_seconds, attempts,"
-          + " last_attempt_time, sent_at, failed_at, error_message, row_version";
+          + " last_attempt_time, sent_at, failed_at, error_message, row_version,"
+          + " metadata->>'receipt_status' AS receipt_status,"
+          + " metadata->>'delivered_at' AS delivered_at, metadata->>'read_at' AS read_at";
 
   /**
    * SQLSTATE of the trigger of migration V9: an UPDATE or DELETE of a message whose attempt is in
@@ -282,7 +284,9 @@ public final class MessageRepository {
         instant(rs.getTimestamp("sent_at")),
         instant(rs.getTimestamp("failed_at")),
         rs.getString("error_message"),
-        rs.getLong("row_version"));
+        rs.getLong("row_version"),
+        new ReceiptView(
+            rs.getString("receipt_status"), rs.getString("delivered_at"), rs.getString("read_at")));
   }
 
   private static Instant instant(Timestamp t) {

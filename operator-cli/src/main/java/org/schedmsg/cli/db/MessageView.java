@@ -16,4 +16,5 @@ public record MessageView(
     Instant sentAt,
     Instant failedAt,
     String errorMessage,
-    long rowVersion) {}
+    long rowVersion,
+    ReceiptView receipt) {}
