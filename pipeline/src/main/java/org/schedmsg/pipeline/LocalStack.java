@@ -1,5 +1,7 @@
 package org.schedmsg.pipeline;
 
+import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -16,6 +18,7 @@ import org.schedmsg.infra.sandbox.FakeWhatsAppServer;
 import org.schedmsg.pipeline.config.DatabaseLogin;
 import org.schedmsg.pipeline.config.LocalRunConfig;
 import org.schedmsg.pipeline.config.PipelineConfig;
+import org.schedmsg.sender.whatsapp.config.WhatsAppWebhookConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,11 @@ final class LocalStack implements AutoCloseable {
 
   static final String SANDBOX_WHATSAPP_TOKEN = "sandbox-whatsapp-token";
   static final String SANDBOX_WHATSAPP_PHONE_NUMBER_ID = "100000000000001";
+  static final String SANDBOX_WHATSAPP_APP_SECRET = "sandbox-whatsapp-app-secret";
+  static final String SANDBOX_WHATSAPP_VERIFY_TOKEN = "sandbox-whatsapp-verify-token";
+
+  /** How long after a send the sandbox reports delivered (and twice that, read). */
+  static final Duration SANDBOX_RECEIPT_INTERVAL = Duration.ofSeconds(2);
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Map<String, String> environment = new HashMap<>();
@@ -100,7 +108,17 @@ final class LocalStack implements AutoCloseable {
     environment.put("WHATSAPP_ACCESS_TOKEN", SANDBOX_WHATSAPP_TOKEN);
     environment.put("WHATSAPP_PHONE_NUMBER_ID", SANDBOX_WHATSAPP_PHONE_NUMBER_ID);
     environment.put("WHATSAPP_API_BASE_URL", sandbox.baseUrl());
-    return "sandbox " + sandbox.baseUrl();
+    int webhookPort =
+        env.integer(WhatsAppWebhookConfig.WHATSAPP_WEBHOOK_PORT, WhatsAppWebhookConfig.DEFAULT_PORT);
+    environment.put(WhatsAppWebhookConfig.WHATSAPP_WEBHOOK_PORT, Integer.toString(webhookPort));
+    environment.put(WhatsAppWebhookConfig.WHATSAPP_APP_SECRET, SANDBOX_WHATSAPP_APP_SECRET);
+    environment.put(
+        WhatsAppWebhookConfig.WHATSAPP_WEBHOOK_VERIFY_TOKEN, SANDBOX_WHATSAPP_VERIFY_TOKEN);
+    sandbox.sendStatusCallbacks(
+        URI.create("http://127.0.0.1:" + webhookPort + WhatsAppWebhookConfig.PATH),
+        SANDBOX_WHATSAPP_APP_SECRET,
+        SANDBOX_RECEIPT_INTERVAL);
+    return "sandbox " + sandbox.baseUrl() + " (status callbacks to port " + webhookPort + ")";
   }
 
   private <T extends AutoCloseable> T remember(T resource) {

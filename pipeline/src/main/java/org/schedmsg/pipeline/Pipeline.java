@@ -21,6 +21,8 @@ import org.schedmsg.sender.telegram.client.TelegramClient;
 import org.schedmsg.sender.telegram.config.TelegramSenderConfig;
 import org.schedmsg.sender.whatsapp.client.WhatsAppClient;
 import org.schedmsg.sender.whatsapp.config.WhatsAppSenderConfig;
+import org.schedmsg.sender.whatsapp.config.WhatsAppWebhookConfig;
+import org.schedmsg.sender.whatsapp.webhook.ReceiptWebhookService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,7 @@ public final class Pipeline implements AutoCloseable {
   private final List<SenderService> senders = new ArrayList<>();
   private SchedulerService scheduler;
   private CdcIngestorService ingestor;
+  private ReceiptWebhookService receipts;
 
   private Pipeline() {}
 
@@ -75,10 +78,20 @@ public final class Pipeline implements AutoCloseable {
         remember(
             SenderService.start(
                 whatsapp.core(), WhatsAppClient.create(whatsapp), clock, registry)));
+    WhatsAppWebhookConfig webhook = WhatsAppWebhookConfig.fromEnv(senderEnv);
+    if (webhook.enabled()) {
+      receipts =
+          remember(ReceiptWebhookService.start(whatsapp.core(), webhook, clock, registry));
+    }
     ingestor =
         remember(
             CdcIngestorService.start(
                 CdcIngestorConfig.fromEnv(config.envFor(config.ingestorLogin())), registry));
+  }
+
+  /** The port of the WhatsApp receipt webhook, if it runs (an app secret is configured). */
+  public Optional<Integer> whatsAppWebhookPort() {
+    return Optional.ofNullable(receipts).map(ReceiptWebhookService::port);
   }
 
   /** Readiness of every service, for one {@code /health/ready}. */

@@ -113,6 +113,19 @@ final class MessageTable {
     }
   }
 
+  /** {@code metadata.<key>} of the row (receipt_status, delivered_at, read_at ...), or null. */
+  String metadata(UUID id, String key) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT metadata->>? FROM scheduled_messages WHERE id = ?")) {
+      s.setString(1, key);
+      s.setObject(2, id);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
   String recipient(UUID id) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =
