@@ -33,9 +33,9 @@ public sealed interface Decision {
   }
 
   /**
-   * Gives the claim back: {@code attempts} restored to its value before the claim, status {@code
-   * pending}, {@code error_message = reason}. The attempt is not counted (rate limits, fatal
-   * platform errors).
+   * Gives the claim back: the attempt is closed {@code given_back} with {@code reason}, the row is
+   * not written (no attempt counted, nothing rewound). For rate limits, fatal platform errors and
+   * sends that never started.
    */
   record ReleaseClaim(String reason) implements Decision {
     public ReleaseClaim {

@@ -16,11 +16,12 @@ import org.schedmsg.sender.core.client.SendResult;
  *   <li>{@code Retryable} (or a retried {@code Ambiguous}) on the attempt numbered {@code
  *       maxAttempts} or later -> {@code failed} with {@code max_attempts_exceeded:<reason>};
  *   <li>past the delivery window -> {@code failed} with {@code delivery_window_expired}, without
- *       calling the platform (and without counting an attempt);
+ *       calling the platform (and without counting an attempt); decided by the claim, by the
+ *       database's clock;
  *   <li>{@code Ambiguous} -> by the message's {@link AmbiguousOutcomePolicy}: like {@code
  *       Retryable}, or {@code failed} with {@code outcome_unknown:<reason>};
- *   <li>{@code RateLimited} and {@code Fatal} -> the claim is given back ({@code attempts}
- *       restored), the row stays {@code pending}: they never count towards the attempts.
+ *   <li>{@code RateLimited} and {@code Fatal} -> the claim is given back and the row is not
+ *       written: they never count towards the attempts.
  * </ol>
  */
 public final class RetryPolicy {
@@ -47,7 +48,10 @@ public final class RetryPolicy {
     return maxAttempts;
   }
 
-  /** Rule 5: true when {@code request} must be failed without calling the platform. */
+  /**
+   * Rule 5: true when {@code request} must be failed without calling the platform. The claim
+   * applies it to the row as it is, by the database's clock ({@code JdbcMessageStatusRepository}).
+   */
   public boolean isExpired(DeliveryRequest request, Instant now) {
     return request.isExpiredAt(now);
   }

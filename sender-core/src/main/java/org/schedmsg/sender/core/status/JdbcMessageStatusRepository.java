@@ -173,9 +173,8 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
         if (scheduled.isAfter(dbNow)) {
           return new Claim.NotDue(Duration.between(dbNow, scheduled));
         }
-        int window = rs.getInt(12);
-        boolean hasWindow = !rs.wasNull();
-        if (hasWindow && dbNow.isAfter(scheduled.plusSeconds(window))) {
+        DeliveryRequest current = current(request, rs, version);
+        if (current.isExpiredAt(dbNow)) { // the rule of RetryPolicy.isExpired, by the DB's clock
           return failUnattempted(c, id, version, RetryPolicy.DELIVERY_WINDOW_EXPIRED, dbNow)
               ? new Claim.Refused(Claim.Refusal.EXPIRED)
               : new Claim.Refused(Claim.Refusal.STALE);
@@ -187,7 +186,6 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
           return new Claim.Refused(Claim.Refusal.UNUSABLE);
         }
         int attempt = rs.getInt(13) + 1;
-        DeliveryRequest current = current(request, rs, version);
         return insertAttempt(c, id, version, attempt, lease, current);
       }
     }
