@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -17,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A single-node KRaft Kafka broker in this JVM, for the local stack and the tests. Its log
- * directory is formatted on first start and kept when a directory is given, so a local stack keeps
- * its topics across restarts.
+ * directory is formatted on first start (with a new cluster id) and kept when a directory is given:
+ * a later start on it reuses the cluster id in its {@code meta.properties} and formats nothing, so
+ * a local stack keeps its topics and records across restarts.
  */
 public final class LocalKafka implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalKafka.class);
@@ -86,18 +90,42 @@ public final class LocalKafka implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Formats {@code dir} if it is empty. A directory formatted by an earlier start keeps its {@code
+   * meta.properties} and the cluster id in it: the broker refuses to start on a log directory whose
+   * cluster id differs from the one it is given.
+   */
   private static void format(Path dir) throws Exception {
+    String directory = dir.toAbsolutePath().toString();
+    Optional<String> existing = existingClusterId(dir);
     new Formatter()
         .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
         .setNodeId(1)
-        .setClusterId(Uuid.randomUuid().toString())
-        .addDirectory(dir.toAbsolutePath().toString())
-        .setMetadataLogDirectory(dir.toAbsolutePath().toString())
+        .setClusterId(existing.orElseGet(() -> Uuid.randomUuid().toString()))
+        .addDirectory(directory)
+        .setMetadataLogDirectory(directory)
         .setControllerListenerName(CONTROLLER_LISTENER)
         .setReleaseVersion(MetadataVersion.latestProduction())
         .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
         .setIgnoreFormatted(true)
         .run();
+    if (existing.isPresent()) {
+      log.info("Kafka log directory {} already formatted (cluster {}); kept", dir, existing.get());
+    }
+  }
+
+  /** The cluster id in {@code dir}'s {@code meta.properties}, if an earlier start formatted it. */
+  static Optional<String> existingClusterId(Path dir) throws IOException {
+    String directory = dir.toAbsolutePath().toString();
+    MetaPropertiesEnsemble ensemble =
+        new MetaPropertiesEnsemble.Loader()
+            .addLogDirs(List.of(directory))
+            .addMetadataLogDir(directory)
+            .load();
+    if (!ensemble.errorLogDirs().isEmpty()) {
+      throw new IOException("cannot read meta.properties in " + directory);
+    }
+    return ensemble.clusterId();
   }
 
   static int freePort() throws IOException {
