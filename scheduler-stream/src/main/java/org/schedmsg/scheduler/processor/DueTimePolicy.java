@@ -21,6 +21,8 @@ import org.schedmsg.scheduler.store.PendingMessage;
  *       already released (the same row read again: snapshot, replay) keeps its release bookkeeping
  *       and lease-based due time; any other {@code row_version} (an upstream edit, the sender's
  *       outcome) reschedules by rules 1 and 2;
+ *   <li><b>older version</b>: a change with a lower {@code row_version} than the entry holds (CDC
+ *       read again from an earlier offset) is ignored;
  *   <li><b>lease</b>: a released message is due again at release + lease ({@link
  *       #nextDueAfterRelease(Instant)}), so a release that makes no progress is retried.
  * </ol>
@@ -52,6 +54,9 @@ public final class DueTimePolicy {
    * released, otherwise rules 1 and 2 decide.
    */
   public PendingMessage schedule(ScheduledMessage row, PendingMessage previous) {
+    if (previous != null && isOlder(row, previous.message())) {
+      return previous;
+    }
     if (previous != null && previous.wasReleasedAtVersion(row.rowVersion())) {
       return previous.withMessage(row);
     }
@@ -70,6 +75,16 @@ public final class DueTimePolicy {
     Instant last = row.lastAttemptTime() == null ? scheduled : row.lastAttemptTime();
     Instant retry = last.plus(backoff(row.id(), row.attempts()));
     return retry.isBefore(scheduled) ? scheduled : retry;
+  }
+
+  /**
+   * Rule 3b: a change older than the one held (both versions known) is a re-read from an earlier
+   * CDC offset and is ignored.
+   */
+  private static boolean isOlder(ScheduledMessage row, ScheduledMessage held) {
+    return row.rowVersion() != ScheduledMessage.UNKNOWN_VERSION
+        && held.rowVersion() != ScheduledMessage.UNKNOWN_VERSION
+        && row.rowVersion() < held.rowVersion();
   }
 
   /** Rule 4: when a message released at {@code releasedAt} is due again if nothing happens. */

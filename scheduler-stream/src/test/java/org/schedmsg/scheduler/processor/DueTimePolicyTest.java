@@ -128,6 +128,24 @@ class DueTimePolicyTest {
     assertThat(next.releasedVersion()).isNull();
   }
 
+  /**
+   * A change older than the one the entry holds (CDC read again from an earlier offset) is ignored:
+   * rescheduled by it, the entry would be released at the old time with a version no sender can
+   * claim, again and again, and the row's real due time would be lost until its next change.
+   */
+  @Test
+  void shouldIgnoreOlderRowVersionWhenReadAgainAfterNewerOne() {
+    ScheduledMessage older = MessageRow.pendingAt(T).rowVersion(3).build();
+    ScheduledMessage newer =
+        MessageRow.pendingAt(T.plus(Duration.ofDays(1))).id(older.id()).rowVersion(5).build();
+    PendingMessage current = policy.schedule(newer, policy.schedule(older, null));
+
+    PendingMessage next = policy.schedule(older, current);
+
+    assertThat(next).isEqualTo(current);
+    assertThat(next.dueAt()).isEqualTo(T.plus(Duration.ofDays(1)));
+  }
+
   @Test
   void shouldRescheduleWhenRowVersionIsUnknownAfterRelease() {
     MessageRow row = MessageRow.pendingAt(T).rowVersion(ScheduledMessage.UNKNOWN_VERSION);
