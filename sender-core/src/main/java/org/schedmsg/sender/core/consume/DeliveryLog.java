@@ -28,7 +28,8 @@ final class DeliveryLog {
     if (outcome == Outcome.CONFLICT) {
       LOG.warn(
           "delivery messageId={} platform={} attempt={} outcome={} errorClass={} latencyMs={}:"
-              + " the row changed during the send (cancelled?); the result was not recorded",
+              + " the attempt or the row moved on (its claim lease ran out and was settled"
+              + " elsewhere); the result was not recorded",
           request.messageId(),
           platform.id(),
           attempt,

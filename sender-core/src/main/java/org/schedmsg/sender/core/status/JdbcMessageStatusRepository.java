@@ -2,7 +2,6 @@ package org.schedmsg.sender.core.status;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +11,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -122,19 +123,19 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
           for (DeliveryRequest r : requests) {
             ids.add(r.messageId());
           }
-          Set<String> current = new HashSet<>();
+          Map<UUID, Long> pendingVersions = new HashMap<>();
           try (PreparedStatement ps = c.prepareStatement(STILL_CURRENT)) {
-            Array array = c.createArrayOf("uuid", ids.toArray());
-            ps.setArray(1, array);
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                current.add(rs.getObject(1, UUID.class) + "@" + rs.getLong(2));
+                pendingVersions.put(rs.getObject(1, UUID.class), rs.getLong(2));
               }
             }
           }
           Set<UUID> result = new HashSet<>();
           for (DeliveryRequest r : requests) {
-            if (current.contains(r.messageId() + "@" + r.rowVersion())) {
+            Long version = pendingVersions.get(r.messageId());
+            if (version != null && version == r.rowVersion()) {
               result.add(r.messageId());
             }
           }
