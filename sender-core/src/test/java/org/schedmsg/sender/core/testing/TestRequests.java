@@ -48,146 +48,119 @@ public final class TestRequests {
    * each, so its version is {@code 1 + attempts}.
    */
   public static DeliveryRequest withAttempts(DeliveryRequest request, int attempts) {
-    return new DeliveryRequest(
-        request.schemaVersion(),
-        request.messageId(),
-        request.platform(),
-        request.recipientId(),
-        request.text(),
-        request.templateKey(),
-        request.parameters(),
-        request.metadata(),
-        request.priority(),
-        attempts,
-        request.scheduledTime(),
-        request.releasedAt(),
-        request.deliveryDeadline(),
-        1L + attempts);
+    Copy c = new Copy(request);
+    c.attempts = attempts;
+    c.rowVersion = 1L + attempts;
+    return c.build();
   }
 
   /** {@code request} with delivery deadline {@code deadline} (null: no window). */
   public static DeliveryRequest withDeadline(DeliveryRequest request, Instant deadline) {
-    return new DeliveryRequest(
-        request.schemaVersion(),
-        request.messageId(),
-        request.platform(),
-        request.recipientId(),
-        request.text(),
-        request.templateKey(),
-        request.parameters(),
-        request.metadata(),
-        request.priority(),
-        request.attempts(),
-        request.scheduledTime(),
-        request.releasedAt(),
-        deadline,
-        request.rowVersion());
+    Copy c = new Copy(request);
+    c.deliveryDeadline = deadline;
+    return c.build();
   }
 
   /** The release of another row {@code id} due at {@code scheduledTime}, like {@code request}. */
   public static DeliveryRequest withId(DeliveryRequest request, UUID id, Instant scheduledTime) {
-    return new DeliveryRequest(
-        request.schemaVersion(),
-        id,
-        request.platform(),
-        request.recipientId(),
-        request.text(),
-        request.templateKey(),
-        request.parameters(),
-        request.metadata(),
-        request.priority(),
-        0,
-        scheduledTime,
-        scheduledTime,
-        scheduledTime.plusSeconds(60),
-        1L);
+    Copy c = new Copy(request);
+    c.messageId = id;
+    c.attempts = 0;
+    c.scheduledTime = scheduledTime;
+    c.releasedAt = scheduledTime;
+    c.deliveryDeadline = scheduledTime.plusSeconds(60);
+    c.rowVersion = 1L;
+    return c.build();
   }
 
   /** {@code request} with {@code metadata} parsed from {@code json}. */
   public static DeliveryRequest withMetadata(DeliveryRequest request, String json) {
-    return with(request, request.templateKey(), request.parameters(), parse(json));
+    Copy c = new Copy(request);
+    c.metadata = parse(json);
+    return c.build();
   }
 
   /** {@code request} as a template message: {@code templateKey} and {@code parameters} (JSON). */
   public static DeliveryRequest withTemplate(
       DeliveryRequest request, String templateKey, String parametersJson) {
-    return with(request, templateKey, parse(parametersJson), request.metadata());
-  }
-
-  private static DeliveryRequest with(
-      DeliveryRequest r, String templateKey, JsonNode parameters, JsonNode metadata) {
-    return new DeliveryRequest(
-        r.schemaVersion(),
-        r.messageId(),
-        r.platform(),
-        r.recipientId(),
-        r.text(),
-        templateKey,
-        parameters,
-        metadata,
-        r.priority(),
-        r.attempts(),
-        r.scheduledTime(),
-        r.releasedAt(),
-        r.deliveryDeadline(),
-        r.rowVersion());
+    Copy c = new Copy(request);
+    c.templateKey = templateKey;
+    c.parameters = parse(parametersJson);
+    return c.build();
   }
 
   /** {@code request} with priority {@code priority} (1 most urgent .. 9 bulk). */
-  public static DeliveryRequest withPriority(DeliveryRequest r, int priority) {
-    return new DeliveryRequest(
-        r.schemaVersion(),
-        r.messageId(),
-        r.platform(),
-        r.recipientId(),
-        r.text(),
-        r.templateKey(),
-        r.parameters(),
-        r.metadata(),
-        priority,
-        r.attempts(),
-        r.scheduledTime(),
-        r.releasedAt(),
-        r.deliveryDeadline(),
-        r.rowVersion());
+  public static DeliveryRequest withPriority(DeliveryRequest request, int priority) {
+    Copy c = new Copy(request);
+    c.priority = priority;
+    return c.build();
   }
 
   /** {@code request} with row version {@code rowVersion}. */
-  public static DeliveryRequest withRowVersion(DeliveryRequest r, long rowVersion) {
-    return new DeliveryRequest(
-        r.schemaVersion(),
-        r.messageId(),
-        r.platform(),
-        r.recipientId(),
-        r.text(),
-        r.templateKey(),
-        r.parameters(),
-        r.metadata(),
-        r.priority(),
-        r.attempts(),
-        r.scheduledTime(),
-        r.releasedAt(),
-        r.deliveryDeadline(),
-        rowVersion);
+  public static DeliveryRequest withRowVersion(DeliveryRequest request, long rowVersion) {
+    Copy c = new Copy(request);
+    c.rowVersion = rowVersion;
+    return c.build();
   }
 
   /** {@code request} as the row holds it after an edit: new recipient and text, next version. */
-  public static DeliveryRequest edited(DeliveryRequest r, String recipientId, String text) {
-    return new DeliveryRequest(
-        r.schemaVersion(),
-        r.messageId(),
-        r.platform(),
-        recipientId,
-        text,
-        r.templateKey(),
-        r.parameters(),
-        r.metadata(),
-        r.priority(),
-        r.attempts(),
-        r.scheduledTime(),
-        r.releasedAt(),
-        r.deliveryDeadline(),
-        r.rowVersion() + 1);
+  public static DeliveryRequest edited(DeliveryRequest request, String recipientId, String text) {
+    Copy c = new Copy(request);
+    c.recipientId = recipientId;
+    c.text = text;
+    c.rowVersion = request.rowVersion() + 1;
+    return c.build();
+  }
+
+  /** The fields of a request, to change a few and build another. */
+  private static final class Copy {
+    private final DeliveryRequest from;
+    UUID messageId;
+    String recipientId;
+    String text;
+    String templateKey;
+    JsonNode parameters;
+    JsonNode metadata;
+    int priority;
+    int attempts;
+    Instant scheduledTime;
+    Instant releasedAt;
+    Instant deliveryDeadline;
+    long rowVersion;
+
+    Copy(DeliveryRequest from) {
+      this.from = from;
+      messageId = from.messageId();
+      recipientId = from.recipientId();
+      text = from.text();
+      templateKey = from.templateKey();
+      parameters = from.parameters();
+      metadata = from.metadata();
+      priority = from.priority();
+      attempts = from.attempts();
+      scheduledTime = from.scheduledTime();
+      releasedAt = from.releasedAt();
+      deliveryDeadline = from.deliveryDeadline();
+      rowVersion = from.rowVersion();
+    }
+
+    DeliveryRequest build() {
+      return new DeliveryRequest(
+          from.schemaVersion(),
+          messageId,
+          from.platform(),
+          recipientId,
+          text,
+          templateKey,
+          parameters,
+          metadata,
+          priority,
+          attempts,
+          scheduledTime,
+          releasedAt,
+          deliveryDeadline,
+          rowVersion);
+    }
   }
 
   private static JsonNode parse(String json) {
