@@ -15,7 +15,9 @@ import org.schedmsg.sender.core.consume.OutagePause;
 import org.schedmsg.sender.core.consume.RejectionConsumer;
 import org.schedmsg.sender.core.metrics.SenderMetrics;
 import org.schedmsg.sender.core.retry.RetryPolicy;
+import org.schedmsg.sender.core.status.GroupedStatusRepository;
 import org.schedmsg.sender.core.status.JdbcMessageStatusRepository;
+import org.schedmsg.sender.core.status.MessageStatusRepository;
 import org.schedmsg.sender.core.throttle.PlatformGate;
 import org.schedmsg.sender.core.throttle.SendPacer;
 import org.schedmsg.sender.core.throttle.Sleeper;
@@ -78,7 +80,13 @@ public final class SenderService implements AutoCloseable {
       SenderMetrics metrics = new SenderMetrics(registry, config.platform().id());
       JdbcMessageStatusRepository repository =
           new JdbcMessageStatusRepository(dataSource, config.platform());
-      DeliveryProcessor processor = processor(config, client, clock, metrics, repository);
+      DeliveryProcessor processor =
+          processor(
+              config,
+              client,
+              clock,
+              metrics,
+              new GroupedStatusRepository(repository, config.sendConcurrency()));
       metrics.healthGauge(() -> processor.gate().isHealthy());
       consumer = DeliveryConsumer.create(config, processor, OutagePause.withDefaults());
       consumer.start("sender-" + config.platform().id());
@@ -101,7 +109,7 @@ public final class SenderService implements AutoCloseable {
       PlatformClient client,
       Clock clock,
       SenderMetrics metrics,
-      JdbcMessageStatusRepository repository) {
+      MessageStatusRepository repository) {
     return new DeliveryProcessor(
         config.platform(),
         repository,
