@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,11 +13,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
@@ -129,7 +132,7 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
   public void run() {
     thread = thread == null ? Thread.currentThread() : thread;
     try {
-      consumer.subscribe(List.of(topic.name()));
+      consumer.subscribe(List.of(topic.name()), new ShareFollowsPartitions());
       LOG.info("consuming {}", topic.name());
       int failures = 0;
       while (running) {
@@ -154,6 +157,39 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
       }
     } finally {
       closeConsumer();
+    }
+  }
+
+  /**
+   * Keeps the processor's {@link org.schedmsg.sender.core.throttle.RateShare} at the partitions
+   * this instance owns over the topic's partitions, so several instances keep the platform's rate
+   * in aggregate. Runs on the loop's thread, inside {@code poll}.
+   */
+  private final class ShareFollowsPartitions implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+      Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
+      kept.removeAll(revoked);
+      follow(kept.size());
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+      follow(consumer.assignment().size());
+    }
+
+    private void follow(int owned) {
+      List<PartitionInfo> partitions = consumer.partitionsFor(topic.name());
+      int total = Math.max(owned, partitions == null ? 0 : partitions.size());
+      if (total == 0) {
+        return;
+      }
+      processor.rateShare().set(owned, total);
+      LOG.info(
+          "owning {} of {} partitions of {}: pacing at that share of the rate",
+          owned,
+          total,
+          topic.name());
     }
   }
 

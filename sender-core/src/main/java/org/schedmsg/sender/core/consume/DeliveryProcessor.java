@@ -29,6 +29,7 @@ import org.schedmsg.sender.core.status.Claim;
 import org.schedmsg.sender.core.status.MessageStatusRepository;
 import org.schedmsg.sender.core.status.StatusStoreException;
 import org.schedmsg.sender.core.throttle.PlatformGate;
+import org.schedmsg.sender.core.throttle.RateShare;
 import org.schedmsg.sender.core.throttle.SendPacer;
 import org.schedmsg.sender.core.throttle.Sleeper;
 import org.schedmsg.sender.core.throttle.ThrottleSettings;
@@ -459,6 +460,11 @@ public final class DeliveryProcessor {
   /** How many records ended with {@code outcome} since start. */
   public long count(Outcome outcome) {
     return counts.get(outcome).sum();
+  }
+
+  /** This instance's share of the platform's rate (both pacers keep to it). */
+  public RateShare rateShare() {
+    return pacer.share();
   }
 
   /** The platform's pause and health state. */

@@ -12,9 +12,9 @@ import java.util.Objects;
 /**
  * Keeps a sender under its configured rates: at most {@code messagesPerSecond} sends started in any
  * window of one second plus {@link #ARRIVAL_JITTER}, and at least {@code recipientInterval} between
- * two sends to one recipient. {@link #acquire(String)} waits (through the {@link Sleeper}) until
- * both allow a send, then counts it. Thread-safe; a sender uses two: one where records are
- * dispatched, one right before the calls.
+ * two sends to one recipient. With several instances, each keeps to its {@link RateShare}. {@link
+ * #acquire(String)} waits (through the {@link Sleeper}) until both allow a send, then counts it.
+ * Thread-safe; a sender uses two: one where records are dispatched, one right before the calls.
  */
 public final class SendPacer {
   /**
@@ -29,6 +29,7 @@ public final class SendPacer {
   private static final int MAX_TRACKED_RECIPIENTS = 10_000;
 
   private final ThrottleSettings settings;
+  private final RateShare share;
   private final int messagesPerSecond;
   private final Duration recipientInterval;
   private final Clock clock;
@@ -45,16 +46,29 @@ public final class SendPacer {
       };
 
   public SendPacer(ThrottleSettings settings, Clock clock, Sleeper sleeper) {
+    this(settings, RateShare.whole(), clock, sleeper);
+  }
+
+  /**
+   * @param share this instance's share of {@code settings}' rate ({@link RateShare})
+   */
+  public SendPacer(ThrottleSettings settings, RateShare share, Clock clock, Sleeper sleeper) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.share = Objects.requireNonNull(share, "share");
     this.messagesPerSecond = settings.messagesPerSecond();
     this.recipientInterval = settings.recipientInterval();
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
   }
 
-  /** A pacer with the same rates, clock and sleeper, and nothing counted yet. */
+  /** A pacer with the same rates, share, clock and sleeper, and nothing counted yet. */
   public SendPacer twin() {
-    return new SendPacer(settings, clock, sleeper);
+    return new SendPacer(settings, share, clock, sleeper);
+  }
+
+  /** This instance's share of the rate; the consumer updates it when partitions move. */
+  public RateShare share() {
+    return share;
   }
 
   /** Waits until a send to {@code recipient} keeps within the rates, and counts it as started. */
@@ -71,12 +85,13 @@ public final class SendPacer {
 
   /** How long a send to {@code recipient} must wait at {@code now}; zero when it may go. */
   synchronized Duration delay(String recipient, Instant now) {
-    while (!recent.isEmpty() && !recent.peekFirst().plus(WINDOW).isAfter(now)) {
+    Duration window = share.window(WINDOW, messagesPerSecond);
+    while (!recent.isEmpty() && !recent.peekFirst().plus(window).isAfter(now)) {
       recent.removeFirst();
     }
     Duration wait = Duration.ZERO;
-    if (recent.size() >= messagesPerSecond) {
-      wait = Duration.between(now, recent.peekFirst().plus(WINDOW));
+    if (recent.size() >= share.sendsPerWindow(messagesPerSecond)) {
+      wait = Duration.between(now, recent.peekFirst().plus(window));
     }
     Instant last = lastByRecipient.get(recipient);
     if (last != null && !recipientInterval.isZero()) {

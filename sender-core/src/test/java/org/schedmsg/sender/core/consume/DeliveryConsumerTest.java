@@ -63,8 +63,10 @@ class DeliveryConsumerTest {
     }
   }
 
+  private DeliveryProcessor processor;
+
   private void start() {
-    DeliveryProcessor processor =
+    processor =
         new DeliveryProcessor(
             Platform.TELEGRAM, repository, r -> client.send(r), new RetryPolicy(5), clock, pause);
     consumer =
@@ -112,6 +114,39 @@ class DeliveryConsumerTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(2).equals(committed()));
     assertThat(sent).containsExactly(first, second);
     assertThat(repository.row(second.messageId()).status()).isEqualTo(MessageStatus.SENT);
+  }
+
+  /** Several instances of one platform: each paces at its share of the delivery topic. */
+  @Test
+  void shouldPaceAtItsShareOfPartitionsWhenAssignedPartOfTopic() {
+    List<org.apache.kafka.common.PartitionInfo> four = new java.util.ArrayList<>();
+    for (int p = 0; p < 4; p++) {
+      four.add(new org.apache.kafka.common.PartitionInfo(topic.name(), p, null, null, null));
+    }
+    kafka.updatePartitions(topic.name(), four);
+    TopicPartition other = new TopicPartition(topic.name(), 1);
+    kafka.schedulePollTask(
+        () -> {
+          kafka.rebalance(List.of(partition, other));
+          kafka.updateBeginningOffsets(Map.of(partition, 0L, other, 0L));
+        });
+
+    start();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> processor.rateShare().toString().equals("2/4"));
+    kafka.schedulePollTask(
+        () ->
+            kafka.rebalance(
+                List.of(
+                    partition,
+                    other,
+                    new TopicPartition(topic.name(), 2),
+                    new TopicPartition(topic.name(), 3))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> processor.rateShare().toString().equals("4/4"));
   }
 
   @Test

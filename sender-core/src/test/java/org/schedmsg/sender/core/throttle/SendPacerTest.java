@@ -81,4 +81,57 @@ class SendPacerTest {
         Duration.ofSeconds(10),
         Duration.ofSeconds(30));
   }
+
+  /**
+   * The rule of {@link RateShare}: an instance owning half the delivery topic's partitions paces at
+   * half the rate, so two instances together keep the platform's rate.
+   */
+  @Test
+  void shouldPaceAtItsShareOfTheRateWhenPartitionsAreSplitAcrossInstances()
+      throws InterruptedException {
+    RateShare share = RateShare.whole();
+    share.set(2, 4);
+    SendPacer pacer = new SendPacer(settings(30, Duration.ZERO), share, clock, advanceClock);
+    List<Instant> starts = new ArrayList<>();
+
+    for (int i = 0; i < 100; i++) {
+      pacer.acquire("chat-" + i);
+      starts.add(clock.instant());
+    }
+
+    assertThat(maxInAnySecond(starts)).isEqualTo(15);
+    assertThat(pacer.twin().share()).as("both pacers of a sender keep one share").isSameAs(share);
+  }
+
+  /**
+   * Many partitions and a low rate: a share under one send per window widens the window, so eight
+   * instances owning one of eight partitions each still add up to at most the rate (2/s here).
+   */
+  @Test
+  void shouldWidenWindowWhenShareIsUnderOneSendPerWindow() throws InterruptedException {
+    RateShare share = RateShare.whole();
+    share.set(1, 8);
+    SendPacer pacer = new SendPacer(settings(2, Duration.ZERO), share, clock, advanceClock);
+    List<Instant> starts = new ArrayList<>();
+
+    for (int i = 0; i < 5; i++) {
+      pacer.acquire("chat-" + i);
+      starts.add(clock.instant());
+    }
+
+    for (int i = 1; i < starts.size(); i++) {
+      Duration gap = Duration.between(starts.get(i - 1), starts.get(i));
+      // 8 instances x one send per gap <= 2 per second of 1.2 s window
+      assertThat(gap).isEqualTo(Duration.ofMillis(1200 * 8 / 2));
+    }
+  }
+
+  @Test
+  void shouldRefuseShareThatIsNotOne() {
+    RateShare share = RateShare.whole();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> share.set(3, 2))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> share.set(0, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
