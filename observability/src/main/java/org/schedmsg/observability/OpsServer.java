@@ -1,34 +1,58 @@
 package org.schedmsg.observability;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The operations endpoint of a service: {@code /health/live} (the process answers), {@code
- * /health/ready} (every {@link HealthCheck} passes; 503 with the failing checks otherwise) and
- * {@code /metrics} (Prometheus text format). Bodies hold names and reasons only, never data.
+ * The operations endpoint of a service: {@code /health/live} (every liveness check passes), {@code
+ * /health/ready} (every readiness check passes) and {@code /metrics} (Prometheus text). A failing
+ * health path answers 503 naming the failed checks and their reasons; bodies never hold data. See
+ * the module README for the rules and their tests.
+ *
+ * <p>Meters, tagged {@code port}: {@value #ACTIVE_EXCHANGES} (exchanges holding one of the {@value
+ * BoundedExchangeExecutor#THREADS} server threads) and {@value #EXCHANGE_TIMEOUTS} (exchanges cut
+ * off after {@link OpsConfig#exchangeTimeout()}, i.e. slow or stalled clients).
  */
 public final class OpsServer implements AutoCloseable {
-  private final HttpServer server;
-  private final ExecutorService executor;
-  private final PrometheusMeterRegistry registry;
-  private final Map<String, HealthCheck> checks = new LinkedHashMap<>();
+  public static final String ACTIVE_EXCHANGES = "schedmsg.ops.exchanges.active";
+  public static final String EXCHANGE_TIMEOUTS = "schedmsg.ops.exchange.timeouts";
 
-  private OpsServer(HttpServer server, ExecutorService executor, PrometheusMeterRegistry registry) {
+  private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
+
+  private final HttpServer server;
+  private final BoundedExchangeExecutor exchanges;
+  private final ExecutorService checkThreads;
+  private final HealthCheckGroup liveness;
+  private final HealthCheckGroup readiness;
+  private final PrometheusMeterRegistry registry;
+  private final Gauge activeGauge;
+  private final Counter timeouts;
+
+  private OpsServer(HttpServer server, OpsConfig config, PrometheusMeterRegistry registry) {
     this.server = server;
-    this.executor = executor;
     this.registry = registry;
+    String port = String.valueOf(port());
+    this.timeouts = Counter.builder(EXCHANGE_TIMEOUTS).tag("port", port).register(registry);
+    this.exchanges =
+        new BoundedExchangeExecutor(
+            "ops-http-" + port, config.exchangeTimeout(), () -> exchangeTimedOut(config));
+    this.activeGauge =
+        Gauge.builder(ACTIVE_EXCHANGES, exchanges, BoundedExchangeExecutor::active)
+            .tag("port", port)
+            .register(registry);
+    this.checkThreads = Executors.newCachedThreadPool(DaemonThreads.named("ops-check-" + port));
+    this.liveness = new HealthCheckGroup(config.checkTimeout(), checkThreads);
+    this.readiness = new HealthCheckGroup(config.checkTimeout(), checkThreads);
   }
 
   /** A registry to hand to the services; scraped by {@link #start}'s {@code /metrics}. */
@@ -36,32 +60,60 @@ public final class OpsServer implements AutoCloseable {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
-  /** Listens on {@code port} (0 = any free port) on all interfaces. */
+  /** Listens on {@code port} (0 = any free port) with the defaults of {@link OpsConfig}. */
   public static OpsServer start(int port, PrometheusMeterRegistry registry) {
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-      ExecutorService executor =
-          Executors.newSingleThreadExecutor(
-              r -> {
-                Thread t = new Thread(r, "ops-http");
-                t.setDaemon(true);
-                return t;
-              });
-      server.setExecutor(executor);
-      OpsServer ops = new OpsServer(server, executor, registry);
-      server.createContext("/health/live", ex -> ops.respond(ex, 200, "{\"status\":\"UP\"}"));
-      server.createContext("/health/ready", ops::ready);
-      server.createContext("/metrics", ops::metrics);
-      server.start();
-      return ops;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the operations port " + port, e);
-    }
+    return start(new OpsConfig(port), registry);
   }
 
-  /** Adds a readiness check under {@code name}. */
-  public synchronized OpsServer withCheck(String name, HealthCheck check) {
-    checks.put(name, check);
+  /** Listens on {@link OpsConfig#bindAddress()} and {@link OpsConfig#port()}. */
+  public static OpsServer start(OpsConfig config, PrometheusMeterRegistry registry) {
+    InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
+    HttpServer server;
+    try {
+      server = HttpServer.create(address, 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot open the operations port "
+              + config.port()
+              + " on "
+              + config.bindAddress().getHostAddress()
+              + "; the service does not start",
+          e);
+    }
+    OpsServer ops;
+    try {
+      ops = new OpsServer(server, config, registry);
+      server.createContext("/", new OpsHttpHandler(ops.liveness, ops.readiness, registry));
+      server.setExecutor(ops.exchanges);
+      server.start();
+    } catch (RuntimeException e) {
+      server.stop(0);
+      throw e;
+    }
+    log.info(
+        "operations endpoint listening on {} port {}",
+        config.bindAddress().getHostAddress(),
+        ops.port());
+    return ops;
+  }
+
+  /**
+   * Adds a readiness check: {@code /health/ready} answers 503 while it fails (a dependency is down,
+   * the service cannot do its work now; no restart needed).
+   */
+  public OpsServer withCheck(String name, HealthCheck check) {
+    readiness.add(name, check);
+    return this;
+  }
+
+  /**
+   * Adds a liveness check: {@code /health/live} answers 503 while it fails, and the orchestrator
+   * restarts the process. Only for states a restart repairs, such as a dead worker thread; a
+   * dependency that is down belongs in {@link #withCheck}. Without liveness checks {@code
+   * /health/live} answers 200 while the process serves HTTP.
+   */
+  public OpsServer withLivenessCheck(String name, HealthCheck check) {
+    liveness.add(name, check);
     return this;
   }
 
@@ -69,60 +121,26 @@ public final class OpsServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private void ready(HttpExchange exchange) throws IOException {
-    Map<String, String> problems = new LinkedHashMap<>();
-    synchronized (this) {
-      checks.forEach(
-          (name, check) -> {
-            String problem;
-            try {
-              problem = check.problem();
-            } catch (RuntimeException e) {
-              problem = "check_failed:" + e.getClass().getSimpleName();
-            }
-            if (problem != null && !problem.isEmpty()) {
-              problems.put(name, problem);
-            }
-          });
-    }
-    if (problems.isEmpty()) {
-      respond(exchange, 200, "{\"status\":\"UP\"}");
-      return;
-    }
-    StringBuilder body = new StringBuilder("{\"status\":\"DOWN\",\"checks\":{");
-    problems.forEach(
-        (name, problem) ->
-            body.append('"').append(escape(name)).append("\":\"").append(escape(problem))
-                .append("\","));
-    body.setLength(body.length() - 1);
-    respond(exchange, 503, body.append("}}").toString());
-  }
-
-  private void metrics(HttpExchange exchange) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(200, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
-  }
-
-  private void respond(HttpExchange exchange, int status, String json) throws IOException {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
-  }
-
-  private static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
+  /** The local address and port the endpoint listens on. */
+  public InetSocketAddress address() {
+    return server.getAddress();
   }
 
   @Override
   public void close() {
     server.stop(0);
-    executor.shutdownNow();
+    exchanges.shutdown();
+    checkThreads.shutdownNow();
+    registry.remove(activeGauge);
+    registry.remove(timeouts);
+  }
+
+  private void exchangeTimedOut(OpsConfig config) {
+    timeouts.increment();
+    log.warn(
+        "an ops exchange on port {} took longer than {} (slow or stalled client); its connection"
+            + " was closed",
+        port(),
+        config.exchangeTimeout());
   }
 }
