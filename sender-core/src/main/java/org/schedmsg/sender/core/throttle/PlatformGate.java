@@ -14,9 +14,18 @@ import org.slf4j.LoggerFactory;
  * a platform-wide rate limit (for the platform's {@code retry_after}, or the configured backoff),
  * on a fatal answer (for the fatal retry interval, and marks the platform unhealthy until a later
  * call gets any non-fatal answer) and, for one recipient only, on a per-recipient rate limit.
+ *
+ * <p>The wait a platform asks for ({@link SendResult.RateLimited#retryAfter()}, whatever its
+ * source: Telegram's {@code retry_after}, a {@code Retry-After} header) is trusted only within
+ * bounds, here and nowhere else: at most {@link #MAX_RETRY_AFTER}, so a broken or hostile answer
+ * cannot stop a platform for years; a wait that is not positive is replaced by the configured
+ * backoff.
  */
 public final class PlatformGate {
   private static final Logger LOG = LoggerFactory.getLogger(PlatformGate.class);
+
+  /** The longest pause a platform's own wait can begin. */
+  public static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
 
   /** What keeps a send from going now. */
   public enum Hold {
@@ -84,8 +93,7 @@ public final class PlatformGate {
     }
     recoverIfFatal();
     if (result instanceof SendResult.RateLimited limited) {
-      Duration wait =
-          limited.retryAfter() != null ? limited.retryAfter() : defaultWait(limited.scope());
+      Duration wait = waitFor(limited);
       if (limited.scope() == SendResult.Scope.RECIPIENT && recipient != null) {
         recipientPausedUntil.merge(recipient, now.plus(wait), PlatformGate::later);
         return wait;
@@ -98,6 +106,24 @@ public final class PlatformGate {
       return pausePlatform(now, wait);
     }
     return Duration.ZERO;
+  }
+
+  /** The platform's wait within (0, {@link #MAX_RETRY_AFTER}], else the configured backoff. */
+  private Duration waitFor(SendResult.RateLimited limited) {
+    Duration asked = limited.retryAfter();
+    if (asked == null || asked.isNegative() || asked.isZero()) {
+      return defaultWait(limited.scope());
+    }
+    if (asked.compareTo(MAX_RETRY_AFTER) > 0) {
+      LOG.warn(
+          "platform={} reason={}: the platform asked for a wait of {}s; pausing for the cap, {}",
+          platform,
+          limited.reason(),
+          asked.getSeconds(),
+          MAX_RETRY_AFTER);
+      return MAX_RETRY_AFTER;
+    }
+    return asked;
   }
 
   private Duration defaultWait(SendResult.Scope scope) {

@@ -40,6 +40,63 @@ class PlatformGateTest {
   }
 
   @Test
+  void shouldCapPauseAtMaxRetryAfterWhenPlatformAsksForLonger() {
+    gate.onResult(
+        new SendResult.RateLimited(
+            "telegram:429", SendResult.Scope.PLATFORM, Duration.ofDays(365 * 30)),
+        "1",
+        now);
+
+    assertThat(PlatformGate.MAX_RETRY_AFTER).isEqualTo(Duration.ofHours(1));
+    assertThat(gate.platformPausedUntil()).isEqualTo(now.plus(PlatformGate.MAX_RETRY_AFTER));
+    assertThat(gate.holdFor("2", now.plus(PlatformGate.MAX_RETRY_AFTER)))
+        .isEqualTo(PlatformGate.Hold.NONE);
+  }
+
+  @Test
+  void shouldCapPauseAtMaxRetryAfterWhenWaitIsBeyondAnyInstant() {
+    Duration pause =
+        gate.onResult(
+            new SendResult.RateLimited(
+                "telegram:429", SendResult.Scope.PLATFORM, Duration.ofSeconds(Long.MAX_VALUE)),
+            "1",
+            now);
+
+    assertThat(pause).isEqualTo(PlatformGate.MAX_RETRY_AFTER);
+    assertThat(gate.platformPausedUntil()).isEqualTo(now.plus(PlatformGate.MAX_RETRY_AFTER));
+  }
+
+  @Test
+  void shouldCapRecipientPauseAtMaxRetryAfterWhenRecipientRateLimitAsksForLonger() {
+    gate.onResult(
+        new SendResult.RateLimited(
+            "whatsapp:131056", SendResult.Scope.RECIPIENT, Duration.ofDays(2)),
+        "1",
+        now);
+
+    assertThat(gate.holdFor("1", now.plus(PlatformGate.MAX_RETRY_AFTER).minusSeconds(1)))
+        .isEqualTo(PlatformGate.Hold.RECIPIENT);
+    assertThat(gate.holdFor("1", now.plus(PlatformGate.MAX_RETRY_AFTER)))
+        .isEqualTo(PlatformGate.Hold.NONE);
+  }
+
+  @Test
+  void shouldUseConfiguredBackoffWhenRetryAfterIsNotPositive() {
+    for (Duration asked : new Duration[] {Duration.ofSeconds(-30), Duration.ZERO}) {
+      PlatformGate fresh = new PlatformGate("telegram", SETTINGS);
+
+      Duration pause =
+          fresh.onResult(
+              new SendResult.RateLimited("telegram:429", SendResult.Scope.PLATFORM, asked),
+              "1",
+              now);
+
+      assertThat(pause).as("retry_after %s", asked).isEqualTo(Duration.ofSeconds(5));
+      assertThat(fresh.platformPausedUntil()).isEqualTo(now.plusSeconds(5));
+    }
+  }
+
+  @Test
   void shouldBackOffOnlyThatRecipientWhenRecipientRateLimited() {
     gate.onResult(
         new SendResult.RateLimited("whatsapp:131056", SendResult.Scope.RECIPIENT, null), "1", now);

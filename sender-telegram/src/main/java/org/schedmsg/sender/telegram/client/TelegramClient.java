@@ -2,23 +2,16 @@ package org.schedmsg.sender.telegram.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.schedmsg.contracts.DeliveryHeaders;
 import org.schedmsg.contracts.DeliveryRequest;
-import org.schedmsg.contracts.TraceContext;
 import org.schedmsg.sender.core.client.PlatformClient;
+import org.schedmsg.sender.core.client.PlatformHttpClient;
 import org.schedmsg.sender.core.client.SendResult;
 import org.schedmsg.sender.telegram.config.TelegramSenderConfig;
 import org.slf4j.Logger;
@@ -28,10 +21,9 @@ import org.slf4j.LoggerFactory;
  * Sends a text message with the Bot API's {@code sendMessage}: {@code POST
  * {base}/bot{token}/sendMessage}, JSON {@code {"chat_id": .., "text": .., "parse_mode"?: ..,
  * "disable_notification"?: .., "protect_content"?: ..}} (options from {@code metadata}, see {@link
- * TelegramMessageOptions}). Answers are classified by {@link TelegramResponses}. I/O failures
- * before the request left become {@code Retryable("connection_failed")}; after it left (no answer
- * in time, connection lost) {@code Ambiguous("timeout")} / {@code Ambiguous("connection_lost")}:
- * Telegram may have sent it.
+ * TelegramMessageOptions}). The exchange (trace header, whole-call deadline, body size cap, I/O
+ * failures) is sender-core's {@link PlatformHttpClient}; answers read whole are classified by
+ * {@link TelegramResponses}.
  *
  * <p>A 400 with {@code parameters.migrate_to_chat_id} (a group became a supergroup) is sent once
  * more to the new chat id, and later messages to the old id go to the new one directly.
@@ -46,14 +38,15 @@ public final class TelegramClient implements PlatformClient {
   private static final Logger LOG = LoggerFactory.getLogger(TelegramClient.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final HttpClient http;
+  private final PlatformHttpClient http;
   private final URI sendMessage;
-  private final Duration timeout;
   private final Map<String, String> migratedChats = new ConcurrentHashMap<>();
 
+  /**
+   * @param timeout the deadline of each whole {@code sendMessage} exchange, body included
+   */
   public TelegramClient(HttpClient http, URI apiBaseUrl, String botToken, Duration timeout) {
-    this.http = Objects.requireNonNull(http, "http");
-    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.http = new PlatformHttpClient(http, timeout, "sendMessage");
     Objects.requireNonNull(apiBaseUrl, "apiBaseUrl");
     Objects.requireNonNull(botToken, "botToken");
     try {
@@ -63,11 +56,13 @@ public final class TelegramClient implements PlatformClient {
     }
   }
 
-  /** A client with its own {@link HttpClient}, connect and request timeout from {@code config}. */
+  /**
+   * A client with its own {@link HttpClient}, connect and whole-call timeout from {@code config}.
+   */
   public static TelegramClient create(TelegramSenderConfig config) {
     Duration timeout = config.core().httpTimeout();
-    HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
-    return new TelegramClient(http, config.apiBaseUrl(), config.botToken(), timeout);
+    return new TelegramClient(
+        PlatformHttpClient.newHttpClient(timeout), config.apiBaseUrl(), config.botToken(), timeout);
   }
 
   @Override
@@ -95,42 +90,21 @@ public final class TelegramClient implements PlatformClient {
   }
 
   private SendResult sendTo(DeliveryRequest request, String chatId, boolean followMigration) {
-    HttpResponse<String> response;
-    try {
-      response =
-          http.send(httpRequest(request, requestBody(request, chatId)), BodyHandlers.ofString());
-    } catch (ConnectException | HttpConnectTimeoutException e) {
-      return ioFailure(request, e, new SendResult.Retryable("connection_failed"));
-    } catch (HttpTimeoutException e) {
-      return ioFailure(request, e, new SendResult.Ambiguous("timeout"));
-    } catch (IOException e) {
-      return ioFailure(request, e, new SendResult.Ambiguous("connection_lost"));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new SendResult.Ambiguous("interrupted");
-    }
-    LOG.debug("sendMessage messageId={} status={}", request.messageId(), response.statusCode());
-    Long migrated = TelegramResponses.migrateToChatId(response.statusCode(), response.body());
-    if (migrated != null && followMigration) {
-      LOG.info(
-          "sendMessage messageId={}: the group became a supergroup; sending to its new chat id",
-          request.messageId());
-      migratedChats.put(chatId, String.valueOf(migrated));
-      return sendTo(request, String.valueOf(migrated), false);
-    }
-    return TelegramResponses.classify(response.statusCode(), response.body());
-  }
-
-  private HttpRequest httpRequest(DeliveryRequest request, ObjectNode body) {
-    return HttpRequest.newBuilder(sendMessage)
-        .timeout(timeout)
-        .header("Content-Type", "application/json")
-        .header(
-            DeliveryHeaders.TRACEPARENT,
-            TraceContext.traceparent(
-                request.messageId(), request.attempts(), TraceContext.Hop.SEND))
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-        .build();
+    return http.post(
+        HttpRequest.newBuilder(sendMessage),
+        request,
+        requestBody(request, chatId).toString(),
+        (status, body) -> {
+          Long migrated = TelegramResponses.migrateToChatId(status, body);
+          if (migrated == null || !followMigration) {
+            return TelegramResponses.classify(status, body);
+          }
+          LOG.info(
+              "sendMessage messageId={}: the group became a supergroup; sending to its new chat id",
+              request.messageId());
+          migratedChats.put(chatId, String.valueOf(migrated));
+          return sendTo(request, String.valueOf(migrated), false);
+        });
   }
 
   /** The {@code sendMessage} body for the request's own recipient. */
@@ -160,11 +134,5 @@ public final class TelegramClient implements PlatformClient {
         .protectContent()
         .ifPresent(flag -> body.put(TelegramMessageOptions.PROTECT_CONTENT, flag));
     return body;
-  }
-
-  private static SendResult ioFailure(DeliveryRequest request, Exception e, SendResult result) {
-    LOG.debug(
-        "sendMessage messageId={} failed: {}", request.messageId(), e.getClass().getSimpleName());
-    return result;
   }
 }

@@ -6,13 +6,15 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.config.Env;
+import org.schedmsg.sender.core.client.PlatformHttpClient;
 import org.schedmsg.sender.core.config.SenderConfig;
 
 /**
  * The Telegram sender's settings: the shared {@link SenderConfig} plus the bot token and the Bot
  * API base URL. The token is a secret: {@link #toString()} hides it and errors never quote it.
  *
- * @param apiBaseUrl without a trailing slash; the client appends {@code /bot<token>/sendMessage}
+ * @param apiBaseUrl {@code https} ({@code http} only to a loopback host: the token goes in the
+ *     path), without a trailing slash; the client appends {@code /bot<token>/sendMessage}
  */
 public record TelegramSenderConfig(SenderConfig core, String botToken, URI apiBaseUrl) {
   public static final String TELEGRAM_BOT_TOKEN = "TELEGRAM_BOT_TOKEN";
@@ -34,7 +36,7 @@ public record TelegramSenderConfig(SenderConfig core, String botToken, URI apiBa
       throw new IllegalArgumentException(
           TELEGRAM_BOT_TOKEN + " must be a bot token (letters, digits, ':', '_', '-')");
     }
-    apiBaseUrl = baseUrl(apiBaseUrl);
+    apiBaseUrl = PlatformHttpClient.requireSafeBaseUrl(apiBaseUrl, TELEGRAM_API_BASE_URL);
   }
 
   public static TelegramSenderConfig fromEnv(Env env) {
@@ -50,17 +52,6 @@ public record TelegramSenderConfig(SenderConfig core, String botToken, URI apiBa
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(TELEGRAM_API_BASE_URL + " is not a URL");
     }
-  }
-
-  private static URI baseUrl(URI url) {
-    if (url == null
-        || !url.isAbsolute()
-        || url.getHost() == null
-        || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
-      throw new IllegalArgumentException(TELEGRAM_API_BASE_URL + " must be an http(s) URL");
-    }
-    String text = url.toString();
-    return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : url;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package org.schedmsg.sender.telegram.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -11,13 +12,18 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.infra.sandbox.FakeTelegramServer;
 import org.schedmsg.infra.sandbox.ReceivedRequest;
+import org.schedmsg.infra.sandbox.ScriptedResponse;
+import org.schedmsg.sender.core.client.PlatformHttpClient;
 import org.schedmsg.sender.core.client.SendResult;
+import org.schedmsg.sender.core.client.StreamingAnswerServer;
 import org.schedmsg.sender.core.testing.TestRequests;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +51,16 @@ class TelegramClientTest {
 
   private static DeliveryRequest request(String chatId) {
     return TestRequests.request(Platform.TELEGRAM, chatId, "Time for your 8pm dose");
+  }
+
+  /** Telegram's success answer for a message to {@code chatId} with {@code text}. */
+  private static String successBody(long chatId, String text) {
+    return "{\"ok\":true,\"result\":{\"message_id\":7,\"date\":1764403200,"
+        + "\"chat\":{\"id\":"
+        + chatId
+        + ",\"type\":\"private\"},\"text\":\""
+        + text
+        + "\"}}";
   }
 
   @Test
@@ -149,23 +165,67 @@ class TelegramClientTest {
   }
 
   @Test
+  void shouldBeAmbiguousAsTooLargeWhenAnswerExceedsCap() {
+    String huge = "x".repeat(PlatformHttpClient.MAX_RESPONSE_BYTES);
+    telegram.respondWith(ScriptedResponse.json(200, successBody(1, huge)));
+
+    assertThat(send(request("1"))).isEqualTo(new SendResult.Ambiguous("response_too_large"));
+    assertThat(telegram.requests()).hasSize(1);
+  }
+
+  @Test
+  void shouldEndWithinTimeoutAsAmbiguousWhenBodyDripsSlowerThanTimeout() {
+    Duration timeout = Duration.ofMillis(300);
+    try (StreamingAnswerServer dripping =
+        StreamingAnswerServer.drip(
+            200, successBody(1, "Time for your 8pm dose"), Duration.ofMillis(100))) {
+      TelegramClient client =
+          new TelegramClient(
+              PlatformHttpClient.newHttpClient(timeout),
+              URI.create(dripping.baseUrl()),
+              TOKEN,
+              timeout);
+
+      CompletableFuture<SendResult> call =
+          CompletableFuture.supplyAsync(() -> client.send(request("1")));
+
+      await().atMost(timeout.multipliedBy(8)).until(call::isDone);
+      assertThat(call.join()).isEqualTo(new SendResult.Ambiguous("timeout"));
+      assertThat(dripping.requestCount()).isEqualTo(1);
+      await().atMost(Duration.ofSeconds(5)).until(dripping::clientHungUp);
+    }
+  }
+
+  @Test
   void shouldKeepTokenTextAndChatIdOutOfLogsWhenSending() {
-    Logger logger = (Logger) LoggerFactory.getLogger(TelegramClient.class);
+    List<Logger> loggers =
+        List.of(
+            (Logger) LoggerFactory.getLogger(TelegramClient.class),
+            (Logger) LoggerFactory.getLogger(PlatformHttpClient.class));
+    List<Level> levels = loggers.stream().map(Logger::getLevel).toList();
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     logs.start();
-    logger.addAppender(logs);
-    Level level = logger.getLevel();
-    logger.setLevel(Level.DEBUG);
+    loggers.forEach(
+        logger -> {
+          logger.addAppender(logs);
+          logger.setLevel(Level.DEBUG);
+        });
     try {
       send(request("555123"));
       telegram.respondWith(FakeTelegramServer.chatNotFound());
+      send(request("555123"));
+      telegram.respondWith(
+          ScriptedResponse.json(
+              200, successBody(555123, "8pm dose".repeat(PlatformHttpClient.MAX_RESPONSE_BYTES))));
       send(request("555123"));
       client(TOKEN, Duration.ofMillis(200)).send(request("555123"));
       telegram.close();
       send(request("555123"));
     } finally {
-      logger.detachAppender(logs);
-      logger.setLevel(level);
+      for (int i = 0; i < loggers.size(); i++) {
+        loggers.get(i).detachAppender(logs);
+        loggers.get(i).setLevel(levels.get(i));
+      }
     }
 
     assertThat(logs.list)

@@ -44,6 +44,33 @@ class TelegramSenderConfigTest {
   }
 
   @Test
+  void shouldRefuseHttpBaseUrlNamingKeyWhenHostIsNotLoopback() {
+    for (String url : new String[] {"http://api.telegram.org", "http://10.0.0.7:8081"}) {
+      Map<String, String> env = required();
+      env.put("TELEGRAM_API_BASE_URL", url);
+
+      assertThatThrownBy(() -> TelegramSenderConfig.fromEnv(new Env(env)))
+          .as(url)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("TELEGRAM_API_BASE_URL must be an https:// URL")
+          .hasMessageNotContaining(URI.create(url).getHost())
+          .hasMessageNotContaining(TOKEN);
+    }
+  }
+
+  @Test
+  void shouldAllowHttpBaseUrlWhenHostIsLoopback() {
+    for (String url :
+        new String[] {"http://localhost:8081", "http://127.0.0.1:18081", "http://[::1]:18081"}) {
+      Map<String, String> env = required();
+      env.put("TELEGRAM_API_BASE_URL", url);
+
+      assertThat(TelegramSenderConfig.fromEnv(new Env(env)).apiBaseUrl())
+          .isEqualTo(URI.create(url));
+    }
+  }
+
+  @Test
   void shouldNameKeyWhenTokenMissing() {
     Map<String, String> env = required();
     env.remove("TELEGRAM_BOT_TOKEN");

@@ -2,33 +2,24 @@ package org.schedmsg.sender.whatsapp.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
-import org.schedmsg.contracts.DeliveryHeaders;
 import org.schedmsg.contracts.DeliveryRequest;
-import org.schedmsg.contracts.TraceContext;
 import org.schedmsg.sender.core.client.PlatformClient;
+import org.schedmsg.sender.core.client.PlatformHttpClient;
 import org.schedmsg.sender.core.client.SendResult;
 import org.schedmsg.sender.whatsapp.config.WhatsAppSenderConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends a message with the Cloud API: {@code POST {base}/{phone-number-id}/messages}, {@code
  * Authorization: Bearer <token>}: a text message ({@code "type":"text"}), or a template message
  * ({@code "type":"template"}, {@link WhatsAppTemplate}) when the row has a {@code template_key}.
- * The recipient must be an E.164 number ({@code +} optional). Answers are classified by {@link
- * WhatsAppResponses}. I/O failures before the request left become {@code
- * Retryable("connection_failed")}; after it left {@code Ambiguous("timeout")} / {@code
- * Ambiguous("connection_lost")}: Meta may have sent it.
+ * The recipient must be an E.164 number ({@code +} optional). The exchange (trace header,
+ * whole-call deadline, body size cap, I/O failures) is sender-core's {@link PlatformHttpClient};
+ * answers read whole are classified by {@link WhatsAppResponses}.
  *
  * <p>Logs carry message id, HTTP status and exception class only: never the token, the recipient,
  * the text, template parameters or a response body.
@@ -36,13 +27,11 @@ import org.slf4j.LoggerFactory;
 public final class WhatsAppClient implements PlatformClient {
   public static final String DEFAULT_LANGUAGE = "en_US";
 
-  private static final Logger LOG = LoggerFactory.getLogger(WhatsAppClient.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final HttpClient http;
+  private final PlatformHttpClient http;
   private final URI messages;
   private final String authorization;
-  private final Duration timeout;
   private final String defaultLanguage;
 
   /** A client whose template messages default to {@code en_US}. */
@@ -51,6 +40,9 @@ public final class WhatsAppClient implements PlatformClient {
     this(http, apiBaseUrl, phoneNumberId, accessToken, timeout, DEFAULT_LANGUAGE);
   }
 
+  /**
+   * @param timeout the deadline of each whole {@code messages} exchange, body included
+   */
   public WhatsAppClient(
       HttpClient http,
       URI apiBaseUrl,
@@ -58,9 +50,8 @@ public final class WhatsAppClient implements PlatformClient {
       String accessToken,
       Duration timeout,
       String defaultLanguage) {
-    this.http = Objects.requireNonNull(http, "http");
+    this.http = new PlatformHttpClient(http, timeout, "messages");
     this.defaultLanguage = Objects.requireNonNull(defaultLanguage, "defaultLanguage");
-    this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.messages =
         URI.create(
             Objects.requireNonNull(apiBaseUrl, "apiBaseUrl")
@@ -70,12 +61,13 @@ public final class WhatsAppClient implements PlatformClient {
     this.authorization = "Bearer " + Objects.requireNonNull(accessToken, "accessToken");
   }
 
-  /** A client with its own {@link HttpClient}, connect and request timeout from {@code config}. */
+  /**
+   * A client with its own {@link HttpClient}, connect and whole-call timeout from {@code config}.
+   */
   public static WhatsAppClient create(WhatsAppSenderConfig config) {
     Duration timeout = config.core().httpTimeout();
-    HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
     return new WhatsAppClient(
-        http,
+        PlatformHttpClient.newHttpClient(timeout),
         config.apiBaseUrl(),
         config.phoneNumberId(),
         config.accessToken(),
@@ -93,31 +85,11 @@ public final class WhatsAppClient implements PlatformClient {
     } catch (InvalidRequestException e) {
       return new SendResult.Permanent(e.getMessage());
     }
-    HttpRequest httpRequest =
-        HttpRequest.newBuilder(messages)
-            .timeout(timeout)
-            .header("Authorization", authorization)
-            .header("Content-Type", "application/json")
-            .header(
-                DeliveryHeaders.TRACEPARENT,
-                TraceContext.traceparent(
-                    request.messageId(), request.attempts(), TraceContext.Hop.SEND))
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-            .build();
-    try {
-      HttpResponse<String> response = http.send(httpRequest, HttpResponse.BodyHandlers.ofString());
-      LOG.debug("messages messageId={} status={}", request.messageId(), response.statusCode());
-      return WhatsAppResponses.classify(response.statusCode(), response.body());
-    } catch (ConnectException | HttpConnectTimeoutException e) {
-      return ioFailure(request, e, new SendResult.Retryable("connection_failed"));
-    } catch (HttpTimeoutException e) {
-      return ioFailure(request, e, new SendResult.Ambiguous("timeout"));
-    } catch (IOException e) {
-      return ioFailure(request, e, new SendResult.Ambiguous("connection_lost"));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new SendResult.Ambiguous("interrupted");
-    }
+    return http.post(
+        HttpRequest.newBuilder(messages).header("Authorization", authorization),
+        request,
+        body.toString(),
+        WhatsAppResponses::classify);
   }
 
   /** The text-message body with the default template language; for contract tests. */
@@ -155,12 +127,6 @@ public final class WhatsAppClient implements PlatformClient {
     body.put("type", "text");
     body.putObject("text").put("preview_url", false).put("body", request.text());
     return body;
-  }
-
-  private static SendResult ioFailure(DeliveryRequest request, Exception e, SendResult result) {
-    LOG.debug(
-        "messages messageId={} failed: {}", request.messageId(), e.getClass().getSimpleName());
-    return result;
   }
 
   /** The row cannot make a valid request; the message is the reason. */

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.config.Env;
+import org.schedmsg.sender.core.client.PlatformHttpClient;
 import org.schedmsg.sender.core.config.SenderConfig;
 
 /**
@@ -13,7 +14,8 @@ import org.schedmsg.sender.core.config.SenderConfig;
  * the business phone number id and the Graph API base URL (with its version). The token is a
  * secret: {@link #toString()} hides it and errors never quote it.
  *
- * @param apiBaseUrl without a trailing slash; the client appends {@code /<phoneNumberId>/messages}
+ * @param apiBaseUrl {@code https} ({@code http} only to a loopback host: the token goes in a
+ *     header), without a trailing slash; the client appends {@code /<phoneNumberId>/messages}
  */
 public record WhatsAppSenderConfig(
     SenderConfig core,
@@ -54,7 +56,7 @@ public record WhatsAppSenderConfig(
     if (phoneNumberId == null || !phoneNumberId.matches("\\d+")) {
       throw new IllegalArgumentException(WHATSAPP_PHONE_NUMBER_ID + " must be a numeric id");
     }
-    apiBaseUrl = baseUrl(apiBaseUrl);
+    apiBaseUrl = PlatformHttpClient.requireSafeBaseUrl(apiBaseUrl, WHATSAPP_API_BASE_URL);
     if (templateLanguage == null || !templateLanguage.matches("[a-z]{2,3}(_[A-Z]{2})?")) {
       throw new IllegalArgumentException(
           WHATSAPP_TEMPLATE_LANGUAGE + " must be a language code such as en or en_US");
@@ -77,17 +79,6 @@ public record WhatsAppSenderConfig(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(WHATSAPP_API_BASE_URL + " is not a URL");
     }
-  }
-
-  private static URI baseUrl(URI url) {
-    if (url == null
-        || !url.isAbsolute()
-        || url.getHost() == null
-        || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
-      throw new IllegalArgumentException(WHATSAPP_API_BASE_URL + " must be an http(s) URL");
-    }
-    String text = url.toString();
-    return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : url;
   }
 
   @Override

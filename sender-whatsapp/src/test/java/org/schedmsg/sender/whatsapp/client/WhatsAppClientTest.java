@@ -1,6 +1,7 @@
 package org.schedmsg.sender.whatsapp.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -12,13 +13,18 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.infra.sandbox.FakeWhatsAppServer;
 import org.schedmsg.infra.sandbox.ReceivedRequest;
+import org.schedmsg.infra.sandbox.ScriptedResponse;
+import org.schedmsg.sender.core.client.PlatformHttpClient;
 import org.schedmsg.sender.core.client.SendResult;
+import org.schedmsg.sender.core.client.StreamingAnswerServer;
 import org.schedmsg.sender.core.testing.TestRequests;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +54,26 @@ class WhatsAppClientTest {
 
   private static DeliveryRequest request(String to) {
     return TestRequests.request(Platform.WHATSAPP, to, "Your vaccination is due");
+  }
+
+  /** The Cloud API's success answer for a message to {@code to}. */
+  private static String successBody(String to) {
+    return "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\""
+        + to
+        + "\",\"wa_id\":\""
+        + to.replace("+", "")
+        + "\"}],\"messages\":[{\"id\":\"wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA\"}]}";
+  }
+
+  /** A Graph API error answer whose {@code error_data.details} is {@code details}. */
+  private static String errorBody(int code, String details) {
+    return "{\"error\":{\"message\":\"(#"
+        + code
+        + ") Message undeliverable\",\"type\":\"OAuthException\",\"code\":"
+        + code
+        + ",\"error_data\":{\"messaging_product\":\"whatsapp\",\"details\":\""
+        + details
+        + "\"},\"fbtrace_id\":\"AazKQ5Fh1vX9\"}}";
   }
 
   @Test
@@ -153,23 +179,76 @@ class WhatsAppClientTest {
   }
 
   @Test
+  void shouldBeAmbiguousAsTooLargeWhateverStatusWhenAnswerExceedsCap() {
+    String huge = "x".repeat(PlatformHttpClient.MAX_RESPONSE_BYTES);
+    whatsapp.respondWith(
+        ScriptedResponse.json(400, errorBody(131026, huge)),
+        ScriptedResponse.json(200, successBody("+15550001").replace("}]}", "}]," + pad(huge))));
+
+    assertThat(send(request("+15550001")))
+        .isEqualTo(new SendResult.Ambiguous("response_too_large"));
+    assertThat(send(request("+15550001")))
+        .isEqualTo(new SendResult.Ambiguous("response_too_large"));
+    assertThat(send(request("+15550001"))).isInstanceOf(SendResult.Delivered.class);
+  }
+
+  private static String pad(String filler) {
+    return "\"padding\":\"" + filler + "\"}";
+  }
+
+  @Test
+  void shouldEndWithinTimeoutAsAmbiguousWhenBodyDripsSlowerThanTimeout() {
+    Duration timeout = Duration.ofMillis(300);
+    try (StreamingAnswerServer dripping =
+        StreamingAnswerServer.drip(200, successBody("+15550001"), Duration.ofMillis(100))) {
+      WhatsAppClient client =
+          new WhatsAppClient(
+              PlatformHttpClient.newHttpClient(timeout),
+              URI.create(dripping.baseUrl() + "/v23.0"),
+              PHONE_NUMBER_ID,
+              TOKEN,
+              timeout);
+
+      CompletableFuture<SendResult> call =
+          CompletableFuture.supplyAsync(() -> client.send(request("+15550001")));
+
+      await().atMost(timeout.multipliedBy(8)).until(call::isDone);
+      assertThat(call.join()).isEqualTo(new SendResult.Ambiguous("timeout"));
+      assertThat(dripping.requestCount()).isEqualTo(1);
+      await().atMost(Duration.ofSeconds(5)).until(dripping::clientHungUp);
+    }
+  }
+
+  @Test
   void shouldKeepTokenTextAndRecipientOutOfLogsWhenSending() {
-    Logger logger = (Logger) LoggerFactory.getLogger(WhatsAppClient.class);
+    List<Logger> loggers =
+        List.of(
+            (Logger) LoggerFactory.getLogger(WhatsAppClient.class),
+            (Logger) LoggerFactory.getLogger(PlatformHttpClient.class));
+    List<Level> levels = loggers.stream().map(Logger::getLevel).toList();
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     logs.start();
-    logger.addAppender(logs);
-    Level level = logger.getLevel();
-    logger.setLevel(Level.DEBUG);
+    loggers.forEach(
+        logger -> {
+          logger.addAppender(logs);
+          logger.setLevel(Level.DEBUG);
+        });
     try {
       send(request("+4917700000"));
       whatsapp.respondWith(FakeWhatsAppServer.reEngagementRequired());
+      send(request("+4917700000"));
+      whatsapp.respondWith(
+          ScriptedResponse.json(
+              400, errorBody(131026, "+4917700000 vaccination".repeat(4 * 1024))));
       send(request("+4917700000"));
       client(TOKEN, Duration.ofMillis(200)).send(request("+4917700000"));
       whatsapp.close();
       send(request("+4917700000"));
     } finally {
-      logger.detachAppender(logs);
-      logger.setLevel(level);
+      for (int i = 0; i < loggers.size(); i++) {
+        loggers.get(i).detachAppender(logs);
+        loggers.get(i).setLevel(levels.get(i));
+      }
     }
 
     assertThat(logs.list)

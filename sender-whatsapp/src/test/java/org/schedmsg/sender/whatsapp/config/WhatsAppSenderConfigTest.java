@@ -36,6 +36,35 @@ class WhatsAppSenderConfigTest {
   }
 
   @Test
+  void shouldRefuseHttpBaseUrlNamingKeyWhenHostIsNotLoopback() {
+    for (String url :
+        new String[] {"http://graph.facebook.com/v23.0", "http://192.168.1.20:18082/v23.0"}) {
+      Map<String, String> env = required();
+      env.put("WHATSAPP_API_BASE_URL", url);
+
+      assertThatThrownBy(() -> WhatsAppSenderConfig.fromEnv(new Env(env)))
+          .as(url)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("WHATSAPP_API_BASE_URL must be an https:// URL")
+          .hasMessageNotContaining(URI.create(url).getHost());
+    }
+  }
+
+  @Test
+  void shouldAllowHttpBaseUrlWhenHostIsLoopback() {
+    for (String url :
+        new String[] {
+          "http://localhost:18082/v23.0", "http://127.0.0.1:18082/v23.0", "http://[::1]:18082/v23.0"
+        }) {
+      Map<String, String> env = required();
+      env.put("WHATSAPP_API_BASE_URL", url);
+
+      assertThat(WhatsAppSenderConfig.fromEnv(new Env(env)).apiBaseUrl())
+          .isEqualTo(URI.create(url));
+    }
+  }
+
+  @Test
   void shouldNameKeyWhenRequiredKeyMissing() {
     for (String key : new String[] {"WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"}) {
       Map<String, String> env = required();
