@@ -1,8 +1,9 @@
 package org.schedmsg.cdc;
 
-import io.debezium.engine.ChangeEvent;
+import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.format.Json;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.schedmsg.cdc.config.CdcIngestorConfig;
 import org.schedmsg.cdc.mapping.ChangeEventMapper;
 import org.schedmsg.cdc.metrics.CdcMetrics;
@@ -40,7 +42,7 @@ public final class CdcIngestorService implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CdcIngestorService.class);
 
-  private final DebeziumEngine<ChangeEvent<String, String>> engine;
+  private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
   private final Producer<String, ScheduledMessageChange> producer;
   private final ChangePublisher publisher;
   private final ExecutorService executor;
@@ -50,7 +52,7 @@ public final class CdcIngestorService implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private CdcIngestorService(
-      DebeziumEngine<ChangeEvent<String, String>> engine,
+      DebeziumEngine<RecordChangeEvent<SourceRecord>> engine,
       Producer<String, ScheduledMessageChange> producer,
       ChangePublisher publisher,
       ExecutorService executor,
@@ -86,7 +88,7 @@ public final class CdcIngestorService implements AutoCloseable {
     EngineLifecycle lifecycle = new EngineLifecycle(metrics, config.slotName());
     ChangePublisher publisher =
         new ChangePublisher(producer, cdc.name(), new ChangeEventMapper(), metrics);
-    DebeziumEngine<ChangeEvent<String, String>> engine;
+    DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     try {
       engine = buildEngine(config, lifecycle, publisher);
     } catch (RuntimeException e) {
@@ -107,9 +109,14 @@ public final class CdcIngestorService implements AutoCloseable {
         engine, producer, publisher, executor, lifecycle, metrics, slotMonitor);
   }
 
-  private static DebeziumEngine<ChangeEvent<String, String>> buildEngine(
+  /**
+   * The engine hands over the connector's records as they are ({@link Connect}: a {@link
+   * SourceRecord} whose value is the envelope {@code Struct}), so no converter turns each change
+   * into a JSON string that the mapper would only parse again.
+   */
+  private static DebeziumEngine<RecordChangeEvent<SourceRecord>> buildEngine(
       CdcIngestorConfig config, EngineLifecycle lifecycle, ChangePublisher publisher) {
-    return DebeziumEngine.create(Json.class)
+    return DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
         .using(config.toDebeziumProperties())
         .using((DebeziumEngine.CompletionCallback) lifecycle)
         .using((DebeziumEngine.ConnectorCallback) lifecycle)

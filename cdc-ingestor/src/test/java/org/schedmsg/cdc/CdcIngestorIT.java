@@ -167,9 +167,8 @@ class CdcIngestorIT {
 
   /**
    * NULL is not the column default: a NULL {@code delivery_window_seconds} means "no limit", while
-   * its default is 60. Kafka Connect's JSON converter would put the default in place of the NULL
-   * unless {@code replace.null.with.default} is off; checked in the snapshot, an insert and an
-   * update.
+   * its default is 60. The connector's schema carries the default, which {@code Struct.get} would
+   * put in place of the NULL; checked in the snapshot, an insert and an update.
    */
   @Test
   void shouldCarryNullNotColumnDefaultWhenColumnsAreExplicitlyNull() throws Exception {

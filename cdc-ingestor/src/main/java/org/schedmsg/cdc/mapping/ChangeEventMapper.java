@@ -1,47 +1,51 @@
 package org.schedmsg.cdc.mapping;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.schedmsg.contracts.MessageStatus;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.contracts.ScheduledMessageChange;
-import org.schedmsg.contracts.serde.Json;
 
 /**
- * Turns the value of a Debezium change event of {@code public.scheduled_messages} (JSON converter,
- * schemas disabled) into the record for the CDC topic: {@code c}, {@code u} and {@code r} become a
- * {@link ScheduledMessageChange} of the row after the change, {@code d} becomes a tombstone. Pure
- * and stateless; anything else throws {@link UnmappableChangeException}, which names the id.
+ * Turns a Debezium change event of {@code public.scheduled_messages}, as the PostgreSQL connector
+ * emits it (a {@link SourceRecord} whose value is the envelope {@link Struct}), into the record for
+ * the CDC topic: {@code c}, {@code u} and {@code r} become a {@link ScheduledMessageChange} of the
+ * {@code after} row, {@code d} becomes a tombstone keyed by the id in {@code before} (the only
+ * field of {@code before} that is read). Pure and stateless; anything else throws {@link
+ * UnmappableChangeException}, which names the id.
  */
 public final class ChangeEventMapper {
 
   /**
-   * The record for {@code debeziumValue}, or empty for a null value (a Debezium tombstone, which
-   * the ingestor's settings turn off; there is nothing to forward).
+   * The record for {@code event}, or empty for an event without a value (a Debezium tombstone,
+   * which the ingestor's settings turn off; there is nothing to forward).
    */
-  public Optional<CdcRecord> map(String debeziumValue) {
-    if (debeziumValue == null) {
+  public Optional<CdcRecord> map(SourceRecord event) {
+    Object value = event.value();
+    if (value == null) {
       return Optional.empty();
     }
-    JsonNode envelope = parse(debeziumValue);
-    JsonNode source = envelope.path("source");
-    Long lsn = source.path("lsn").isIntegralNumber() ? source.get("lsn").longValue() : null;
-    String op = envelope.path("op").asText("");
-    return Optional.of(
-        switch (op) {
-          case "c", "u", "r" -> change(op, envelope.path("after"), source, lsn);
-          case "d" -> CdcRecord.tombstone(idOf(envelope.path("before"), lsn), lsn);
-          default ->
-              throw new UnmappableChangeException(
-                  idOrNull(envelope), lsn, "operation '" + op + "' is not a row change");
-        });
+    if (!(value instanceof Struct envelope)) {
+      throw new UnmappableChangeException(null, null, "the event is not a Debezium envelope");
+    }
+    Struct source = struct(envelope, "source");
+    Long lsn = source == null ? null : integral(source, "lsn");
+    Object op = RowReader.valueOf(envelope, "op");
+    if ("c".equals(op) || "u".equals(op) || "r".equals(op)) {
+      return Optional.of(change((String) op, struct(envelope, "after"), source, lsn));
+    }
+    if ("d".equals(op)) {
+      return Optional.of(CdcRecord.tombstone(idOf(struct(envelope, "before"), lsn), lsn));
+    }
+    throw new UnmappableChangeException(
+        idOrNull(envelope), lsn, "operation '" + (op == null ? "" : op) + "' is not a row change");
   }
 
-  private static CdcRecord change(String op, JsonNode after, JsonNode source, Long lsn) {
+  private static CdcRecord change(String op, Struct after, Struct source, Long lsn) {
     String id = idOf(after, lsn);
     RowReader row = new RowReader(after, id, lsn);
     ScheduledMessageChange change =
@@ -104,45 +108,42 @@ public final class ChangeEventMapper {
   }
 
   /** Commit time of the source transaction (for a snapshot read: when the row was read). */
-  private static Instant committedAt(JsonNode source, RowReader row) {
-    JsonNode micros = source.path("ts_us");
-    if (micros.isIntegralNumber()) {
-      return Instant.EPOCH.plus(micros.longValue(), ChronoUnit.MICROS);
+  private static Instant committedAt(Struct source, RowReader row) {
+    Long micros = source == null ? null : integral(source, "ts_us");
+    if (micros != null) {
+      return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
     }
-    JsonNode millis = source.path("ts_ms");
-    if (millis.isIntegralNumber()) {
-      return Instant.ofEpochMilli(millis.longValue());
+    Long millis = source == null ? null : integral(source, "ts_ms");
+    if (millis != null) {
+      return Instant.ofEpochMilli(millis);
     }
     throw row.fail("the event has no source timestamp (source.ts_us or source.ts_ms)");
   }
 
-  private static String idOf(JsonNode row, Long lsn) {
-    JsonNode id = row.path("id");
-    if (!id.isTextual()) {
+  private static String idOf(Struct row, Long lsn) {
+    String id = idIn(row);
+    if (id == null) {
       throw new UnmappableChangeException(null, lsn, "the event has no row id");
     }
-    return id.textValue();
+    return id;
   }
 
-  private static String idOrNull(JsonNode envelope) {
-    for (String side : new String[] {"after", "before"}) {
-      JsonNode id = envelope.path(side).path("id");
-      if (id.isTextual()) {
-        return id.textValue();
-      }
-    }
-    return null;
+  private static String idOrNull(Struct envelope) {
+    String id = idIn(struct(envelope, "after"));
+    return id != null ? id : idIn(struct(envelope, "before"));
   }
 
-  private static JsonNode parse(String debeziumValue) {
-    try {
-      JsonNode envelope = Json.mapper().readTree(debeziumValue);
-      if (envelope == null || !envelope.isObject()) {
-        throw new UnmappableChangeException(null, null, "the event is not a JSON object");
-      }
-      return envelope;
-    } catch (JsonProcessingException e) {
-      throw new UnmappableChangeException(null, null, "the event is not valid JSON");
-    }
+  /** The row's id, or null when there is no row or it has no textual id. */
+  private static String idIn(Struct row) {
+    return row != null && RowReader.valueOf(row, "id") instanceof String id ? id : null;
+  }
+
+  private static Struct struct(Struct parent, String field) {
+    return RowReader.valueOf(parent, field) instanceof Struct struct ? struct : null;
+  }
+
+  private static Long integral(Struct struct, String field) {
+    Object value = RowReader.valueOf(struct, field);
+    return value instanceof Long || value instanceof Integer ? ((Number) value).longValue() : null;
   }
 }

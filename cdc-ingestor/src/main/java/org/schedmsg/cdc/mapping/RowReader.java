@@ -5,42 +5,54 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
+import org.apache.kafka.connect.data.Struct;
 import org.schedmsg.contracts.serde.Json;
 
 /**
- * Typed reads of one row as Debezium's JSON converter writes it with schemas disabled: UUID and
- * TIMESTAMPTZ as strings, JSONB as a string holding JSON, INTEGER as a number. Every failure names
- * the column, never the value.
+ * Typed reads of one row as the PostgreSQL connector puts it in a Kafka Connect {@link Struct}:
+ * UUID ({@code io.debezium.data.Uuid}), TIMESTAMPTZ ({@code io.debezium.time.ZonedTimestamp}) and
+ * JSONB ({@code io.debezium.data.Json}) as strings, INTEGER as {@code Integer}, BIGINT as {@code
+ * Long}. A NULL column reads as null, never as the column default the schema carries ({@link
+ * Struct#get(String)} would return the default). A column the row's schema does not have reads as
+ * null. Every failure names the column, never the value.
  */
 final class RowReader {
   /** What Debezium writes for an unchanged TOASTed column it did not receive. */
   static final String UNAVAILABLE_VALUE_PLACEHOLDER = "__debezium_unavailable_value";
 
-  private final JsonNode row;
+  private final Struct row;
   private final String messageId;
   private final Long lsn;
 
-  RowReader(JsonNode row, String messageId, Long lsn) {
+  RowReader(Struct row, String messageId, Long lsn) {
     this.row = row;
     this.messageId = messageId;
     this.lsn = lsn;
   }
 
+  /**
+   * The value of a field of {@code struct} as the connector set it: null for a NULL (not the
+   * schema's default) and for a field the schema does not have.
+   */
+  static Object valueOf(Struct struct, String field) {
+    return struct.schema().field(field) == null ? null : struct.getWithoutDefault(field);
+  }
+
   String optionalText(String column) {
-    JsonNode node = row.get(column);
-    if (node == null || node.isNull()) {
+    Object value = valueOf(row, column);
+    if (value == null) {
       return null;
     }
-    if (!node.isTextual()) {
+    if (!(value instanceof String text)) {
       throw fail("column " + column + " is not text");
     }
-    if (UNAVAILABLE_VALUE_PLACEHOLDER.equals(node.textValue())) {
+    if (UNAVAILABLE_VALUE_PLACEHOLDER.equals(text)) {
       throw fail(
           "column "
               + column
               + " was not sent (an unchanged TOAST value); the table needs REPLICA IDENTITY FULL");
     }
-    return node.textValue();
+    return text;
   }
 
   String requiredText(String column) {
@@ -61,8 +73,11 @@ final class RowReader {
   }
 
   UUID requiredUuid(String column) {
-    requiredText(column);
-    return optionalUuid(column);
+    UUID uuid = optionalUuid(column);
+    if (uuid == null) {
+      throw fail("column " + column + " is missing");
+    }
+    return uuid;
   }
 
   Instant optionalInstant(String column) {
@@ -75,8 +90,11 @@ final class RowReader {
   }
 
   Instant requiredInstant(String column) {
-    requiredText(column);
-    return optionalInstant(column);
+    Instant instant = optionalInstant(column);
+    if (instant == null) {
+      throw fail("column " + column + " is missing");
+    }
+    return instant;
   }
 
   /** A JSONB column: Debezium sends the JSON as a string, which is parsed here. */
@@ -93,25 +111,15 @@ final class RowReader {
   }
 
   Integer optionalInt(String column) {
-    JsonNode node = row.get(column);
-    if (node == null || node.isNull()) {
-      return null;
+    Number value = integral(column);
+    if (value == null || value instanceof Integer) {
+      return (Integer) value;
     }
-    if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+    long wide = value.longValue();
+    if (wide < Integer.MIN_VALUE || wide > Integer.MAX_VALUE) {
       throw fail("column " + column + " is not an integer");
     }
-    return node.intValue();
-  }
-
-  Long optionalLong(String column) {
-    JsonNode node = row.get(column);
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-      throw fail("column " + column + " is not an integer");
-    }
-    return node.longValue();
+    return (int) wide;
   }
 
   int requiredInt(String column) {
@@ -120,6 +128,26 @@ final class RowReader {
       throw fail("column " + column + " is missing");
     }
     return value;
+  }
+
+  Long optionalLong(String column) {
+    Number value = integral(column);
+    if (value == null || value instanceof Long) {
+      return (Long) value;
+    }
+    return value.longValue();
+  }
+
+  /** An integer column of any width (INT16, INT32 or INT64 in the schema), or null. */
+  private Number integral(String column) {
+    Object value = valueOf(row, column);
+    if (value == null
+        || value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short) {
+      return (Number) value;
+    }
+    throw fail("column " + column + " is not an integer");
   }
 
   UnmappableChangeException fail(String reason) {

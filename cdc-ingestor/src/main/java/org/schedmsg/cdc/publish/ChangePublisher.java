@@ -1,7 +1,7 @@
 package org.schedmsg.cdc.publish;
 
-import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.schedmsg.cdc.mapping.CdcRecord;
 import org.schedmsg.cdc.mapping.ChangeEventMapper;
 import org.schedmsg.cdc.metrics.CdcMetrics;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * {@link #stopAfterInFlightBatch} closes that window before the engine is stopped.
  */
 public final class ChangePublisher
-    implements DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>> {
+    implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
   private static final Logger log = LoggerFactory.getLogger(ChangePublisher.class);
 
   /** Debezium's {@code topic.heartbeat.prefix}, set explicitly in the engine's properties. */
@@ -72,8 +73,8 @@ public final class ChangePublisher
 
   @Override
   public void handleBatch(
-      List<ChangeEvent<String, String>> events,
-      DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
+      List<RecordChangeEvent<SourceRecord>> events,
+      DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
       throws InterruptedException {
     inFlight.lockInterruptibly();
     try {
@@ -104,18 +105,18 @@ public final class ChangePublisher
   }
 
   private void forward(
-      List<ChangeEvent<String, String>> events,
-      DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
+      List<RecordChangeEvent<SourceRecord>> events,
+      DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
       throws InterruptedException {
     List<CdcRecord> records = new ArrayList<>(events.size());
-    for (ChangeEvent<String, String> event : events) {
+    for (RecordChangeEvent<SourceRecord> event : events) {
       if (!isHeartbeat(event)) {
-        mapper.map(event.value()).ifPresent(records::add);
+        mapper.map(event.record()).ifPresent(records::add);
       }
     }
     List<Future<RecordMetadata>> acks = send(records);
     awaitAcks(records, acks);
-    for (ChangeEvent<String, String> event : events) {
+    for (RecordChangeEvent<SourceRecord> event : events) {
       committer.markProcessed(event);
     }
     committer.markBatchFinished();
@@ -163,8 +164,8 @@ public final class ChangePublisher
     }
   }
 
-  private static boolean isHeartbeat(ChangeEvent<String, String> event) {
-    String destination = event.destination();
+  private static boolean isHeartbeat(RecordChangeEvent<SourceRecord> event) {
+    String destination = event.record().topic();
     return destination != null && destination.startsWith(HEARTBEAT_PREFIX);
   }
 

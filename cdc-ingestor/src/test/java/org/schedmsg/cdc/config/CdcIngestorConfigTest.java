@@ -154,11 +154,8 @@ class CdcIngestorConfigTest {
         .containsEntry("topic.prefix", "schedmsg")
         .containsEntry("snapshot.mode", "initial")
         .containsEntry("tombstones.on.delete", "false")
-        .containsEntry("converter.schemas.enable", "false")
-        .containsEntry("converter.replace.null.with.default", "false")
-        .containsEntry("key.converter.schemas.enable", "false")
-        .containsEntry("value.converter.schemas.enable", "false")
         .containsEntry("poll.interval.ms", "50")
+        .containsEntry("max.batch.size", "2048")
         .containsEntry("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore")
         .containsEntry("offset.storage.topic", "schedmsg.cdc.offsets")
         .containsEntry("offset.storage.partitions", "1")
@@ -166,6 +163,8 @@ class CdcIngestorConfigTest {
         .containsEntry("offset.flush.interval.ms", "1000")
         .containsEntry("bootstrap.servers", "broker:9092")
         .doesNotContainKey("database.sslmode");
+    // the engine hands over Structs (Connect format): no converter runs, none is configured
+    assertThat(props.stringPropertyNames()).noneMatch(key -> key.contains("converter"));
   }
 
   @Test
@@ -206,6 +205,16 @@ class CdcIngestorConfigTest {
         .containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092")
         .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
         .containsEntry(ProducerConfig.ACKS_CONFIG, "all");
+  }
+
+  @Test
+  void shouldBatchLargeWithShortLingerAndNoCompressionWhenTurnedIntoProducerProperties() {
+    Properties props = CdcIngestorConfig.fromEnv(new Env(MINIMAL)).toProducerProperties();
+
+    assertThat(props)
+        .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, 262_144)
+        .containsEntry(ProducerConfig.LINGER_MS_CONFIG, 5)
+        .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
   }
 
   @Test

@@ -10,8 +10,8 @@ import static org.schedmsg.cdc.DebeziumSamples.SNAPSHOT_MESSAGE_ID;
 import static org.schedmsg.cdc.DebeziumSamples.sample;
 import static org.schedmsg.cdc.DebeziumSamples.withAfter;
 
-import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -22,13 +22,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
+import org.schedmsg.cdc.DebeziumSamples;
 import org.schedmsg.cdc.mapping.ChangeEventMapper;
 import org.schedmsg.cdc.mapping.UnmappableChangeException;
 import org.schedmsg.cdc.metrics.CdcMetrics;
@@ -36,6 +39,7 @@ import org.schedmsg.contracts.CdcRecordHeaders;
 import org.schedmsg.contracts.ScheduledMessageChange;
 import org.schedmsg.contracts.Topic;
 import org.schedmsg.contracts.Topics;
+import org.schedmsg.contracts.TraceContext;
 
 class ChangePublisherTest {
   private static final Topic<String, ScheduledMessageChange> CDC = Topics.of("unit").cdc();
@@ -55,7 +59,7 @@ class ChangePublisherTest {
   void shouldMarkEveryEventAfterAllAcksWhenBatchSent() throws Exception {
     MockProducer<String, ScheduledMessageChange> producer = producer(false);
     committer.onFirstMark = () -> committer.flushedAtFirstMark = producer.flushed();
-    List<ChangeEvent<String, String>> batch =
+    List<RecordChangeEvent<SourceRecord>> batch =
         List.of(event(sample("snapshot-read")), event(sample("insert")), event(sample("update")));
 
     publisher(producer).handleBatch(batch, committer);
@@ -86,7 +90,7 @@ class ChangePublisherTest {
             Thread.currentThread().interrupt();
           }
         };
-    List<ChangeEvent<String, String>> inFlight = List.of(event(sample("insert")));
+    List<RecordChangeEvent<SourceRecord>> inFlight = List.of(event(sample("insert")));
     Thread engine = new Thread(() -> handleQuietly(publisher, inFlight, committer));
     engine.start();
     assertThat(marking.await(10, TimeUnit.SECONDS)).isTrue();
@@ -127,7 +131,7 @@ class ChangePublisherTest {
 
   private static void handleQuietly(
       ChangePublisher publisher,
-      List<ChangeEvent<String, String>> batch,
+      List<RecordChangeEvent<SourceRecord>> batch,
       RecordingCommitter committer) {
     try {
       publisher.handleBatch(batch, committer);
@@ -139,7 +143,7 @@ class ChangePublisherTest {
   @Test
   void shouldSendOneTombstoneKeyedByIdWhenRowDeleted() throws Exception {
     MockProducer<String, ScheduledMessageChange> producer = producer(true);
-    List<ChangeEvent<String, String>> batch = List.of(event(sample("delete")));
+    List<RecordChangeEvent<SourceRecord>> batch = List.of(event(sample("delete")));
 
     publisher(producer).handleBatch(batch, committer);
 
@@ -152,26 +156,30 @@ class ChangePublisherTest {
   @Test
   void shouldCarrySchemaVersionOpAndLsnHeadersWhenSent() throws Exception {
     MockProducer<String, ScheduledMessageChange> producer = producer(true);
-    String delete = sample("delete");
+    SourceRecord delete = sample("delete");
     Long lsn = new ChangeEventMapper().map(delete).orElseThrow().lsn();
 
     publisher(producer)
         .handleBatch(
-            List.of(event(sample("snapshot-read")), event(sample("insert")), event(delete)),
+            List.of(
+                event(sample("snapshot-read")),
+                event(sample("insert")),
+                event(sample("update")),
+                event(delete)),
             committer);
 
     List<ProducerRecord<String, ScheduledMessageChange>> sent = producer.history();
-    assertThat(header(sent.get(0), CdcHeaders.SCHEMA_VERSION)).isEqualTo("1");
-    assertThat(header(sent.get(0), CdcHeaders.OP)).isEqualTo("r");
+    assertThat(sent).extracting(r -> header(r, CdcHeaders.OP)).containsExactly("r", "c", "u", "d");
     assertThat(sent.get(0).headers().lastHeader(CdcHeaders.LSN)).isNull();
-    assertThat(header(sent.get(1), CdcHeaders.OP)).isEqualTo("c");
     assertThat(header(sent.get(1), CdcHeaders.LSN)).isEqualTo(sent.get(1).value().lsn().toString());
-    assertThat(header(sent.get(2), CdcHeaders.OP)).isEqualTo("d");
+    assertThat(header(sent.get(2), CdcHeaders.LSN)).isEqualTo(sent.get(2).value().lsn().toString());
     assertThat(lsn).isNotNull();
-    assertThat(header(sent.get(2), CdcHeaders.LSN)).isEqualTo(lsn.toString());
+    assertThat(header(sent.get(3), CdcHeaders.LSN)).isEqualTo(lsn.toString());
     for (ProducerRecord<String, ScheduledMessageChange> record : sent) {
+      assertThat(header(record, CdcHeaders.SCHEMA_VERSION)).isEqualTo("1");
       assertThat(header(record, CdcRecordHeaders.TRACEPARENT))
-          .startsWith("00-" + record.key().replace("-", "") + "-");
+          .isEqualTo(
+              TraceContext.traceparent(UUID.fromString(record.key()), 0, TraceContext.Hop.CHANGE));
     }
   }
 
@@ -180,9 +188,9 @@ class ChangePublisherTest {
   }
 
   @Test
-  void shouldMarkWithoutSendingWhenEventHasNoValue() throws Exception {
+  void shouldMarkWithoutSendingWhenEventIsDebeziumTombstone() throws Exception {
     MockProducer<String, ScheduledMessageChange> producer = producer(true);
-    List<ChangeEvent<String, String>> batch = List.of(event(null));
+    List<RecordChangeEvent<SourceRecord>> batch = List.of(event(DebeziumSamples.tombstone()));
 
     publisher(producer).handleBatch(batch, committer);
 
@@ -202,7 +210,7 @@ class ChangePublisherTest {
             super.flush();
           }
         };
-    List<ChangeEvent<String, String>> batch =
+    List<RecordChangeEvent<SourceRecord>> batch =
         List.of(event(sample("insert")), event(sample("update")));
 
     assertThatThrownBy(() -> publisher(producer).handleBatch(batch, committer))
@@ -218,7 +226,7 @@ class ChangePublisherTest {
   void shouldThrowAndMarkNothingWhenSendFailsAtOnce() {
     MockProducer<String, ScheduledMessageChange> producer = producer(true);
     producer.sendException = new TimeoutException("no metadata for topic");
-    List<ChangeEvent<String, String>> batch = List.of(event(sample("insert")));
+    List<RecordChangeEvent<SourceRecord>> batch = List.of(event(sample("insert")));
 
     assertThatThrownBy(() -> publisher(producer).handleBatch(batch, committer))
         .isInstanceOf(CdcPublishException.class)
@@ -229,7 +237,7 @@ class ChangePublisherTest {
   @Test
   void shouldSendNothingAndMarkNothingWhenARowCannotBeMapped() {
     MockProducer<String, ScheduledMessageChange> producer = producer(true);
-    List<ChangeEvent<String, String>> batch =
+    List<RecordChangeEvent<SourceRecord>> batch =
         List.of(
             event(sample("snapshot-read")),
             event(withAfter("insert", row -> row.put("platform", "sms"))));
@@ -244,8 +252,7 @@ class ChangePublisherTest {
   @Test
   void shouldMarkWithoutSendingWhenEventIsHeartbeat() throws Exception {
     MockProducer<String, ScheduledMessageChange> producer = producer(true);
-    List<ChangeEvent<String, String>> batch =
-        List.of(new TestEvent("{\"ts_ms\":1764373200000}", "__debezium-heartbeat.schedmsg"));
+    List<RecordChangeEvent<SourceRecord>> batch = List.of(event(DebeziumSamples.heartbeat()));
 
     publisher(producer).handleBatch(batch, committer);
 
@@ -257,7 +264,7 @@ class ChangePublisherTest {
   @Test
   void shouldCountChangesAndTimeCommitToAckWhenKafkaAcknowledges() throws Exception {
     MeterRegistry registry = new SimpleMeterRegistry();
-    String insert = sample("insert");
+    SourceRecord insert = sample("insert");
     Instant committedAt = new ChangeEventMapper().map(insert).orElseThrow().value().committedAt();
     Instant ackedAt = committedAt.plusMillis(42);
     CdcMetrics metrics = new CdcMetrics(registry, Clock.fixed(ackedAt, ZoneOffset.UTC));
@@ -275,32 +282,22 @@ class ChangePublisherTest {
     assertThat(lag.max(TimeUnit.MILLISECONDS)).isEqualTo(42.0, within(1.0));
   }
 
-  private static ChangeEvent<String, String> event(String value) {
-    return new TestEvent(value, "schedmsg.public.scheduled_messages");
+  private static RecordChangeEvent<SourceRecord> event(SourceRecord record) {
+    return new TestEvent(record);
   }
 
-  private record TestEvent(String value, String destination)
-      implements ChangeEvent<String, String> {
-    @Override
-    public String key() {
-      return null;
-    }
-
-    @Override
-    public Integer partition() {
-      return null;
-    }
-  }
+  /** What the engine hands over in the Connect format. */
+  private record TestEvent(SourceRecord record) implements RecordChangeEvent<SourceRecord> {}
 
   private static final class RecordingCommitter
-      implements DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> {
-    final List<ChangeEvent<String, String>> processed = new ArrayList<>();
+      implements DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> {
+    final List<RecordChangeEvent<SourceRecord>> processed = new ArrayList<>();
     volatile boolean batchFinished;
     Runnable onFirstMark = () -> {};
     boolean flushedAtFirstMark;
 
     @Override
-    public void markProcessed(ChangeEvent<String, String> record) {
+    public void markProcessed(RecordChangeEvent<SourceRecord> record) {
       if (processed.isEmpty()) {
         onFirstMark.run();
       }
@@ -314,7 +311,7 @@ class ChangePublisherTest {
 
     @Override
     public void markProcessed(
-        ChangeEvent<String, String> record, DebeziumEngine.Offsets sourceOffsets) {
+        RecordChangeEvent<SourceRecord> record, DebeziumEngine.Offsets sourceOffsets) {
       markProcessed(record);
     }
 
