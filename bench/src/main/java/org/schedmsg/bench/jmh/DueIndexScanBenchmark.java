@@ -10,9 +10,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,41 +30,44 @@ import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.scheduler.metrics.SchedulerMetrics;
 import org.schedmsg.scheduler.processor.PendingIndex;
+import org.schedmsg.scheduler.store.DueIndex;
 import org.schedmsg.scheduler.store.DueIndexKey;
 import org.schedmsg.scheduler.store.PendingMessage;
 import org.schedmsg.scheduler.store.SchedulerStores;
 
 /**
- * One release scan of the scheduler's {@code due-index}, in the real Kafka Streams RocksDB stores,
- * against a full scan of the same store as the peer.
+ * One release scan of the scheduler's {@code due-index} (in memory, rebuilt from the {@code
+ * messages} store when a task starts), with and without the message lookups in the real Kafka
+ * Streams RocksDB {@code messages} store, against a visit of the whole index as the peer.
  *
- * <p><b>Set-up</b> (once per trial, not measured): the two stores exactly as {@link
- * SchedulerStores#messages()} and {@link SchedulerStores#dueIndex()} build them (metered store with
- * the project's serdes, change logging, caching disabled, RocksDB with Kafka Streams' options),
+ * <p><b>Set-up</b> (once per trial, not measured): the stores exactly as {@link
+ * SchedulerStores#messages()} (metered store with the project's serdes, change logging, caching
+ * disabled, RocksDB with Kafka Streams' options) and {@link SchedulerStores#dueIndex()} build them,
  * owned by a {@code TopologyTestDriver} through {@link StandaloneStores} (no broker; the changelog
  * sends go to the driver's mock producer, reads are the production path). They are filled through
  * the scheduler's own {@link PendingIndex}, in random order, with {@link #farFuture} messages due 1
  * to 31 days after {@code now} and {@link #due} messages due in the hour before {@code now}, all on
  * Telegram, with priorities 1, 5 and 9 in turn; then the stores are committed as a Kafka Streams
  * commit does (in Kafka Streams 4.3 that records offsets and forces no memtable flush: RocksDB
- * flushes a memtable when it fills up, so at the default sizes the {@code due-index} entries stay
- * in its memtable and most of the {@code messages} store sits in SST files, as they would in the
- * running scheduler).
+ * flushes a memtable when it fills up, so most of the {@code messages} store sits in SST files, as
+ * it would in the running scheduler). The set-up also rebuilds the index from the store, as a task
+ * start does, and checks that it holds every message again.
  *
  * <p><b>Measured</b>:
  *
  * <ul>
- *   <li>{@link #releaseScan}: what {@code DueReleaser.releaseDue} reads in one punctuation: per
- *       platform, priority 1 to 9 in turn, the iterator of {@code PendingIndex.due(platform,
- *       priority, now)} (a RocksDB range from the scan cursor to {@link DueIndexKey#scanTo}),
- *       drained. The cursors are at their start (nothing handled yet: the first punctuation after a
- *       restart or after the entries fell due), so each scan visits exactly the due entries.
+ *   <li>{@link #releaseScan}: the index lookups {@code DueReleaser.releaseDue} makes in one
+ *       punctuation: per platform, priority 1 to 9 in turn, the first key at or after the scan
+ *       position ({@link DueIndex#ceiling}), up to {@link DueIndexKey#last} at {@code now}. The
+ *       releaser resumes after each handled key because handling moves it; here nothing is handled,
+ *       so each lookup starts just after the key found before.
  *   <li>{@link #releaseScanWithLookup}: the same plus, per due entry, what {@code
  *       DueReleaser.handle} does before it decides: the message lookup in the {@code messages}
- *       store (JSON decode) and the check that the entry still matches the message's key.
+ *       store (binary decode of the whole row) and the check that the entry still matches the
+ *       message's key.
  *   <li>{@link #fullScan} (peer): the same answer (the due entries in priority order) found by
- *       visiting every entry of the index ({@code all()}) and decoding each key to test its due
- *       time, i.e. what the scan costs without the key order's range bounds.
+ *       visiting every entry of the index ({@link DueIndex#keys()}) and testing its due time, i.e.
+ *       what the scan costs without the key order.
  * </ul>
  *
  * <p>Not measured: releasing (the output record, re-indexing the released message under its lease,
@@ -75,9 +75,8 @@ import org.schedmsg.scheduler.store.SchedulerStores;
  * longer measure the same scan. Every benchmark returns the number of due entries it found; the
  * set-up checks that each finds exactly {@link #due}.
  *
- * <p>Warm-up is 5 x 2 s: with 3 x 1 s the lookup variant (Jackson and RocksDB point reads, about a
- * hundred operations per second) was still getting faster through the measurement on a busy 2-core
- * machine.
+ * <p>Warm-up is 5 x 2 s: with 3 x 1 s the lookup variant (RocksDB point reads, a few hundred
+ * operations per second) was still getting faster through the measurement on a busy 2-core machine.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -98,17 +97,17 @@ public class DueIndexScanBenchmark {
   public int due;
 
   private StandaloneStores stores;
-  private KeyValueStore<String, PendingMessage> messages;
-  private KeyValueStore<Bytes, String> dueIndex;
+  private DueIndex dueIndex;
   private PendingIndex index;
   private long nowMillis;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     stores = new StandaloneStores(SchedulerStores.messages(), SchedulerStores.dueIndex());
-    messages = stores.keyValueStore(SchedulerStores.MESSAGES);
-    dueIndex = stores.keyValueStore(SchedulerStores.DUE_INDEX);
+    KeyValueStore<String, byte[]> messages = stores.keyValueStore(SchedulerStores.MESSAGES);
+    dueIndex = stores.stateStore(SchedulerStores.DUE_INDEX, DueIndex.class);
     index = new PendingIndex(messages, dueIndex, new SchedulerMetrics(new SimpleMeterRegistry()));
+    index.rebuild();
     nowMillis = NOW.toEpochMilli();
 
     Random random = new Random(7);
@@ -128,14 +127,19 @@ public class DueIndexScanBenchmark {
       index.put(row.id().toString(), null, PendingMessage.scheduled(row, row.scheduledTime()));
     }
     long changelogRecords = stores.commit();
+    long rebuilt = index.rebuild();
 
     int byRange = countDue(false);
     int byLookup = countDue(true);
     int byFullScan = countDueByFullScan();
-    // two stores, one changelog record per write: the writes went through the logging layer
-    if (changelogRecords != 2L * rows.size()) {
+    // one changelog record per write, of messages only: the writes went through the logging layer
+    if (changelogRecords != rows.size()) {
       throw new IllegalStateException(
-          "expected " + 2L * rows.size() + " changelog records, got " + changelogRecords);
+          "expected " + rows.size() + " changelog records, got " + changelogRecords);
+    }
+    if (rebuilt != rows.size() || dueIndex.size() != rows.size()) {
+      throw new IllegalStateException(
+          "expected " + rows.size() + " messages in the rebuilt index, got " + dueIndex.size());
     }
     if (byRange != due || byLookup != due || byFullScan != due) {
       throw new IllegalStateException(
@@ -189,13 +193,12 @@ public class DueIndexScanBenchmark {
     int found = 0;
     for (Platform platform : Platform.values()) {
       for (int p = ScheduledMessage.HIGHEST_PRIORITY; p <= ScheduledMessage.LOWEST_PRIORITY; p++) {
-        try (KeyValueIterator<Bytes, String> it = index.due(platform, p, NOW)) {
-          while (it != null && it.hasNext()) {
-            KeyValue<Bytes, String> entry = it.next();
-            blackhole.consume(entry.key);
-            blackhole.consume(entry.value);
-            found++;
-          }
+        DueIndexKey last = DueIndexKey.last(platform, p, NOW);
+        for (DueIndexKey key = dueIndex.ceiling(DueIndexKey.first(platform, p));
+            key != null && key.compareTo(last) <= 0;
+            key = dueIndex.ceiling(after(key))) {
+          blackhole.consume(key);
+          found++;
         }
       }
     }
@@ -208,32 +211,15 @@ public class DueIndexScanBenchmark {
     int found = 0;
     for (Platform platform : Platform.values()) {
       for (int p = ScheduledMessage.HIGHEST_PRIORITY; p <= ScheduledMessage.LOWEST_PRIORITY; p++) {
-        try (KeyValueIterator<Bytes, String> it = index.due(platform, p, NOW)) {
-          while (it != null && it.hasNext()) {
-            KeyValue<Bytes, String> entry = it.next();
-            PendingMessage pending = index.get(entry.value);
-            if (pending == null || !pending.indexKey().toBytes().equals(entry.key)) {
-              throw new IllegalStateException("stale entry " + entry.value);
-            }
-            blackhole.consume(pending);
-            found++;
+        DueIndexKey last = DueIndexKey.last(platform, p, NOW);
+        for (DueIndexKey key = dueIndex.ceiling(DueIndexKey.first(platform, p));
+            key != null && key.compareTo(last) <= 0;
+            key = dueIndex.ceiling(after(key))) {
+          PendingMessage pending = index.get(key.messageId().toString());
+          if (pending == null || !pending.indexKey().equals(key)) {
+            throw new IllegalStateException("stale entry " + key.messageId());
           }
-        }
-      }
-    }
-    return found;
-  }
-
-  /** Peer: every entry of the index visited, each key decoded and its due time tested. */
-  @Benchmark
-  public int fullScan(Blackhole blackhole) {
-    int found = 0;
-    try (KeyValueIterator<Bytes, String> it = dueIndex.all()) {
-      while (it.hasNext()) {
-        KeyValue<Bytes, String> entry = it.next();
-        if (DueIndexKey.fromBytes(entry.key).dueEpochMillis() <= nowMillis) {
-          blackhole.consume(entry.key);
-          blackhole.consume(entry.value);
+          blackhole.consume(pending);
           found++;
         }
       }
@@ -241,18 +227,45 @@ public class DueIndexScanBenchmark {
     return found;
   }
 
+  /** Peer: every entry of the index visited and its due time tested. */
+  @Benchmark
+  public int fullScan(Blackhole blackhole) {
+    int found = 0;
+    for (DueIndexKey key : dueIndex.keys()) {
+      if (key.dueEpochMillis() <= nowMillis) {
+        blackhole.consume(key);
+        found++;
+      }
+    }
+    return found;
+  }
+
+  /** The key right after {@code key} in key order (its id plus one, as a 128-bit number). */
+  private static DueIndexKey after(DueIndexKey key) {
+    long msb = key.messageId().getMostSignificantBits();
+    long lsb = key.messageId().getLeastSignificantBits() + 1;
+    long due = key.dueEpochMillis();
+    if (lsb == 0) {
+      msb++;
+      if (msb == 0) {
+        due++;
+      }
+    }
+    return new DueIndexKey(key.platform(), key.priority(), due, new UUID(msb, lsb));
+  }
+
   private int countDue(boolean lookup) {
     int found = 0;
     for (Platform platform : Platform.values()) {
       for (int p = ScheduledMessage.HIGHEST_PRIORITY; p <= ScheduledMessage.LOWEST_PRIORITY; p++) {
-        try (KeyValueIterator<Bytes, String> it = index.due(platform, p, NOW)) {
-          while (it != null && it.hasNext()) {
-            KeyValue<Bytes, String> entry = it.next();
-            if (lookup && !index.get(entry.value).indexKey().toBytes().equals(entry.key)) {
-              continue;
-            }
-            found++;
+        DueIndexKey last = DueIndexKey.last(platform, p, NOW);
+        for (DueIndexKey key = dueIndex.ceiling(DueIndexKey.first(platform, p));
+            key != null && key.compareTo(last) <= 0;
+            key = dueIndex.ceiling(after(key))) {
+          if (lookup && !index.get(key.messageId().toString()).indexKey().equals(key)) {
+            continue;
           }
+          found++;
         }
       }
     }
@@ -261,11 +274,9 @@ public class DueIndexScanBenchmark {
 
   private int countDueByFullScan() {
     int found = 0;
-    try (KeyValueIterator<Bytes, String> it = dueIndex.all()) {
-      while (it.hasNext()) {
-        if (DueIndexKey.fromBytes(it.next().key).dueEpochMillis() <= nowMillis) {
-          found++;
-        }
+    for (DueIndexKey key : dueIndex.keys()) {
+      if (key.dueEpochMillis() <= nowMillis) {
+        found++;
       }
     }
     return found;

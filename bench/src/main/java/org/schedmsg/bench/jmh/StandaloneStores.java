@@ -12,6 +12,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
@@ -21,7 +22,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 /**
  * Opens Kafka Streams state stores outside a running application and without a broker, so that a
  * benchmark reads and writes the very store stack the scheduler uses (for {@code
- * SchedulerStores.dueIndex()}: metered store with the project's serdes, change logging, RocksDB).
+ * SchedulerStores.messages()}: metered store with the project's serdes, change logging, RocksDB;
+ * for {@code SchedulerStores.dueIndex()}: the in-memory index, built by the task).
  *
  * <p>The stores are owned by a {@link TopologyTestDriver} (kafka-streams-test-utils, the supported
  * way to run a topology without a broker): a one-task topology whose only processor, fed by a topic
@@ -88,6 +90,15 @@ final class StandaloneStores implements AutoCloseable {
       throw new IllegalArgumentException("no key-value store " + name);
     }
     return store;
+  }
+
+  /** The state store {@code name} of type {@code type}, as the task holds it. */
+  <S extends StateStore> S stateStore(String name, Class<S> type) {
+    StateStore store = driver.getStateStore(name);
+    if (store == null) {
+      throw new IllegalArgumentException("no state store " + name);
+    }
+    return type.cast(store);
   }
 
   /**

@@ -4,8 +4,9 @@
  * <ul>
  *   <li>{@link org.schedmsg.bench.jmh.DueIndexKeyBenchmark}: encoding and decoding of the {@code
  *       due-index} key, against a text key;
- *   <li>{@link org.schedmsg.bench.jmh.DueIndexScanBenchmark}: one release scan of the {@code
- *       due-index} in the real RocksDB stores, against a full scan of the index.
+ *   <li>{@link org.schedmsg.bench.jmh.DueIndexScanBenchmark}: one release scan of the in-memory
+ *       {@code due-index}, with the message lookups in the real RocksDB {@code messages} store,
+ *       against a visit of the whole index.
  * </ul>
  *
  * <p>The JMH annotation processor (jmh-generator-annprocess, provided scope) generates the harness

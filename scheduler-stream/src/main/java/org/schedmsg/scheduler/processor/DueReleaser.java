@@ -2,26 +2,25 @@ package org.schedmsg.scheduler.processor;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.RejectedMessage;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.scheduler.metrics.SchedulerMetrics;
+import org.schedmsg.scheduler.store.DueIndexKey;
 import org.schedmsg.scheduler.store.PendingMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One punctuation's work: per platform, priority 1 first, scan the due-index entries due at the
- * punctuation instant (from the scan cursor on, so handled entries and far-future ones cost
- * nothing) and release or reject each, until the platform's token bucket is empty, its senders have
- * {@link UnsentLimit too much outstanding}, or the work cap (entries visited per platform) is
- * reached. A rejection takes no token.
+ * One punctuation's work: per platform, priority 1 first, look up the due-index entries due at the
+ * punctuation instant one after the other (from the scan cursor on, so handled entries and
+ * far-future ones cost nothing) and release or reject each, until the platform's token bucket is
+ * empty, its senders have {@link UnsentLimit too much outstanding}, or the work cap (entries
+ * visited per platform) is reached. A rejection takes no token.
  */
 final class DueReleaser {
   /** Where releases and rejections go (the processor's sinks). */
@@ -49,7 +48,7 @@ final class DueReleaser {
   private final UnsentLimit unsent;
   private final SchedulerMetrics metrics;
   private final Output output;
-  private final Map<Outcome, Integer> tally = new EnumMap<>(Outcome.class);
+  private final int[] tally = new int[Outcome.values().length];
   private boolean outOfTokens;
 
   DueReleaser(
@@ -76,7 +75,7 @@ final class DueReleaser {
   /** Releases and rejects what is due at {@code timestamp}; returns the entries visited. */
   int releaseDue(long timestamp) {
     Instant now = Instant.ofEpochMilli(timestamp);
-    tally.clear();
+    Arrays.fill(tally, 0);
     int work = 0;
     for (Platform platform : Platform.values()) {
       buckets.get(platform).refill(timestamp);
@@ -102,28 +101,31 @@ final class DueReleaser {
    * Handles due entries of one priority until none is left, {@code budget} entries were visited, or
    * the platform ran out of tokens (then {@link #outOfTokens} is set: lower priorities wait too,
    * and the entry that found no token is visited again next time). Returns the entries visited.
+   *
+   * <p>Each handled entry leaves its place in the index (released: moved to its lease, which is
+   * after {@code now}; rejected or dropped: removed), so the next lookup from the cursor finds the
+   * next entry.
    */
   private int scanPriority(Platform platform, int priority, Instant now, int budget) {
     int visited = 0;
-    try (KeyValueIterator<Bytes, String> it = index.due(platform, priority, now)) {
-      while (it != null && it.hasNext() && visited < budget) {
-        KeyValue<Bytes, String> entry = it.next();
-        visited++;
-        Outcome outcome = handle(entry.key, entry.value, now);
-        tally.merge(outcome, 1, Integer::sum);
-        if (outcome == Outcome.NO_TOKEN || outcome == Outcome.SENDERS_BEHIND) {
-          outOfTokens = true;
-          break;
-        }
-        index.handled(platform, priority, entry.key);
+    DueIndexKey key;
+    while (visited < budget && (key = index.nextDue(platform, priority, now)) != null) {
+      visited++;
+      Outcome outcome = handle(key, now);
+      tally[outcome.ordinal()]++;
+      if (outcome == Outcome.NO_TOKEN || outcome == Outcome.SENDERS_BEHIND) {
+        outOfTokens = true;
+        break;
       }
+      index.handled(key);
     }
     return visited;
   }
 
-  private Outcome handle(Bytes key, String id, Instant now) {
+  private Outcome handle(DueIndexKey key, Instant now) {
+    String id = key.messageId().toString();
     PendingMessage pending = index.get(id);
-    if (pending == null || !pending.indexKey().toBytes().equals(key)) {
+    if (pending == null || !pending.indexKey().equals(key)) {
       log.warn("dropping stale due-index entry of message {}", id);
       index.dropIndexEntry(key);
       return Outcome.DROPPED;
@@ -131,7 +133,7 @@ final class DueReleaser {
     ScheduledMessage row = pending.message();
     Optional<String> rejection = rules.rejection(row, now);
     if (rejection.isPresent()) {
-      reject(id, row, rejection.get(), now);
+      reject(id, key, row, rejection.get(), now);
       return Outcome.REJECTED;
     }
     TokenBucket bucket = buckets.get(row.platform());
@@ -143,27 +145,30 @@ final class DueReleaser {
     }
     bucket.take();
     unsent.released(row.platform());
-    release(id, pending, now);
+    release(id, key, pending, now);
     return Outcome.RELEASED;
   }
 
-  private void release(String id, PendingMessage pending, Instant now) {
+  private void release(String id, DueIndexKey key, PendingMessage pending, Instant now) {
     ScheduledMessage row = pending.message();
     output.release(row, now);
-    index.put(id, pending, pending.releasedAt(now, policy.nextDueAfterRelease(now)));
+    index.put(id, key, pending.releasedAt(now, policy.nextDueAfterRelease(now)));
     metrics.released(row.platform(), Duration.between(pending.dueAt(), now));
-    log.debug(
-        "released message {} platform={} priority={} attempts={} version={}",
-        id,
-        row.platform().id(),
-        row.priority(),
-        row.attempts(),
-        row.rowVersion());
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "released message {} platform={} priority={} attempts={} version={}",
+          id,
+          row.platform().id(),
+          row.priority(),
+          row.attempts(),
+          row.rowVersion());
+    }
   }
 
-  private void reject(String id, ScheduledMessage row, String reason, Instant now) {
+  private void reject(
+      String id, DueIndexKey key, ScheduledMessage row, String reason, Instant now) {
     output.reject(RejectedMessage.of(row, reason, now));
-    index.remove(id);
+    index.remove(id, key);
     metrics.rejected(row.platform(), reason);
     log.info(
         "rejected message {} platform={} priority={} attempts={} reason={}",
@@ -175,17 +180,17 @@ final class DueReleaser {
   }
 
   private void logTally() {
-    int released = tally.getOrDefault(Outcome.RELEASED, 0);
-    int rejected = tally.getOrDefault(Outcome.REJECTED, 0);
+    int released = tally[Outcome.RELEASED.ordinal()];
+    int rejected = tally[Outcome.REJECTED.ordinal()];
     if (released > 0 || rejected > 0) {
       log.info(
           "punctuation released={} rejected={} dropped={} waiting-for-rate={}"
               + " waiting-for-senders={}",
           released,
           rejected,
-          tally.getOrDefault(Outcome.DROPPED, 0),
-          tally.getOrDefault(Outcome.NO_TOKEN, 0),
-          tally.getOrDefault(Outcome.SENDERS_BEHIND, 0));
+          tally[Outcome.DROPPED.ordinal()],
+          tally[Outcome.NO_TOKEN.ordinal()],
+          tally[Outcome.SENDERS_BEHIND.ordinal()]);
     }
   }
 }

@@ -3,9 +3,11 @@ package org.schedmsg.scheduler.processor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.scheduler.config.SchedulerConfig;
+import org.schedmsg.scheduler.store.PendingEntry;
 import org.schedmsg.scheduler.store.PendingMessage;
 
 /**
@@ -49,18 +51,27 @@ public final class DueTimePolicy {
   }
 
   /**
-   * The store entry for {@code row}, given the entry it replaces ({@code previous}, or null): rule
-   * 3 keeps the previous release bookkeeping and due time when {@code row} is the version already
-   * released, otherwise rules 1 and 2 decide.
+   * The store entry for {@code row}, given the entry it replaces ({@code previous}, or null): see
+   * {@link #scheduleReplacing}; when that ignores {@code row}, {@code previous} itself.
    */
   public PendingMessage schedule(ScheduledMessage row, PendingMessage previous) {
-    if (previous != null && isOlder(row, previous.message())) {
-      return previous;
+    return scheduleReplacing(row, previous == null ? null : previous.entry()).orElse(previous);
+  }
+
+  /**
+   * The store entry for {@code row}, given the entry of the message it replaces ({@code previous},
+   * or null): empty when rule 3b ignores {@code row} (the stored entry stays as it is); rule 3
+   * keeps the previous release bookkeeping and due time when {@code row} is the version already
+   * released; otherwise rules 1 and 2 decide.
+   */
+  public Optional<PendingMessage> scheduleReplacing(ScheduledMessage row, PendingEntry previous) {
+    if (previous != null && isOlder(row, previous)) {
+      return Optional.empty();
     }
     if (previous != null && previous.wasReleasedAtVersion(row.rowVersion())) {
-      return previous.withMessage(row);
+      return Optional.of(previous.withMessage(row));
     }
-    return PendingMessage.scheduled(row, dueAt(row));
+    return Optional.of(PendingMessage.scheduled(row, dueAt(row)));
   }
 
   /**
@@ -81,7 +92,7 @@ public final class DueTimePolicy {
    * Rule 3b: a change older than the one held (both versions known) is a re-read from an earlier
    * CDC offset and is ignored.
    */
-  private static boolean isOlder(ScheduledMessage row, ScheduledMessage held) {
+  private static boolean isOlder(ScheduledMessage row, PendingEntry held) {
     return row.rowVersion() != ScheduledMessage.UNKNOWN_VERSION
         && held.rowVersion() != ScheduledMessage.UNKNOWN_VERSION
         && row.rowVersion() < held.rowVersion();

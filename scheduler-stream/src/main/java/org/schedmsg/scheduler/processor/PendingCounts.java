@@ -4,9 +4,11 @@ import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.scheduler.metrics.SchedulerMetrics;
 import org.schedmsg.scheduler.store.DueIndexKey;
-import org.schedmsg.scheduler.store.PendingMessage;
 
-/** One task's share of the pending gauges, so that it can be taken back when the task closes. */
+/**
+ * One task's share of the pending gauges (by platform and clamped priority, as in the index keys),
+ * so that it can be taken back when the task closes.
+ */
 final class PendingCounts {
   private final SchedulerMetrics metrics;
   private final long[][] counts =
@@ -16,12 +18,12 @@ final class PendingCounts {
     this.metrics = metrics;
   }
 
-  void add(PendingMessage entry) {
-    change(entry, 1);
+  void add(DueIndexKey key) {
+    change(key, 1);
   }
 
-  void remove(PendingMessage entry) {
-    change(entry, -1);
+  void remove(DueIndexKey key) {
+    change(key, -1);
   }
 
   void clear() {
@@ -36,10 +38,8 @@ final class PendingCounts {
     }
   }
 
-  private void change(PendingMessage entry, int delta) {
-    Platform platform = entry.message().platform();
-    int priority = DueIndexKey.clampPriority(entry.message().priority());
-    counts[platform.ordinal()][priority] += delta;
-    metrics.pendingChanged(platform, priority, delta);
+  private void change(DueIndexKey key, int delta) {
+    counts[key.platform().ordinal()][key.priority()] += delta;
+    metrics.pendingChanged(key.platform(), key.priority(), delta);
   }
 }

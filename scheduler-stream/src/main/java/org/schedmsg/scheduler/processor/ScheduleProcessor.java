@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,6 +14,7 @@ import org.schedmsg.contracts.RejectedMessage;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.contracts.ScheduledMessageChange;
 import org.schedmsg.scheduler.metrics.SchedulerMetrics;
+import org.schedmsg.scheduler.store.PendingEntry;
 import org.schedmsg.scheduler.store.PendingMessage;
 import org.schedmsg.scheduler.store.SchedulerStores;
 import org.slf4j.Logger;
@@ -20,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every pending message in the {@code messages} store, indexed by platform, priority and due
- * time in {@code due-index}, and hands the due ones to {@link DueReleaser} from a wall-clock
- * punctuator: released to the delivery sink of their platform, or rejected to the rejections sink.
+ * time in the in-memory {@code due-index} (rebuilt from {@code messages} when the task starts), and
+ * hands the due ones to {@link DueReleaser} from a wall-clock punctuator: released to the delivery
+ * sink of their platform, or rejected to the rejections sink.
  *
  * <p>Output values are {@link org.schedmsg.contracts.DeliveryRequest} (delivery sinks) and {@link
  * RejectedMessage} (rejections sink), both keyed by a String.
@@ -43,12 +46,21 @@ public final class ScheduleProcessor
 
   @Override
   public void init(ProcessorContext<String, Object> context) {
+    if (index != null) {
+      index.close(); // initialised again without a close: take back the previous counts
+    }
     index =
         new PendingIndex(
             context.getStateStore(SchedulerStores.MESSAGES),
             context.getStateStore(SchedulerStores.DUE_INDEX),
             metrics);
-    index.countExisting();
+    long started = System.nanoTime();
+    long pending = index.rebuild();
+    log.info(
+        "task {}: due index rebuilt from {} pending messages in {} ms",
+        context.taskId(),
+        pending,
+        (System.nanoTime() - started) / 1_000_000);
     releaser =
         new DueReleaser(
             index,
@@ -114,17 +126,23 @@ public final class ScheduleProcessor
   }
 
   private void upsert(String id, ScheduledMessage row) {
-    PendingMessage previous = index.get(id);
-    PendingMessage next = settings.policy().schedule(row, previous);
-    index.put(id, previous, next);
-    log.debug(
-        "scheduled message {} platform={} priority={} attempts={} version={} due={}",
-        id,
-        row.platform().id(),
-        row.priority(),
-        row.attempts(),
-        row.rowVersion(),
-        next.dueAt());
+    PendingEntry previous = index.entry(id);
+    Optional<PendingMessage> next = settings.policy().scheduleReplacing(row, previous);
+    if (next.isEmpty()) {
+      log.debug("ignored older version {} of message {}", row.rowVersion(), id);
+      return;
+    }
+    index.put(id, previous == null ? null : previous.indexKey(), next.get());
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "scheduled message {} platform={} priority={} attempts={} version={} due={}",
+          id,
+          row.platform().id(),
+          row.priority(),
+          row.attempts(),
+          row.rowVersion(),
+          next.get().dueAt());
+    }
   }
 
   private void remove(String id, String reason) {

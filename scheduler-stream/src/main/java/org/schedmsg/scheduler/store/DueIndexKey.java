@@ -9,10 +9,11 @@ import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.ScheduledMessage;
 
 /**
- * Key of the {@code due-index} store: 1 byte platform code, 1 byte priority, 8 bytes big-endian due
- * epoch millis, 16 bytes message UUID (most, then least significant bits). RocksDB orders keys by
- * unsigned bytes, so a range scan of one platform yields priority first, then due time, then id;
- * each platform's backlog is scanned (and rate-limited) on its own.
+ * Key of the {@code due-index} store. Its order is that of its bytes: 1 byte platform code, 1 byte
+ * priority, 8 bytes big-endian due epoch millis, 16 bytes message UUID (most, then least
+ * significant bits), compared as unsigned bytes; {@link #compareTo} is the same order without the
+ * bytes. So a scan of one platform yields priority first, then due time, then id; each platform's
+ * backlog is scanned (and rate-limited) on its own.
  *
  * <p>Normalisation, so that the byte order is the intended order:
  *
@@ -24,13 +25,18 @@ import org.schedmsg.contracts.ScheduledMessage;
  *       earlier than the row), and instants before 1970 count as epoch 0 (they are due anyway).
  * </ul>
  */
-public record DueIndexKey(Platform platform, int priority, long dueEpochMillis, UUID messageId) {
+public record DueIndexKey(Platform platform, int priority, long dueEpochMillis, UUID messageId)
+    implements Comparable<DueIndexKey> {
   public static final int SIZE = 2 + Long.BYTES + 2 * Long.BYTES;
+
+  private static final UUID LOWEST_ID = new UUID(0L, 0L);
+  private static final UUID HIGHEST_ID = new UUID(-1L, -1L);
 
   public DueIndexKey {
     Objects.requireNonNull(platform, "platform");
     priority = clampPriority(priority);
     dueEpochMillis = Math.max(0L, dueEpochMillis);
+    Objects.requireNonNull(messageId, "messageId");
   }
 
   /** The key of {@code messageId} on {@code platform} with {@code priority}, due at {@code due}. */
@@ -66,17 +72,51 @@ public record DueIndexKey(Platform platform, int priority, long dueEpochMillis, 
     return instant.getNano() % 1_000_000 == 0 ? millis : millis + 1;
   }
 
-  /** Inclusive lower bound of a scan over {@code platform} and {@code priority}: its first key. */
-  public static Bytes scanFrom(Platform platform, int priority) {
-    return bound(platform, priority, 0L, 0L);
+  /** The lowest key of {@code platform} and {@code priority}: where a scan of them starts. */
+  public static DueIndexKey first(Platform platform, int priority) {
+    return new DueIndexKey(platform, priority, 0L, LOWEST_ID);
   }
 
   /**
-   * Inclusive upper bound of a scan over {@code platform} and {@code priority}: every key due at or
-   * before {@code upTo}.
+   * The highest key of {@code platform} and {@code priority} due at or before {@code upTo}: where a
+   * scan of what is due at {@code upTo} ends (inclusive).
    */
-  public static Bytes scanTo(Platform platform, int priority, Instant upTo) {
-    return bound(platform, priority, Math.max(0L, upTo.toEpochMilli()), -1L);
+  public static DueIndexKey last(Platform platform, int priority, Instant upTo) {
+    return new DueIndexKey(platform, priority, upTo.toEpochMilli(), HIGHEST_ID);
+  }
+
+  /** The order of the keys' bytes (see the class comment). */
+  @Override
+  public int compareTo(DueIndexKey other) {
+    int byPlatform = Integer.compare(code(platform), code(other.platform));
+    if (byPlatform != 0) {
+      return byPlatform;
+    }
+    int byPriority = Integer.compare(priority, other.priority);
+    if (byPriority != 0) {
+      return byPriority;
+    }
+    return compare(
+        dueEpochMillis,
+        messageId.getMostSignificantBits(),
+        messageId.getLeastSignificantBits(),
+        other.dueEpochMillis,
+        other.messageId.getMostSignificantBits(),
+        other.messageId.getLeastSignificantBits());
+  }
+
+  /**
+   * The order of two keys of the same platform and priority, given as due millis and id bits: due
+   * time, then the id's bits as unsigned numbers (the byte order of their big-endian encoding).
+   */
+  static int compare(long dueA, long msbA, long lsbA, long dueB, long msbB, long lsbB) {
+    if (dueA != dueB) {
+      return Long.compare(dueA, dueB);
+    }
+    if (msbA != msbB) {
+      return Long.compareUnsigned(msbA, msbB);
+    }
+    return Long.compareUnsigned(lsbA, lsbB);
   }
 
   public Bytes toBytes() {
@@ -99,16 +139,5 @@ public record DueIndexKey(Platform platform, int priority, long dueEpochMillis, 
     int priority = buffer.get();
     long due = buffer.getLong();
     return new DueIndexKey(platform, priority, due, new UUID(buffer.getLong(), buffer.getLong()));
-  }
-
-  private static Bytes bound(Platform platform, int priority, long millis, long idFill) {
-    return Bytes.wrap(
-        ByteBuffer.allocate(SIZE)
-            .put(code(platform))
-            .put((byte) clampPriority(priority))
-            .putLong(millis)
-            .putLong(idFill)
-            .putLong(idFill)
-            .array());
   }
 }

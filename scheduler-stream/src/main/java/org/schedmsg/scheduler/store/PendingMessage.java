@@ -9,7 +9,7 @@ import org.schedmsg.contracts.ScheduledMessage;
  * bookkeeping.
  *
  * @param message the latest pending row, as read from the CDC topic
- * @param dueAt when the punctuator releases it next (the key of its {@code due-index} entry)
+ * @param dueAt when the punctuator releases it next (in the key of its {@code due-index} entry)
  * @param releasedVersion the {@code row_version} of the last release, null if never released
  * @param releasedAt when it was last released, null if never released
  */
@@ -34,23 +34,28 @@ public record PendingMessage(
     return new PendingMessage(message, nextDue, message.rowVersion(), at);
   }
 
-  /** The same release bookkeeping for another reading of the same row version. */
-  public PendingMessage withMessage(ScheduledMessage sameVersion) {
-    return new PendingMessage(sameVersion, dueAt, releasedVersion, releasedAt);
-  }
-
   /**
    * True when it was released while the row held {@code rowVersion}. Never for {@link
    * ScheduledMessage#UNKNOWN_VERSION}: two readings without a version cannot be told apart from a
    * change.
    */
   public boolean wasReleasedAtVersion(long rowVersion) {
-    return rowVersion != ScheduledMessage.UNKNOWN_VERSION
-        && releasedVersion != null
-        && releasedVersion == rowVersion;
+    return entry().wasReleasedAtVersion(rowVersion);
   }
 
-  /** Its key in the {@code due-index} store. */
+  /** Its scheduling fields (what {@link PendingMessageSerde#decodeEntry} reads back alone). */
+  public PendingEntry entry() {
+    return new PendingEntry(
+        message.id(),
+        message.platform(),
+        message.priority(),
+        message.rowVersion(),
+        dueAt,
+        releasedVersion,
+        releasedAt);
+  }
+
+  /** Its key in the {@code due-index} store (the same as its {@link #entry() entry}'s). */
   public DueIndexKey indexKey() {
     return DueIndexKey.of(message.platform(), message.priority(), dueAt, message.id());
   }

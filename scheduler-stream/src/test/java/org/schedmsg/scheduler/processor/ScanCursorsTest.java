@@ -16,30 +16,30 @@ class ScanCursorsTest {
 
   @Test
   void shouldStartAtFirstKeyOfPriorityWhenNothingHandled() {
-    assertThat(cursors.from(TG, 4)).isEqualTo(DueIndexKey.scanFrom(TG, 4));
+    assertThat(cursors.from(TG, 4)).isEqualTo(DueIndexKey.first(TG, 4));
   }
 
   @Test
   void shouldResumeAtLastHandledKeyWhenScannedBefore() {
     DueIndexKey handled = DueIndexKey.of(TG, 4, T, UUID.randomUUID());
-    cursors.handled(TG, 4, handled.toBytes());
+    cursors.handled(handled);
 
-    assertThat(cursors.from(TG, 4)).isEqualTo(handled.toBytes());
-    assertThat(cursors.from(TG, 5)).isEqualTo(DueIndexKey.scanFrom(TG, 5));
+    assertThat(cursors.from(TG, 4)).isEqualTo(handled);
+    assertThat(cursors.from(TG, 5)).isEqualTo(DueIndexKey.first(TG, 5));
     assertThat(cursors.from(Platform.WHATSAPP, 4))
-        .isEqualTo(DueIndexKey.scanFrom(Platform.WHATSAPP, 4));
+        .isEqualTo(DueIndexKey.first(Platform.WHATSAPP, 4));
   }
 
   @Test
   void shouldMoveBackWhenEntryIndexedBeforeCursor() {
     DueIndexKey handled = DueIndexKey.of(TG, 4, T, UUID.randomUUID());
-    cursors.handled(TG, 4, handled.toBytes());
+    cursors.handled(handled);
     DueIndexKey earlier = DueIndexKey.of(TG, 4, T.minusSeconds(5), UUID.randomUUID());
     DueIndexKey later = DueIndexKey.of(TG, 4, T.plusSeconds(30), UUID.randomUUID());
 
-    cursors.indexed(later, later.toBytes());
-    assertThat(cursors.from(TG, 4)).isEqualTo(handled.toBytes());
-    cursors.indexed(earlier, earlier.toBytes());
-    assertThat(cursors.from(TG, 4)).isEqualTo(earlier.toBytes());
+    cursors.indexed(later);
+    assertThat(cursors.from(TG, 4)).isEqualTo(handled);
+    cursors.indexed(earlier);
+    assertThat(cursors.from(TG, 4)).isEqualTo(earlier);
   }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import org.apache.kafka.common.utils.Bytes;
 import org.junit.jupiter.api.Test;
@@ -67,9 +68,31 @@ class DueIndexKeyTest {
   }
 
   @Test
+  void shouldOrderLikeItsBytesWhenCompared() {
+    Random random = new Random(11);
+    List<DueIndexKey> keys = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      // few distinct due times and high id bits, so that ties are common; negative id halves
+      // (high bit set) sort after positive ones, as unsigned bytes do
+      long due = random.nextInt(3) * (Long.MAX_VALUE / 3);
+      UUID id = new UUID(random.nextInt(3) - 1L, random.nextLong());
+      keys.add(new DueIndexKey(random.nextBoolean() ? TG : WA, 1 + random.nextInt(9), due, id));
+    }
+    keys.add(DueIndexKey.first(TG, 1));
+    keys.add(DueIndexKey.last(WA, 9, T));
+
+    List<DueIndexKey> byCompareTo = keys.stream().sorted().toList();
+    List<DueIndexKey> byBytes =
+        keys.stream().map(DueIndexKey::toBytes).sorted().map(DueIndexKey::fromBytes).toList();
+
+    assertThat(byCompareTo).containsExactlyElementsOf(byBytes);
+    assertThat(byCompareTo.get(0)).isEqualTo(DueIndexKey.first(TG, 1));
+  }
+
+  @Test
   void shouldCoverOnePriorityUpToInstantWhenScanBoundsUsed() {
-    Bytes from = DueIndexKey.scanFrom(TG, 3);
-    Bytes to = DueIndexKey.scanTo(TG, 3, T);
+    DueIndexKey from = DueIndexKey.first(TG, 3);
+    DueIndexKey to = DueIndexKey.last(TG, 3, T);
 
     assertThat(within(DueIndexKey.of(TG, 3, Instant.EPOCH, LOW_ID), from, to)).isTrue();
     assertThat(within(DueIndexKey.of(TG, 3, T, HIGH_ID), from, to)).isTrue();
@@ -80,8 +103,8 @@ class DueIndexKeyTest {
 
   @Test
   void shouldKeepPlatformsApartWhenScanBoundsUsed() {
-    Bytes from = DueIndexKey.scanFrom(WA, 1);
-    Bytes to = DueIndexKey.scanTo(WA, 9, T);
+    DueIndexKey from = DueIndexKey.first(WA, 1);
+    DueIndexKey to = DueIndexKey.last(WA, 9, T);
 
     assertThat(within(DueIndexKey.of(WA, 1, Instant.EPOCH, LOW_ID), from, to)).isTrue();
     assertThat(within(DueIndexKey.of(TG, 1, Instant.EPOCH, LOW_ID), from, to)).isFalse();
@@ -90,8 +113,7 @@ class DueIndexKeyTest {
         .isEqualTo(WA);
   }
 
-  private static boolean within(DueIndexKey key, Bytes from, Bytes to) {
-    Bytes bytes = key.toBytes();
-    return bytes.compareTo(from) >= 0 && bytes.compareTo(to) <= 0;
+  private static boolean within(DueIndexKey key, DueIndexKey from, DueIndexKey to) {
+    return key.compareTo(from) >= 0 && key.compareTo(to) <= 0;
   }
 }

@@ -6,10 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.schedmsg.contracts.ScheduledMessage;
+import org.schedmsg.contracts.serde.JsonSerde;
 import org.schedmsg.scheduler.MessageRow;
 
 class PendingMessageTest {
   static final Instant T = Instant.parse("2026-11-28T08:00:00.123456Z");
+
+  /** How builds before the binary format stored a {@link PendingMessage}. */
+  static final JsonSerde<PendingMessage> OLDER_BUILDS_SERDE = new JsonSerde<>(PendingMessage.class);
 
   @Test
   void shouldRoundTripWhenSerializedWithStoreSerde() {
@@ -75,9 +79,7 @@ class PendingMessageTest {
         PendingMessage.scheduled(MessageRow.pendingAt(T).build(), T)
             .releasedAt(T, T.plusSeconds(30));
     String json =
-        new String(
-                SchedulerStores.PENDING_MESSAGE_SERDE.serializer().serialize("s", current),
-                StandardCharsets.UTF_8)
+        new String(OLDER_BUILDS_SERDE.serialize("s", current), StandardCharsets.UTF_8)
             .replace("\"released_version\":1", "\"released_attempts\":0");
 
     PendingMessage old =

@@ -1,23 +1,28 @@
 package org.schedmsg.scheduler.topology;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.RejectedMessage;
@@ -29,7 +34,9 @@ import org.schedmsg.scheduler.MessageRow;
 import org.schedmsg.scheduler.config.SchedulerConfig;
 import org.schedmsg.scheduler.metrics.SchedulerMetrics;
 import org.schedmsg.scheduler.processor.SenderBacklog;
+import org.schedmsg.scheduler.store.DueIndex;
 import org.schedmsg.scheduler.store.PendingMessage;
+import org.schedmsg.scheduler.store.PendingMessageSerde;
 
 /**
  * A {@link TopologyTestDriver} of the scheduler topology with real RocksDB stores, its input and
@@ -51,9 +58,59 @@ final class SchedulerDriver implements AutoCloseable {
   final TestOutputTopic<String, DeliveryRequest> whatsapp;
   final TestOutputTopic<String, RejectedMessage> rejections;
   private Instant now = START;
+  private boolean stoppedForRestart;
 
   SchedulerDriver(SchedulerConfig config) {
     this(config, config.toStreamsProperties(), SenderBacklog.UNMEASURED);
+  }
+
+  /**
+   * A driver of the same topology over a copy of this driver's state directory, as a restarted
+   * instance finds it on disk. The {@code messages} store is closed first (RocksDB writes its
+   * memtable to disk on close; a commit does not), then copied, since {@link
+   * TopologyTestDriver#close()} deletes the state directory. This driver is stopped: use only the
+   * new one, and close both.
+   */
+  SchedulerDriver restartedOnCopy(Path copyDir) throws IOException {
+    stoppedForRestart = true;
+    messages().close();
+    copyTree(config.stateDir(), copyDir);
+    SchedulerConfig copied =
+        new SchedulerConfig(
+            config.bootstrapServers(),
+            config.topicNamespace(),
+            config.applicationId(),
+            copyDir,
+            config.punctuateInterval(),
+            config.commitInterval(),
+            config.maxReleasesPerPunctuation(),
+            config.lease(),
+            config.retryBackoffBase(),
+            config.retryBackoffMax(),
+            config.replicationFactor(),
+            config.maxAttempts(),
+            config.telegramReleaseRate(),
+            config.whatsappReleaseRate(),
+            config.standbyReplicas(),
+            config.sessionTimeout(),
+            config.maxUnsent(),
+            config.maxUnsentTime(),
+            config.telegramSenderGroup(),
+            config.whatsappSenderGroup());
+    return new SchedulerDriver(copied);
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> tree = Files.walk(from)) {
+      for (Path source : tree.toList()) {
+        Path target = to.resolve(from.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
   }
 
   /** A driver whose releases are held back by {@code backlog}'s measurements. */
@@ -176,12 +233,30 @@ final class SchedulerDriver implements AutoCloseable {
     advance(Duration.between(now, target));
   }
 
-  KeyValueStore<String, PendingMessage> messages() {
+  /** The {@code messages} store as it holds them: encoded by {@link PendingMessageSerde}. */
+  KeyValueStore<String, byte[]> messages() {
     return driver.getKeyValueStore(SchedulerTopology.MESSAGES_STORE);
   }
 
-  KeyValueStore<Bytes, String> dueIndex() {
-    return driver.getKeyValueStore(SchedulerTopology.DUE_INDEX_STORE);
+  /** The message stored under {@code id}, decoded, or null. */
+  PendingMessage message(String id) {
+    byte[] bytes = messages().get(id);
+    return bytes == null ? null : PendingMessageSerde.decode(bytes);
+  }
+
+  DueIndex dueIndex() {
+    return (DueIndex) driver.getStateStore(SchedulerTopology.DUE_INDEX_STORE);
+  }
+
+  /** Records written so far to the changelog topic of store {@code store}, then forgotten. */
+  List<TestRecord<byte[], byte[]>> changelog(String store) {
+    String topic = config.applicationId() + "-" + store + "-changelog";
+    if (!driver.producedTopicNames().contains(topic)) {
+      return List.of();
+    }
+    return driver
+        .createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+        .readRecordsToList();
   }
 
   /** Due-index entries the punctuator visited so far (its work). */
@@ -199,7 +274,14 @@ final class SchedulerDriver implements AutoCloseable {
 
   @Override
   public void close() {
-    driver.close();
+    try {
+      driver.close();
+    } catch (InvalidStateStoreException e) {
+      if (!stoppedForRestart) {
+        throw e;
+      }
+      // restartedOnCopy closed the messages store: the driver's final commit cannot write to it
+    }
   }
 
   /** {@code count} rows due one millisecond apart (all before START), in due order. */

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -33,6 +32,7 @@ import org.schedmsg.contracts.serde.Json;
 import org.schedmsg.scheduler.MessageRow;
 import org.schedmsg.scheduler.config.SchedulerConfig;
 import org.schedmsg.scheduler.processor.DueTimePolicy;
+import org.schedmsg.scheduler.store.DueIndex;
 import org.schedmsg.scheduler.store.PendingMessage;
 
 class SchedulerTopologyTest {
@@ -87,7 +87,7 @@ class SchedulerTopologyTest {
     assertThat(header(record, DeliveryHeaders.TRACEPARENT))
         .startsWith("00-" + row.id().toString().replace("-", "") + "-")
         .endsWith("-01");
-    PendingMessage stored = messages().get(row.id().toString());
+    PendingMessage stored = stored(row.id().toString());
     assertThat(stored.releasedVersion()).isEqualTo(row.rowVersion());
     assertThat(stored.releasedAt()).isEqualTo(releasedAt);
     assertThat(stored.dueAt()).isEqualTo(releasedAt.plus(LEASE));
@@ -151,7 +151,7 @@ class SchedulerTopologyTest {
 
     assertThat(telegram.isEmpty()).isTrue();
     assertThat(entries(messages())).isEmpty();
-    assertThat(entries(dueIndex())).isEmpty();
+    assertThat(dueIndex().keys()).isEmpty();
   }
 
   @Test
@@ -159,7 +159,7 @@ class SchedulerTopologyTest {
     MessageRow row = MessageRow.pendingAt(START.plusSeconds(5));
     pipe(row.build());
     pipe(row.scheduledAt(START.plusSeconds(20)).build());
-    assertThat(entries(dueIndex())).hasSize(1);
+    assertThat(dueIndex().keys()).hasSize(1);
 
     advanceTo(START.plusSeconds(10));
     assertThat(telegram.isEmpty()).isTrue();
@@ -290,7 +290,7 @@ class SchedulerTopologyTest {
         .satisfies(r -> assertThat(r.key()).isEqualTo("987654321"))
         .extracting(TestRecord::value)
         .isEqualTo(DeliveryRequest.of(edited, START.plus(INTERVAL).plus(INTERVAL)));
-    assertThat(messages().get(row.id().toString()).releasedVersion()).isEqualTo(2L);
+    assertThat(stored(row.id().toString()).releasedVersion()).isEqualTo(2L);
   }
 
   @Test
@@ -354,7 +354,7 @@ class SchedulerTopologyTest {
 
     assertThat(telegram.isEmpty()).isTrue();
     assertThat(entries(messages())).isEmpty();
-    assertThat(entries(dueIndex())).isEmpty();
+    assertThat(dueIndex().keys()).isEmpty();
   }
 
   @Test
@@ -368,8 +368,8 @@ class SchedulerTopologyTest {
         .singleElement()
         .extracting(DeliveryRequest::scheduledTime)
         .isEqualTo(START.plusSeconds(2));
-    assertThat(entries(dueIndex())).hasSize(1);
-    assertThat(messages().get(row.build().id().toString()).dueAt())
+    assertThat(dueIndex().keys()).hasSize(1);
+    assertThat(stored(row.build().id().toString()).dueAt())
         .isEqualTo(START.plusSeconds(2).plus(LEASE));
   }
 
@@ -385,7 +385,7 @@ class SchedulerTopologyTest {
     advance(INTERVAL);
 
     assertThat(ids(telegram.readValuesToList())).containsExactly(urgent.id(), other.id());
-    assertThat(entries(dueIndex())).hasSize(2);
+    assertThat(dueIndex().keys()).hasSize(2);
   }
 
   @Test
@@ -399,7 +399,7 @@ class SchedulerTopologyTest {
     advanceTo(START.plus(LEASE).plus(LEASE));
 
     assertThat(telegram.isEmpty()).isTrue();
-    assertThat(entries(dueIndex())).isEmpty();
+    assertThat(dueIndex().keys()).isEmpty();
   }
 
   private void start(int maxReleases) {
@@ -436,11 +436,15 @@ class SchedulerTopologyTest {
     driver.advanceTo(target);
   }
 
-  private KeyValueStore<String, PendingMessage> messages() {
+  private KeyValueStore<String, byte[]> messages() {
     return driver.messages();
   }
 
-  private KeyValueStore<Bytes, String> dueIndex() {
+  private PendingMessage stored(String id) {
+    return driver.message(id);
+  }
+
+  private DueIndex dueIndex() {
     return driver.dueIndex();
   }
 
