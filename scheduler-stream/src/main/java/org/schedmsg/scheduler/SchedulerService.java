@@ -5,7 +5,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -16,6 +20,7 @@ import org.schedmsg.scheduler.backlog.SenderLagMonitor;
 import org.schedmsg.scheduler.config.SchedulerConfig;
 import org.schedmsg.scheduler.metrics.RestoreProgress;
 import org.schedmsg.scheduler.processor.SenderBacklog;
+import org.schedmsg.scheduler.processor.TaskShare;
 import org.schedmsg.scheduler.topology.SchedulerTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +34,9 @@ public final class SchedulerService implements AutoCloseable {
   public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private static final Logger log = LoggerFactory.getLogger(SchedulerService.class);
+
+  /** How long the start waits for the CDC topic's description. */
+  static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(30);
 
   /** How often the senders' backlog is measured (see {@link SenderLagMonitor}). */
   public static final Duration SENDER_LAG_INTERVAL = Duration.ofMillis(200);
@@ -55,10 +63,11 @@ public final class SchedulerService implements AutoCloseable {
    */
   public static SchedulerService start(SchedulerConfig config, MeterRegistry registry) {
     SenderLagMonitor senderLag = config.maxUnsent() > 0 ? senderLagMonitor(config, registry) : null;
+    TaskShare share = taskShare(config);
     KafkaStreams streams =
         new KafkaStreams(
             SchedulerTopology.build(
-                config, registry, senderLag == null ? SenderBacklog.UNMEASURED : senderLag),
+                config, registry, senderLag == null ? SenderBacklog.UNMEASURED : senderLag, share),
             config.toStreamsProperties());
     streams.setGlobalStateRestoreListener(new RestoreProgress(registry));
     streams.setUncaughtExceptionHandler(
@@ -76,6 +85,35 @@ public final class SchedulerService implements AutoCloseable {
         config.standbyReplicas());
     streams.start();
     return new SchedulerService(streams, senderLag);
+  }
+
+  /**
+   * The tasks that share the rates: the CDC topic's partition count, read once at start (adding
+   * partitions to the CDC topic needs a restart, and a reset: see the README).
+   */
+  private static TaskShare taskShare(SchedulerConfig config) {
+    String topic = config.topics().cdc().name();
+    Map<String, Object> props = new HashMap<>();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-cdc-partitions");
+    try (Admin admin = Admin.create(props)) {
+      int partitions =
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get(DESCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .get(topic)
+              .partitions()
+              .size();
+      log.info("CDC topic {} has {} partitions: each task releases that share", topic, partitions);
+      return new TaskShare(partitions);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing the CDC topic " + topic, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot describe the CDC topic " + topic + " (is it created?)", e);
+    }
   }
 
   private static SenderLagMonitor senderLagMonitor(SchedulerConfig config, MeterRegistry registry) {

@@ -56,6 +56,7 @@ final class DueReleaser {
       DueTimePolicy policy,
       DeliverabilityRules rules,
       Map<Platform, Integer> ratePerSecond,
+      TaskShare share,
       int maxWork,
       UnsentLimit unsent,
       SchedulerMetrics metrics,
@@ -68,7 +69,7 @@ final class DueReleaser {
     this.metrics = metrics;
     this.output = output;
     for (Platform platform : Platform.values()) {
-      buckets.put(platform, new TokenBucket(ratePerSecond.get(platform)));
+      buckets.put(platform, new TokenBucket(ratePerSecond.get(platform), share.partitions()));
     }
   }
 

@@ -67,9 +67,13 @@ public final class ScheduleProcessor
             settings.policy(),
             settings.rules(),
             settings.ratePerSecond(),
+            settings.share(),
             settings.maxWorkPerPunctuation(),
             new UnsentLimit(
-                settings.maxUnsent(), settings.maxUnsentTime(), settings.senderBacklog()),
+                settings.maxUnsent(),
+                settings.maxUnsentTime(),
+                settings.senderBacklog(),
+                settings.share().partitions()),
             metrics,
             new SinkOutput(context, settings));
     context.schedule(

@@ -17,6 +17,7 @@ import org.schedmsg.scheduler.config.SchedulerConfig;
  * @param maxUnsentTime most time's worth of sends, at the senders' measured rate, they may have
  *     outstanding (zero: {@code maxUnsent} alone)
  * @param senderBacklog where the senders' outstanding count is measured
+ * @param share how many tasks (CDC partitions) share the rates and the bound ({@link TaskShare})
  */
 public record ScheduleSettings(
     DueTimePolicy policy,
@@ -28,7 +29,8 @@ public record ScheduleSettings(
     String rejectionSink,
     int maxUnsent,
     Duration maxUnsentTime,
-    SenderBacklog senderBacklog) {
+    SenderBacklog senderBacklog,
+    TaskShare share) {
 
   public ScheduleSettings {
     Objects.requireNonNull(policy, "policy");
@@ -37,6 +39,7 @@ public record ScheduleSettings(
     Objects.requireNonNull(rejectionSink, "rejectionSink");
     Objects.requireNonNull(maxUnsentTime, "maxUnsentTime");
     Objects.requireNonNull(senderBacklog, "senderBacklog");
+    Objects.requireNonNull(share, "share");
     ratePerSecond = Map.copyOf(ratePerSecond);
     deliverySinks = Map.copyOf(deliverySinks);
     for (Platform platform : Platform.values()) {
@@ -50,7 +53,8 @@ public record ScheduleSettings(
       SchedulerConfig config,
       Map<Platform, String> deliverySinks,
       String rejectionSink,
-      SenderBacklog senderBacklog) {
+      SenderBacklog senderBacklog,
+      TaskShare share) {
     Map<Platform, Integer> rates = new EnumMap<>(Platform.class);
     for (Platform platform : Platform.values()) {
       rates.put(platform, config.releaseRate(platform));
@@ -65,6 +69,7 @@ public record ScheduleSettings(
         rejectionSink,
         config.maxUnsent(),
         config.maxUnsentTime(),
-        senderBacklog);
+        senderBacklog,
+        share);
   }
 }

@@ -35,6 +35,7 @@ final class UnsentLimit {
   private final int maxUnsent;
   private final Duration maxTime;
   private final SenderBacklog backlog;
+  private final int shares;
   private final Map<Platform, Long> seenSequence = new EnumMap<>(Platform.class);
   private final Map<Platform, Long> releasedSince = new EnumMap<>(Platform.class);
 
@@ -43,9 +44,22 @@ final class UnsentLimit {
    * @param maxTime zero for a bound of {@code maxUnsent} alone
    */
   UnsentLimit(int maxUnsent, Duration maxTime, SenderBacklog backlog) {
+    this(maxUnsent, maxTime, backlog, 1);
+  }
+
+  /**
+   * @param shares how many tasks release into the same delivery topics (the CDC topic's
+   *     partitions): each counts only its own releases since a measurement and assumes the others
+   *     released as many ({@link TaskShare})
+   */
+  UnsentLimit(int maxUnsent, Duration maxTime, SenderBacklog backlog, int shares) {
+    if (shares < 1) {
+      throw new IllegalArgumentException("a bound is shared by at least one task");
+    }
     this.maxUnsent = maxUnsent;
     this.maxTime = maxTime;
     this.backlog = backlog;
+    this.shares = shares;
   }
 
   /** True when one more message of {@code platform} may be released now. */
@@ -62,7 +76,7 @@ final class UnsentLimit {
       seenSequence.put(platform, measured.sequence());
       releasedSince.put(platform, 0L);
     }
-    return measured.unsent() + releasedSince.getOrDefault(platform, 0L) < bound(measured);
+    return measured.unsent() + shares * releasedSince.getOrDefault(platform, 0L) < bound(measured);
   }
 
   /** How many outstanding messages {@code measured} allows: see the class comment. */

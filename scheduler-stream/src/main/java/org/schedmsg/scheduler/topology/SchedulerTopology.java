@@ -16,6 +16,7 @@ import org.schedmsg.scheduler.metrics.SchedulerMetrics;
 import org.schedmsg.scheduler.processor.ScheduleProcessor;
 import org.schedmsg.scheduler.processor.ScheduleSettings;
 import org.schedmsg.scheduler.processor.SenderBacklog;
+import org.schedmsg.scheduler.processor.TaskShare;
 import org.schedmsg.scheduler.store.SchedulerStores;
 
 /**
@@ -62,13 +63,25 @@ public final class SchedulerTopology {
    */
   public static Topology build(
       SchedulerConfig config, MeterRegistry registry, SenderBacklog senderBacklog) {
+    return build(config, registry, senderBacklog, TaskShare.WHOLE);
+  }
+
+  /**
+   * Builds the topology as above, each task releasing its {@code share} of the rates and the bound
+   * ({@link TaskShare}: the CDC topic's partition count); performs no I/O.
+   */
+  public static Topology build(
+      SchedulerConfig config,
+      MeterRegistry registry,
+      SenderBacklog senderBacklog,
+      TaskShare share) {
     Topics topics = config.topics();
     Topic<String, ScheduledMessageChange> cdc = topics.cdc();
     Topology topology = new Topology();
     topology.addSource(
         CDC_SOURCE, cdc.keySerde().deserializer(), cdc.valueSerde().deserializer(), cdc.name());
     ScheduleSettings settings =
-        ScheduleSettings.from(config, deliverySinks(), REJECTIONS_SINK, senderBacklog);
+        ScheduleSettings.from(config, deliverySinks(), REJECTIONS_SINK, senderBacklog, share);
     SchedulerMetrics metrics = new SchedulerMetrics(registry);
     topology.addProcessor(
         SCHEDULE_PROCESSOR, () -> new ScheduleProcessor(settings, metrics), CDC_SOURCE);

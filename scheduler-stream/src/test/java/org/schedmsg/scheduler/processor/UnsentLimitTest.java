@@ -35,4 +35,21 @@ class UnsentLimitTest {
     assertThat(bound(1000, TWO_SECONDS, new Measurement(0, 1))).isEqualTo(1000);
     assertThat(bound(1000, Duration.ZERO, new Measurement(0, 1, 10.0))).isEqualTo(1000);
   }
+
+  /**
+   * With four tasks, each counts its own releases since a measurement four times: together they
+   * stop at the bound, not at four times it.
+   */
+  @Test
+  void shouldCountOwnReleasesOncePerTaskWhenFourTasksShareTheBound() {
+    SenderBacklog.Measurement idle = new Measurement(0, 1, Double.NaN);
+    UnsentLimit limit = new UnsentLimit(100, Duration.ZERO, p -> idle, 4);
+    int released = 0;
+    while (limit.allows(org.schedmsg.contracts.Platform.TELEGRAM)) {
+      limit.released(org.schedmsg.contracts.Platform.TELEGRAM);
+      released++;
+    }
+
+    assertThat(released).isEqualTo(25);
+  }
 }

@@ -15,6 +15,7 @@ import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.scheduler.MessageRow;
 import org.schedmsg.scheduler.config.SchedulerConfig;
+import org.schedmsg.scheduler.processor.TaskShare;
 
 /** Release rate per platform, priority under a backlog, resumable scans and bounded work. */
 class FlowControlTest {
@@ -65,6 +66,50 @@ class FlowControlTest {
 
     assertThat(burst).isEqualTo(10);
     assertThat(perSecond).isEqualTo(10);
+  }
+
+  /**
+   * The rule of {@link TaskShare}: with a CDC topic of four partitions, each task releases a
+   * quarter of the rate, so four tasks together keep it wherever they run.
+   */
+  @Test
+  void shouldReleaseItsShareOfTheRateWhenCdcTopicHasSeveralPartitions() {
+    driver =
+        new SchedulerDriver(
+            SchedulerDriver.config(
+                stateDir, SchedulerConfig.DEFAULT_MAX_RELEASES_PER_PUNCTUATION, 20, 5),
+            new TaskShare(4));
+    driver.pipeDue(200, 5, Platform.TELEGRAM);
+
+    driver.advance(INTERVAL);
+    int burst = driver.telegram.readValuesToList().size();
+    int perSecond = 0;
+    for (int tick = 0; tick < 10; tick++) {
+      driver.advance(INTERVAL);
+      perSecond += driver.telegram.readValuesToList().size();
+    }
+
+    assertThat(burst).isEqualTo(5);
+    assertThat(perSecond).isEqualTo(5);
+  }
+
+  /** A share under one release per second: one release every partitions / rate seconds. */
+  @Test
+  void shouldReleaseOnceEveryFewSecondsWhenShareIsUnderOnePerSecond() {
+    driver =
+        new SchedulerDriver(
+            SchedulerDriver.config(
+                stateDir, SchedulerConfig.DEFAULT_MAX_RELEASES_PER_PUNCTUATION, 2, 5),
+            new TaskShare(4));
+    driver.pipeDue(50, 5, Platform.TELEGRAM);
+
+    int released = 0;
+    for (int tick = 0; tick < 100; tick++) { // ten seconds
+      driver.advance(INTERVAL);
+      released += driver.telegram.readValuesToList().size();
+    }
+
+    assertThat(released).as("2/s over 4 tasks: one every 2 s, the first at once").isEqualTo(5);
   }
 
   @Test

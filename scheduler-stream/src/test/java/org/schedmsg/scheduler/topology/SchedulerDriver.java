@@ -34,6 +34,7 @@ import org.schedmsg.scheduler.MessageRow;
 import org.schedmsg.scheduler.config.SchedulerConfig;
 import org.schedmsg.scheduler.metrics.SchedulerMetrics;
 import org.schedmsg.scheduler.processor.SenderBacklog;
+import org.schedmsg.scheduler.processor.TaskShare;
 import org.schedmsg.scheduler.store.DueIndex;
 import org.schedmsg.scheduler.store.PendingMessage;
 import org.schedmsg.scheduler.store.PendingMessageSerde;
@@ -118,11 +119,21 @@ final class SchedulerDriver implements AutoCloseable {
     this(config, config.toStreamsProperties(), backlog);
   }
 
+  /** A driver of one task of a CDC topic with {@code share}'s partitions. */
+  SchedulerDriver(SchedulerConfig config, TaskShare share) {
+    this(config, config.toStreamsProperties(), SenderBacklog.UNMEASURED, share);
+  }
+
   private SchedulerDriver(SchedulerConfig config, Properties properties, SenderBacklog backlog) {
+    this(config, properties, backlog, TaskShare.WHOLE);
+  }
+
+  private SchedulerDriver(
+      SchedulerConfig config, Properties properties, SenderBacklog backlog, TaskShare share) {
     this.config = config;
     driver =
         new TopologyTestDriver(
-            SchedulerTopology.build(config, registry, backlog), properties, START);
+            SchedulerTopology.build(config, registry, backlog, share), properties, START);
     Topics topics = config.topics();
     Topic<String, ScheduledMessageChange> cdcTopic = topics.cdc();
     cdc =
