@@ -20,8 +20,8 @@ import org.schedmsg.contracts.serde.JsonSerde;
  *     write them {@code failed}
  * @param cdcDeadLetters CDC records the scheduler could not read: the original key and value bytes,
  *     with headers naming their topic, partition and offset
- * @param receipts the platforms' delivery receipts (WhatsApp: sent, delivered, read, failed),
- *     keyed by message id
+ * @param receipts the platforms' delivery receipts (WhatsApp: sent, delivered, read, failed), keyed
+ *     by message id
  */
 public record Topics(
     String namespace,
@@ -35,8 +35,14 @@ public record Topics(
 
   public static final String DEFAULT_NAMESPACE = "schedmsg";
 
-  /** One CDC partition keeps the scheduler's priority order global (see scheduler-stream). */
-  public static final int CDC_PARTITIONS = 1;
+  /**
+   * Partitions of a new CDC topic: up to this many scheduler instances share the work, each task
+   * releasing its share of the rates (scheduler-stream, "Scaling out"). Priority order is strict
+   * within a partition and holds to within one punctuation across partitions. An existing topic
+   * keeps its count: adding partitions to a live CDC topic sends a row's later changes to another
+   * partition than its earlier ones, and needs the reset described there.
+   */
+  public static final int CDC_PARTITIONS = 6;
 
   public static final int DELIVERY_PARTITIONS = 3;
   public static final Duration DELIVERY_RETENTION = Duration.ofDays(7);
@@ -64,7 +70,9 @@ public record Topics(
             namespace + ".scheduler.rejections.v1", key, new JsonSerde<>(RejectedMessage.class)),
         new Topic<>(namespace + ".cdc.dead-letter.v1", Serdes.ByteArray(), Serdes.ByteArray()),
         new Topic<>(
-            namespace + ".receipts.delivery-status.v1", key, new JsonSerde<>(DeliveryReceipt.class)));
+            namespace + ".receipts.delivery-status.v1",
+            key,
+            new JsonSerde<>(DeliveryReceipt.class)));
   }
 
   public static Topics defaults() {

@@ -141,7 +141,8 @@ class WhatsAppReceiptsEndToEndIT {
         .until(
             () -> {
               String receipt = table.metadata(id, "receipt_status");
-              if (receipt != null && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(receipt))) {
+              if (receipt != null
+                  && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(receipt))) {
                 seen.add(receipt);
               }
               return "read".equals(receipt);
@@ -170,7 +171,9 @@ class WhatsAppReceiptsEndToEndIT {
     assertThat(receiptStatuses(id, 1)).containsExactly("failed");
   }
 
-  /** The statuses published for {@code id}, once {@code count} are there; each matches its schema. */
+  /**
+   * The statuses published for {@code id}, once {@code count} are there; each matches its schema.
+   */
   private static List<String> receiptStatuses(UUID id, int count) {
     List<String> statuses = new ArrayList<>();
     await()
@@ -185,8 +188,13 @@ class WhatsAppReceiptsEndToEndIT {
                 String json = new String(record.value(), StandardCharsets.UTF_8);
                 assertThat(ContractSchemas.violations("delivery-receipt.v1.schema.json", json))
                     .isEmpty();
-                statuses.add(topics.receipts().valueSerde().deserializer()
-                    .deserialize(record.topic(), record.value()).status());
+                statuses.add(
+                    topics
+                        .receipts()
+                        .valueSerde()
+                        .deserializer()
+                        .deserialize(record.topic(), record.value())
+                        .status());
               }
               return statuses.size() >= count;
             });
