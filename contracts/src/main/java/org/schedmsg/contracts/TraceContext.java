@@ -36,6 +36,7 @@ public final class TraceContext {
     if (mixed == 0) {
       mixed = 1; // W3C: an all-zero span id is invalid
     }
-    return String.format("%016x", mixed);
+    String hex = Long.toHexString(mixed); // String.format cost ~2% of the scheduler's release
+    return "0000000000000000".substring(hex.length()) + hex;
   }
 }

@@ -24,4 +24,25 @@ class TraceContextTest {
     assertThat(TraceContext.traceparent(ID, 0, TraceContext.Hop.RELEASE)).isEqualTo(release);
     assertThat(release.substring(36, 52)).isNotEqualTo("0000000000000000");
   }
+
+  /** Span ids are 16 lower-case hex digits, leading zeros kept, never all zero. */
+  @Test
+  void shouldWriteSixteenHexDigitsWithLeadingZerosWhenSpanIdIsSmall() {
+    int leadingZero = 0;
+    for (int attempts = 0; attempts < 2000; attempts++) {
+      String span =
+          TraceContext.spanId(
+              new java.util.UUID(attempts, attempts),
+              attempts,
+              TraceContext.Hop.values()[attempts % TraceContext.Hop.values().length]);
+      org.assertj.core.api.Assertions.assertThat(span)
+          .matches("[0-9a-f]{16}")
+          .isNotEqualTo("0000000000000000");
+      org.assertj.core.api.Assertions.assertThat(Long.parseUnsignedLong(span, 16)).isNotZero();
+      leadingZero += span.startsWith("0") ? 1 : 0;
+    }
+    org.assertj.core.api.Assertions.assertThat(leadingZero)
+        .as("cases with a leading zero")
+        .isPositive();
+  }
 }
