@@ -17,7 +17,8 @@ public final class App {
     PrometheusMeterRegistry registry = OpsServer.newRegistry();
     SchedulerService service = SchedulerService.start(config, registry);
     OpsServer server =
-        OpsServer.start(ops.port(), registry)
+        OpsServer.start(ops, registry)
+            .withLivenessCheck("scheduler", service::livenessProblem)
             .withCheck("scheduler", () -> service.isRunning() ? null : "streams_not_running");
     Runtime.getRuntime()
         .addShutdownHook(

@@ -135,6 +135,14 @@ public final class SchedulerService implements AutoCloseable {
     return streams.state() == KafkaStreams.State.RUNNING;
   }
 
+  /**
+   * For {@code /health/live}: {@code streams_failed} once the streams are in state ERROR (every
+   * stream thread died; a restart repairs it); null otherwise, also while rebalancing.
+   */
+  public String livenessProblem() {
+    return streams.state() == KafkaStreams.State.ERROR ? "streams_failed" : null;
+  }
+
   /** Stops the stream threads and leaves the consumer group, so a restart need not wait for it. */
   @Override
   public void close() {

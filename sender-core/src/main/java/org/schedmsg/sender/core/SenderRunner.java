@@ -18,7 +18,8 @@ public final class SenderRunner {
     PrometheusMeterRegistry registry = OpsServer.newRegistry();
     SenderService service = SenderService.start(config, client, Clock.systemUTC(), registry);
     OpsServer server =
-        OpsServer.start(ops.port(), registry)
+        OpsServer.start(ops, registry)
+            .withLivenessCheck(config.platform().id(), service::livenessProblem)
             .withCheck(config.platform().id(), service::readinessProblem);
     Runtime.getRuntime()
         .addShutdownHook(

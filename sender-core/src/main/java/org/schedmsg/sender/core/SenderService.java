@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * consumer thread. Each sender app builds its {@link PlatformClient} and calls {@link #start}.
  */
 public final class SenderService implements AutoCloseable {
+  private volatile boolean closing;
+
   /**
    * Connections beyond one per concurrent send (each claims and records on its own): one for the
    * batch read of row versions, one for the rejection consumer.
@@ -163,6 +165,15 @@ public final class SenderService implements AutoCloseable {
     return isRunning() && processor.gate().isHealthy();
   }
 
+  /**
+   * For {@code /health/live}: {@code consumer_thread_dead} when a consumer loop ended without being
+   * closed (a restart repairs it); null otherwise. An outage of a dependency is readiness, not
+   * this.
+   */
+  public String livenessProblem() {
+    return closing || isRunning() ? null : "consumer_thread_dead";
+  }
+
   /** For {@code /health/ready}: null when ready, else a short machine-readable reason. */
   public String readinessProblem() {
     if (!isRunning()) {
@@ -178,6 +189,7 @@ public final class SenderService implements AutoCloseable {
   /** Stops consuming (the in-flight message finishes), then closes the pool. */
   @Override
   public void close() {
+    closing = true;
     LOG.info("sender stopping");
     try {
       consumer.close();
