@@ -195,9 +195,12 @@ final class IngestorFixture implements AutoCloseable {
             props,
             topics.cdc().keySerde().deserializer(),
             topics.cdc().valueSerde().deserializer());
-    TopicPartition partition = new TopicPartition(topics.cdc().name(), 0);
-    c.assign(List.of(partition));
-    c.seekToBeginning(List.of(partition));
+    List<TopicPartition> partitions =
+        c.partitionsFor(topics.cdc().name()).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    c.assign(partitions);
+    c.seekToBeginning(partitions);
     return c;
   }
 

@@ -46,7 +46,7 @@ class SchedulerDeadLetterIT {
   }
 
   @Test
-  void shouldDeadLetterWithCoordinatesWhenRecordIsUndecodableUnderExactlyOnce() {
+  void shouldDeadLetterWithCoordinatesWhenRecordIsUndecodableUnderExactlyOnce() throws Exception {
     TestInfrastructure infra = TestInfrastructure.shared();
     Topics topics = infra.newTopics();
     Map<String, String> env = new HashMap<>();
@@ -59,7 +59,8 @@ class SchedulerDeadLetterIT {
     await().atMost(TIMEOUT).until(service::isRunning);
 
     byte[] value = "{not json".getBytes(StandardCharsets.UTF_8);
-    produce(infra, topics.cdc().name(), "k-1".getBytes(StandardCharsets.UTF_8), value);
+    int partition =
+        produce(infra, topics.cdc().name(), "k-1".getBytes(StandardCharsets.UTF_8), value);
 
     List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(infra, topics)) {
@@ -75,17 +76,19 @@ class SchedulerDeadLetterIT {
     assertThat(record.value()).isEqualTo(value);
     assertThat(header(record, DeadLetterUndecodableRecordHandler.HEADER_TOPIC))
         .isEqualTo(topics.cdc().name());
-    assertThat(header(record, DeadLetterUndecodableRecordHandler.HEADER_PARTITION)).isEqualTo("0");
+    assertThat(header(record, DeadLetterUndecodableRecordHandler.HEADER_PARTITION))
+        .isEqualTo(Integer.toString(partition));
     assertThat(header(record, DeadLetterUndecodableRecordHandler.HEADER_OFFSET)).isNotBlank();
   }
 
-  private static void produce(TestInfrastructure infra, String topic, byte[] key, byte[] value) {
+  /** Produces the record; returns the partition it landed on. */
+  private static int produce(TestInfrastructure infra, String topic, byte[] key, byte[] value)
+      throws Exception {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(topic, key, value));
-      producer.flush();
+      return producer.send(new ProducerRecord<>(topic, key, value)).get().partition();
     }
   }
 

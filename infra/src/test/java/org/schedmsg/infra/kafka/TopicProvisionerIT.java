@@ -31,7 +31,7 @@ class TopicProvisionerIT {
                   List.of(topics.cdc().name(), topics.telegram().name(), topics.whatsapp().name()))
               .allTopicNames()
               .get(30, TimeUnit.SECONDS);
-      assertThat(described.get(topics.cdc().name()).partitions()).hasSize(1);
+      assertThat(described.get(topics.cdc().name()).partitions()).hasSize(Topics.CDC_PARTITIONS);
       assertThat(described.get(topics.telegram().name()).partitions()).hasSize(3);
       ConfigResource cdc = new ConfigResource(ConfigResource.Type.TOPIC, topics.cdc().name());
       Config config = admin.describeConfigs(List.of(cdc)).all().get(30, TimeUnit.SECONDS).get(cdc);
