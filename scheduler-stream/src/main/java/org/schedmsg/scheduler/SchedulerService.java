@@ -4,14 +4,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -93,10 +91,8 @@ public final class SchedulerService implements AutoCloseable {
    */
   private static TaskShare taskShare(SchedulerConfig config) {
     String topic = config.topics().cdc().name();
-    Map<String, Object> props = new HashMap<>();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-cdc-partitions");
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin =
+        Admin.create(config.adminProperties(config.applicationId() + "-cdc-partitions"))) {
       int partitions =
           admin
               .describeTopics(List.of(topic))
@@ -124,10 +120,11 @@ public final class SchedulerService implements AutoCloseable {
           new SenderLagMonitor.Target(
               config.topics().delivery(platform).name(), config.senderGroup(platform)));
     }
-    Map<String, Object> admin = new HashMap<>();
-    admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    admin.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-sender-lag");
-    return SenderLagMonitor.start(Admin.create(admin), targets, SENDER_LAG_INTERVAL, registry);
+    return SenderLagMonitor.start(
+        Admin.create(config.adminProperties(config.applicationId() + "-sender-lag")),
+        targets,
+        SENDER_LAG_INTERVAL,
+        registry);
   }
 
   /** True while the streams are in state RUNNING (not while starting or rebalancing). */

@@ -2,9 +2,12 @@ package org.schedmsg.scheduler.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
@@ -12,6 +15,7 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.Env;
+import org.schedmsg.contracts.config.KafkaClientSettings;
 import org.schedmsg.contracts.config.SettingKeys;
 
 /**
@@ -27,6 +31,7 @@ import org.schedmsg.contracts.config.SettingKeys;
  */
 public record SchedulerConfig(
     String bootstrapServers,
+    KafkaClientSettings kafkaClient,
     String topicNamespace,
     String applicationId,
     Path stateDir,
@@ -48,6 +53,7 @@ public record SchedulerConfig(
     String whatsappSenderGroup) {
 
   public static final String BOOTSTRAP_SERVERS = SettingKeys.KAFKA_BOOTSTRAP_SERVERS;
+  public static final String KAFKA_CLIENT_CONFIG_FILE = KafkaClientSettings.CONFIG_FILE;
   public static final String TOPIC_NAMESPACE = SettingKeys.TOPIC_NAMESPACE;
   public static final String APPLICATION_ID = "SCHEDULER_APPLICATION_ID";
   public static final String STATE_DIR = "SCHEDULER_STATE_DIR";
@@ -73,6 +79,7 @@ public record SchedulerConfig(
   public static final List<String> KEYS =
       List.of(
           BOOTSTRAP_SERVERS,
+          KAFKA_CLIENT_CONFIG_FILE,
           TOPIC_NAMESPACE,
           APPLICATION_ID,
           STATE_DIR,
@@ -142,6 +149,7 @@ public record SchedulerConfig(
 
   public SchedulerConfig {
     requireText(bootstrapServers, BOOTSTRAP_SERVERS);
+    Objects.requireNonNull(kafkaClient, "kafkaClient");
     requireText(topicNamespace, TOPIC_NAMESPACE);
     requireValidNamespace(topicNamespace);
     requireText(applicationId, APPLICATION_ID);
@@ -187,6 +195,7 @@ public record SchedulerConfig(
     String stateDir = env.optional(STATE_DIR).orElse(defaultStateDir(applicationId).toString());
     return new SchedulerConfig(
         env.required(BOOTSTRAP_SERVERS),
+        KafkaClientSettings.fromEnv(env),
         namespace,
         applicationId,
         Path.of(stateDir),
@@ -260,7 +269,17 @@ public record SchedulerConfig(
     props.put(
         StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DefaultProductionExceptionHandler.class);
-    return props;
+    return kafkaClient.clientProperties("scheduler streams", props);
+  }
+
+  /**
+   * An admin client's settings: the shared Kafka client settings, the brokers, {@code clientId}.
+   */
+  public Properties adminProperties(String clientId) {
+    Map<String, Object> own = new HashMap<>();
+    own.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    own.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+    return kafkaClient.clientProperties("scheduler admin " + clientId, own);
   }
 
   private static void requireText(String value, String key) {

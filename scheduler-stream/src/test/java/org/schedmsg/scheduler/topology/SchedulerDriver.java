@@ -30,6 +30,7 @@ import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.contracts.ScheduledMessageChange;
 import org.schedmsg.contracts.Topic;
 import org.schedmsg.contracts.Topics;
+import org.schedmsg.contracts.config.KafkaClientSettings;
 import org.schedmsg.scheduler.MessageRow;
 import org.schedmsg.scheduler.config.SchedulerConfig;
 import org.schedmsg.scheduler.metrics.SchedulerMetrics;
@@ -79,6 +80,7 @@ final class SchedulerDriver implements AutoCloseable {
     SchedulerConfig copied =
         new SchedulerConfig(
             config.bootstrapServers(),
+            config.kafkaClient(),
             config.topicNamespace(),
             config.applicationId(),
             copyDir,
@@ -159,6 +161,7 @@ final class SchedulerDriver implements AutoCloseable {
       Path stateDir, int maxWork, int rate, int maxAttempts, int maxUnsent) {
     return new SchedulerConfig(
         "localhost:9092",
+        KafkaClientSettings.none(),
         "test",
         "test-scheduler",
         stateDir,
