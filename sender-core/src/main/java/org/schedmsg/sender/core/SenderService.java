@@ -15,7 +15,6 @@ import org.schedmsg.sender.core.consume.OutagePause;
 import org.schedmsg.sender.core.consume.RejectionConsumer;
 import org.schedmsg.sender.core.metrics.SenderMetrics;
 import org.schedmsg.sender.core.retry.RetryPolicy;
-import org.schedmsg.sender.core.status.GroupedStatusRepository;
 import org.schedmsg.sender.core.status.JdbcMessageStatusRepository;
 import org.schedmsg.sender.core.status.MessageStatusRepository;
 import org.schedmsg.sender.core.throttle.PlatformGate;
@@ -82,13 +81,7 @@ public final class SenderService implements AutoCloseable {
       SenderMetrics metrics = new SenderMetrics(registry, config.platform().id());
       JdbcMessageStatusRepository repository =
           new JdbcMessageStatusRepository(dataSource, config.platform());
-      DeliveryProcessor processor =
-          processor(
-              config,
-              client,
-              clock,
-              metrics,
-              new GroupedStatusRepository(repository, config.sendConcurrency()));
+      DeliveryProcessor processor = processor(config, client, clock, metrics, repository);
       metrics.healthGauge(() -> processor.gate().isHealthy());
       consumer = DeliveryConsumer.create(config, processor, OutagePause.withDefaults());
       consumer.start("sender-" + config.platform().id());

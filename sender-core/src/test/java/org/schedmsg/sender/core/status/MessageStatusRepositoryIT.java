@@ -722,7 +722,7 @@ class MessageStatusRepositoryIT {
     assertThat(repository.stillCurrent(List.of())).isEmpty();
   }
 
-  // ---- groups (GroupedStatusRepository writes concurrent claims and outcomes together) ----
+  // ---- several messages in one transaction (claimAll, recordAll) ----
 
   /**
    * A group of claims is one transaction (every attempt has the transaction's {@code now()}) in
@@ -793,52 +793,6 @@ class MessageStatusRepositoryIT {
                 List.of(sent.current().messageId(), failed.current().messageId())))
         .as("one transaction wrote both rows")
         .isOne();
-  }
-
-  /**
-   * Many send threads claiming and recording through the grouped repository at once (groups form
-   * and overlap): every message is claimed once and recorded sent once; nothing deadlocks.
-   */
-  @Test
-  void shouldClaimAndRecordEachMessageOnceWhenManyThreadsShareGroups() throws Exception {
-    MessageStatusRepository grouped = new GroupedStatusRepository(repository, 8);
-    List<DeliveryRequest> requests = new java.util.ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      requests.add(pending());
-    }
-    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-    List<Future<Boolean>> results = new java.util.ArrayList<>();
-    for (DeliveryRequest request : requests) {
-      for (int copy = 0; copy < 2; copy++) { // every release twice: one copy must lose
-        results.add(
-            executor.submit(
-                () -> {
-                  start.await();
-                  Claim claim = grouped.claim(request, LEASE);
-                  if (!(claim instanceof Claim.Claimed claimed)) {
-                    // in flight, or already recorded sent
-                    assertThat(claim)
-                        .isIn(refused(Claim.Refusal.IN_FLIGHT), refused(Claim.Refusal.STALE));
-                    return false;
-                  }
-                  return grouped.record(
-                      write(StatusWrite.Kind.SENT, claimed, "tg-" + request.messageId(), now()));
-                }));
-      }
-    }
-    start.countDown();
-
-    int sent = 0;
-    for (Future<Boolean> result : results) {
-      if (result.get(60, TimeUnit.SECONDS)) {
-        sent++;
-      }
-    }
-    assertThat(sent).isEqualTo(requests.size());
-    for (DeliveryRequest request : requests) {
-      assertThat(rows.read(request.messageId()).status()).isEqualTo("sent");
-      assertThat(rows.attempts(request.messageId())).singleElement();
-    }
   }
 
   // ---- helpers ----
