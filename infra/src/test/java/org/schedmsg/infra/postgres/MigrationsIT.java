@@ -97,7 +97,8 @@ class MigrationsIT {
   }
 
   @Test
-  void shouldLetSenderRoleUpdateOnlyDeliveryColumnsAndInsertWhenConnected() throws SQLException {
+  void shouldLetSenderRoleUpdateOnlyDeliveryColumnsAndNeverInsertWhenConnected()
+      throws SQLException {
     TestDatabase db = infra.newDatabase();
     try (Connection c = db.dataSource().getConnection();
         Statement s = c.createStatement()) {
@@ -118,13 +119,14 @@ class MigrationsIT {
           .hasMessageContaining("permission denied");
       assertThatThrownBy(() -> s.executeUpdate("DELETE FROM scheduled_messages"))
           .hasMessageContaining("permission denied");
-      // V8: the sender inserts the next occurrence of a recurring message
-      assertThat(
-              s.executeUpdate(
-                  "INSERT INTO scheduled_messages (id, recipient_id, platform,"
-                      + " message_content, scheduled_time, status) VALUES"
-                      + " (gen_random_uuid(), 'r', 'telegram', 'x', now(), 'pending')"))
-          .isEqualTo(1);
+      // V8 granted INSERT for the next occurrence of a series; V12 took it back (the function)
+      assertThatThrownBy(
+              () ->
+                  s.executeUpdate(
+                      "INSERT INTO scheduled_messages (id, recipient_id, platform,"
+                          + " message_content, scheduled_time, status) VALUES"
+                          + " (gen_random_uuid(), 'r', 'telegram', 'x', now(), 'pending')"))
+          .hasMessageContaining("permission denied");
     }
   }
 

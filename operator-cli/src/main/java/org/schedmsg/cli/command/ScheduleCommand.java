@@ -69,7 +69,8 @@ public final class ScheduleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     NewMessage message = validated();
-    try (Connection c = connection.openDatabase()) {
+    // an upstream service's act: the operator's role may not insert
+    try (Connection c = connection.openDatabaseAs(ConnectionOptions.UPSTREAM_ROLE)) {
       new MessageRepository(c).insert(message);
     }
     spec.commandLine().getOut().println(message.id());

@@ -36,10 +36,13 @@ import org.slf4j.LoggerFactory;
  * {@link MessageStatusRepository} on JDBC: one transaction per call. The claim locks the row
  * ({@code FOR NO KEY UPDATE}), decides by the database's clock and inserts an {@code in_flight}
  * attempt into {@code delivery_attempts} (outside the CDC publication: a claim causes no change
- * event); the outcome closes the attempt and writes the row in one transaction. Needs {@code
- * SELECT}, {@code INSERT} and {@code UPDATE (status, attempts, last_attempt_time, sent_at,
- * failed_at, error_message, metadata, updated_at)} on {@code scheduled_messages} and {@code SELECT,
- * INSERT, UPDATE} on {@code delivery_attempts}.
+ * event); the outcome closes the attempt and writes the row in one transaction. Needs the grants of
+ * {@code schedmsg_sender}: {@code SELECT} and {@code UPDATE (status, attempts, last_attempt_time,
+ * sent_at, failed_at, error_message, metadata, updated_at)} on {@code scheduled_messages} (no
+ * {@code INSERT}: a series' next occurrence goes through {@code schedmsg_insert_next_occurrence},
+ * see {@link SeriesContinuation}), {@code SELECT, INSERT, UPDATE} on {@code delivery_attempts}. The
+ * trigger of migration V14 keeps its writes to the delivery states (SQLSTATE {@code SM002}
+ * otherwise).
  *
  * <p>Every write finds its row by primary key alone (the compare-and-set is on {@code row_version},
  * which no index holds): {@code ClaimPlanIT} asserts the plans.

@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Inserts the next occurrence of a recurring row, inside the transaction that wrote the row's
- * terminal status (see the module README, "Recurring messages"). The next row's id is a name-based
- * UUID of the series id and the occurrence's instant, and the insert is {@code ON CONFLICT (id) DO
- * NOTHING}: a repeat of the transaction inserts nothing.
+ * terminal status (see the module README, "Recurring messages"). The sender role may not INSERT: it
+ * calls {@code schedmsg_insert_next_occurrence} (migration V12), which copies everything but the
+ * time from the finished row and checks what the sender computed from the recurrence rule (the
+ * occurrence's time and number, and its id: a name-based UUID of the series id and the instant). A
+ * repeat inserts nothing (the function keeps one next occurrence per finished row).
  */
 final class SeriesContinuation {
   private static final Logger LOG = LoggerFactory.getLogger(SeriesContinuation.class);
@@ -35,16 +37,13 @@ final class SeriesContinuation {
       " RETURNING id, scheduled_time, delivery_window_seconds, recurrence_pattern::text,"
           + " metadata::text";
 
-  static final String INSERT_NEXT =
-      "INSERT INTO scheduled_messages (id, patient_id, recipient_id, platform, message_content,"
-          + " scheduled_time, template_key, parameters, recurrence_pattern, status, attempts,"
-          + " priority, delivery_window_seconds, metadata)"
-          + " SELECT ?, patient_id, recipient_id, platform, message_content, ?, template_key,"
-          + " parameters, recurrence_pattern, 'pending', 0, priority, delivery_window_seconds,"
-          + " ("
-          + JdbcMessageStatusRepository.METADATA_OBJECT
-          + " - 'platform_message_id') || ?::jsonb"
-          + " FROM scheduled_messages WHERE id = ? ON CONFLICT (id) DO NOTHING";
+  /**
+   * The finished row's id, the next row's id, time and occurrence number, and the series start
+   * (used only when the finished row is the first of its series); true when inserted. The function
+   * copies recipient, text, platform, template, parameters, patient, priority, window and pattern
+   * from the finished row and writes the series link into {@code metadata}.
+   */
+  static final String INSERT_NEXT = "SELECT public.schedmsg_insert_next_occurrence(?, ?, ?, ?, ?)";
 
   private SeriesContinuation() {}
 
@@ -86,11 +85,15 @@ final class SeriesContinuation {
     }
     UUID nextId = link.idOf(next.get());
     try (PreparedStatement ps = c.prepareStatement(INSERT_NEXT)) {
-      ps.setObject(1, nextId);
-      ps.setObject(2, OffsetDateTime.ofInstant(next.get().time(), ZoneOffset.UTC));
-      ps.setString(3, link.next(next.get()).toJson().toString());
-      ps.setObject(4, id);
-      int inserted = ps.executeUpdate();
+      ps.setObject(1, id);
+      ps.setObject(2, nextId);
+      ps.setObject(3, OffsetDateTime.ofInstant(next.get().time(), ZoneOffset.UTC));
+      ps.setInt(4, next.get().number());
+      ps.setString(5, link.start().toString());
+      boolean inserted;
+      try (ResultSet rs = ps.executeQuery()) {
+        inserted = rs.next() && rs.getBoolean(1);
+      }
       LOG.info(
           "series {} message {}: next occurrence {} (number {}) at {} {}",
           link.seriesId(),
@@ -98,7 +101,7 @@ final class SeriesContinuation {
           nextId,
           next.get().number(),
           next.get().time(),
-          inserted == 1 ? "inserted" : "already present");
+          inserted ? "inserted" : "already present");
     }
     return Optional.of(nextId);
   }

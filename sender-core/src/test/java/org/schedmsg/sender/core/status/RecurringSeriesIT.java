@@ -24,8 +24,9 @@ import org.schedmsg.sender.core.testing.TestRequests;
 
 /**
  * The next occurrence of a recurring row, inserted by the terminal writes on PostgreSQL with the
- * real migrations, as the sender role (so the tests also prove its INSERT grant). Claims are
- * decided by the database's clock, so every series starts relative to the test's clock.
+ * real migrations, as the sender role (which may not INSERT: the next occurrence goes through the
+ * function of migration V12). Claims are decided by the database's clock, so every series starts
+ * relative to the test's clock.
  */
 class RecurringSeriesIT {
   private static final Duration LEASE = Duration.ofSeconds(30);
