@@ -3,6 +3,7 @@ package org.schedmsg.infra.kafka;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.schedmsg.contracts.TopicDescriptor;
 import org.schedmsg.contracts.Topics;
+import org.schedmsg.contracts.config.KafkaClientSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +27,22 @@ public final class TopicProvisioner {
   private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
   private final String bootstrapServers;
+  private final KafkaClientSettings client;
   private final short replicationFactor;
 
+  /** A provisioner for a PLAINTEXT cluster without authentication (the local stack). */
   public TopicProvisioner(String bootstrapServers, short replicationFactor) {
+    this(bootstrapServers, KafkaClientSettings.none(), replicationFactor);
+  }
+
+  /**
+   * A provisioner whose admin client starts from {@code client} (security, e.g. a principal allowed
+   * to create the topics).
+   */
+  public TopicProvisioner(
+      String bootstrapServers, KafkaClientSettings client, short replicationFactor) {
     this.bootstrapServers = bootstrapServers;
+    this.client = Objects.requireNonNull(client, "client");
     this.replicationFactor = replicationFactor;
   }
 
@@ -50,8 +64,10 @@ public final class TopicProvisioner {
 
   /** Creates the missing topics and waits until the broker confirms them. */
   public void provision(Topics topics) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties props =
+        client.clientProperties(
+            "topic provisioner",
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     try (Admin admin = Admin.create(props)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing =
