@@ -10,6 +10,7 @@ import org.schedmsg.cli.command.ReplayCommand;
 import org.schedmsg.cli.command.ScheduleCommand;
 import org.schedmsg.cli.command.StatusCommand;
 import org.schedmsg.cli.command.StuckCommand;
+import org.schedmsg.contracts.config.Env;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,14 +26,19 @@ public final class SchedmsgCli implements Runnable {
   private final CommandLine commandLine;
 
   public SchedmsgCli(Clock clock) {
+    this(clock, Env.system());
+  }
+
+  /** A CLI reading the Kafka client settings ({@code KAFKA_CLIENT_*}) from {@code env}. */
+  public SchedmsgCli(Clock clock, Env env) {
     this.commandLine =
         new CommandLine(this)
             .addSubcommand(new ScheduleCommand(clock))
             .addSubcommand(new StatusCommand())
             .addSubcommand(new CancelCommand())
             .addSubcommand(new StuckCommand(clock))
-            .addSubcommand(new LagCommand(clock))
-            .addSubcommand(new ReplayCommand(clock))
+            .addSubcommand(new LagCommand(clock, env))
+            .addSubcommand(new ReplayCommand(clock, env))
             .setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
                   cmd.getErr().println("error: " + describe(e));
@@ -55,7 +61,10 @@ public final class SchedmsgCli implements Runnable {
     if (e instanceof KafkaException
         || e.getCause() instanceof KafkaException
         || e instanceof java.util.concurrent.TimeoutException) {
-      return "Kafka error (" + e.getClass().getSimpleName() + "); check --bootstrap-servers";
+      return "Kafka error ("
+          + e.getClass().getSimpleName()
+          + "); check --bootstrap-servers and the client settings (--command-config,"
+          + " KAFKA_CLIENT_*)";
     }
     return e.getClass().getSimpleName() + ": " + e.getMessage();
   }

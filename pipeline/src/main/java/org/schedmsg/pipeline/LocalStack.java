@@ -109,7 +109,8 @@ final class LocalStack implements AutoCloseable {
     environment.put("WHATSAPP_PHONE_NUMBER_ID", SANDBOX_WHATSAPP_PHONE_NUMBER_ID);
     environment.put("WHATSAPP_API_BASE_URL", sandbox.baseUrl());
     int webhookPort =
-        env.integer(WhatsAppWebhookConfig.WHATSAPP_WEBHOOK_PORT, WhatsAppWebhookConfig.DEFAULT_PORT);
+        env.integer(
+            WhatsAppWebhookConfig.WHATSAPP_WEBHOOK_PORT, WhatsAppWebhookConfig.DEFAULT_PORT);
     environment.put(WhatsAppWebhookConfig.WHATSAPP_WEBHOOK_PORT, Integer.toString(webhookPort));
     environment.put(WhatsAppWebhookConfig.WHATSAPP_APP_SECRET, SANDBOX_WHATSAPP_APP_SECRET);
     environment.put(

@@ -80,8 +80,7 @@ public final class Pipeline implements AutoCloseable {
                 whatsapp.core(), WhatsAppClient.create(whatsapp), clock, registry)));
     WhatsAppWebhookConfig webhook = WhatsAppWebhookConfig.fromEnv(senderEnv);
     if (webhook.enabled()) {
-      receipts =
-          remember(ReceiptWebhookService.start(whatsapp.core(), webhook, clock, registry));
+      receipts = remember(ReceiptWebhookService.start(whatsapp.core(), webhook, clock, registry));
     }
     ingestor =
         remember(

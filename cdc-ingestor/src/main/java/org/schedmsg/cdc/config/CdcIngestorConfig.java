@@ -2,11 +2,15 @@ package org.schedmsg.cdc.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.schedmsg.cdc.publish.ChangePublisher;
 import org.schedmsg.contracts.Topics;
+import org.schedmsg.contracts.config.DatabaseTls;
 import org.schedmsg.contracts.config.Env;
+import org.schedmsg.contracts.config.KafkaClientSettings;
 import org.schedmsg.contracts.config.SettingKeys;
 
 /**
@@ -14,7 +18,11 @@ import org.schedmsg.contracts.config.SettingKeys;
  * validated here so that start-up fails fast naming the bad key (never its value). Every key is
  * listed in {@link #KEYS} and in the module README.
  *
+ * @param databaseUrl the JDBC URL with the {@code DATABASE_SSL_*} settings as its TLS parameters
+ *     ({@link DatabaseTls#applyTo}); {@link #toString()} hides its query
  * @param databasePassword null when the database needs none; never shown by {@link #toString()}
+ * @param kafkaClient the properties every Kafka client starts from (security), the Debezium offset
+ *     store's included; {@link #toString()} shows their keys only
  * @param engineName the Debezium engine name; with {@code topicNamespace} it identifies the stored
  *     offsets, so changing either starts over with a new snapshot
  */
@@ -23,6 +31,7 @@ public record CdcIngestorConfig(
     String databaseUser,
     String databasePassword,
     String bootstrapServers,
+    KafkaClientSettings kafkaClient,
     String topicNamespace,
     String slotName,
     String publicationName,
@@ -38,6 +47,7 @@ public record CdcIngestorConfig(
   public static final String DATABASE_USER = SettingKeys.DATABASE_USER;
   public static final String DATABASE_PASSWORD = SettingKeys.DATABASE_PASSWORD;
   public static final String BOOTSTRAP_SERVERS = SettingKeys.KAFKA_BOOTSTRAP_SERVERS;
+  public static final String KAFKA_CLIENT_CONFIG_FILE = KafkaClientSettings.CONFIG_FILE;
   public static final String TOPIC_NAMESPACE = SettingKeys.TOPIC_NAMESPACE;
   public static final String SLOT_NAME = "CDC_SLOT_NAME";
   public static final String PUBLICATION_NAME = "CDC_PUBLICATION_NAME";
@@ -51,21 +61,24 @@ public record CdcIngestorConfig(
 
   /** Every environment key this config reads. */
   public static final List<String> KEYS =
-      List.of(
-          DATABASE_URL,
-          DATABASE_USER,
-          DATABASE_PASSWORD,
-          BOOTSTRAP_SERVERS,
-          TOPIC_NAMESPACE,
-          SLOT_NAME,
-          PUBLICATION_NAME,
-          POLL_INTERVAL,
-          OFFSET_FLUSH_INTERVAL,
-          REPLICATION_FACTOR,
-          ENGINE_NAME,
-          HEARTBEAT_INTERVAL,
-          RESTART_DELAY,
-          SLOT_METRICS_INTERVAL);
+      Stream.of(
+              List.of(DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD),
+              DatabaseTls.KEYS,
+              List.of(
+                  BOOTSTRAP_SERVERS,
+                  KAFKA_CLIENT_CONFIG_FILE,
+                  TOPIC_NAMESPACE,
+                  SLOT_NAME,
+                  PUBLICATION_NAME,
+                  POLL_INTERVAL,
+                  OFFSET_FLUSH_INTERVAL,
+                  REPLICATION_FACTOR,
+                  ENGINE_NAME,
+                  HEARTBEAT_INTERVAL,
+                  RESTART_DELAY,
+                  SLOT_METRICS_INTERVAL))
+          .flatMap(List::stream)
+          .toList();
 
   /** The least-privilege role created by migration V5. */
   public static final String DEFAULT_DATABASE_USER = "schedmsg_ingestor";
@@ -125,6 +138,7 @@ public record CdcIngestorConfig(
     DatabaseAddress.parse(databaseUrl, DATABASE_URL);
     requireText(databaseUser, DATABASE_USER);
     requireText(bootstrapServers, BOOTSTRAP_SERVERS);
+    Objects.requireNonNull(kafkaClient, "kafkaClient");
     requireText(topicNamespace, TOPIC_NAMESPACE);
     requireValidNamespace(topicNamespace);
     requireText(slotName, SLOT_NAME);
@@ -155,10 +169,11 @@ public record CdcIngestorConfig(
   public static CdcIngestorConfig fromEnv(Env env) {
     String namespace = env.string(TOPIC_NAMESPACE, Topics.DEFAULT_NAMESPACE);
     return new CdcIngestorConfig(
-        env.required(DATABASE_URL),
+        DatabaseTls.fromEnv(env).applyTo(env.required(DATABASE_URL), DATABASE_URL),
         env.string(DATABASE_USER, DEFAULT_DATABASE_USER),
-        env.optional(DATABASE_PASSWORD).orElse(null),
+        env.secret(DATABASE_PASSWORD).orElse(null),
         env.required(BOOTSTRAP_SERVERS),
+        KafkaClientSettings.fromEnv(env),
         namespace,
         env.string(SLOT_NAME, DEFAULT_SLOT_NAME),
         env.string(PUBLICATION_NAME, DEFAULT_PUBLICATION_NAME),
@@ -185,7 +200,9 @@ public record CdcIngestorConfig(
    * Debezium embedded engine settings: PostgreSQL connector over pgoutput on the existing
    * publication, no Debezium tombstones (we write our own), offsets in the compacted Kafka topic of
    * the catalog. No converter settings: the engine hands over the connector's records unconverted
-   * (the Connect format), and the mapper reads NULLs as NULLs, not as the column default.
+   * (the Connect format), and the mapper reads NULLs as NULLs, not as the column default. The
+   * shared Kafka client settings go in at the top level: Kafka Connect's offset store hands the
+   * engine's whole configuration to its producer, consumer and admin client.
    */
   public Properties toDebeziumProperties() {
     DatabaseAddress address = DatabaseAddress.parse(databaseUrl, DATABASE_URL);
@@ -200,9 +217,7 @@ public record CdcIngestorConfig(
     if (databasePassword != null) {
       props.put("database.password", databasePassword);
     }
-    if (address.sslMode() != null) {
-      props.put("database.sslmode", address.sslMode());
-    }
+    props.putAll(address.debeziumTlsProperties());
     props.put("slot.name", slotName);
     props.put("publication.name", publicationName);
     props.put("publication.autocreate.mode", "disabled");
@@ -221,7 +236,7 @@ public record CdcIngestorConfig(
     props.put("offset.flush.interval.ms", Long.toString(offsetFlushInterval.toMillis()));
     props.put("bootstrap.servers", bootstrapServers);
     putResilienceProperties(props);
-    return props;
+    return kafkaClient.clientProperties("Debezium engine (offset store)", props);
   }
 
   /**
@@ -259,19 +274,21 @@ public record CdcIngestorConfig(
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, PRODUCER_BATCH_BYTES);
     props.put(ProducerConfig.LINGER_MS_CONFIG, (int) PRODUCER_LINGER.toMillis());
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
-    return props;
+    return kafkaClient.clientProperties("CDC producer", props);
   }
 
   @Override
   public String toString() {
     return "CdcIngestorConfig{databaseUrl="
-        + databaseUrl
+        + withoutQuery(databaseUrl)
         + ", databaseUser="
         + databaseUser
         + ", databasePassword="
         + (databasePassword == null ? "(none)" : "(hidden)")
         + ", bootstrapServers="
         + bootstrapServers
+        + ", kafkaClient="
+        + kafkaClient
         + ", topicNamespace="
         + topicNamespace
         + ", slotName="
@@ -293,6 +310,12 @@ public record CdcIngestorConfig(
         + ", slotMetricsInterval="
         + slotMetricsInterval
         + '}';
+  }
+
+  /** The URL without its query, which may carry the client key's password. */
+  private static String withoutQuery(String url) {
+    int query = url.indexOf('?');
+    return query < 0 ? url : url.substring(0, query) + "?<hidden>";
   }
 
   private static void requireText(String value, String key) {

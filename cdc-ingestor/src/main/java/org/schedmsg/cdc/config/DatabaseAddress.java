@@ -2,23 +2,30 @@ package org.schedmsg.cdc.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
+import org.schedmsg.contracts.config.DatabaseTls;
 
 /**
- * Host, port and database of a PostgreSQL JDBC URL ({@code jdbc:postgresql://host[:port]/db}), the
- * parts Debezium takes as separate settings. An optional {@code ?sslmode=...} is kept; any other
- * URL parameter is refused rather than silently dropped. Errors name the setting, never the URL.
+ * Host, port, database and TLS settings of a PostgreSQL JDBC URL ({@code
+ * jdbc:postgresql://host[:port]/db[?sslmode=...&sslrootcert=...]}), the parts Debezium takes as
+ * separate settings. The TLS parameters ({@link DatabaseTls#PARAMETERS}: {@code sslmode}, {@code
+ * sslrootcert}, {@code sslcert}, {@code sslkey}, {@code sslpassword}) are kept; any other URL
+ * parameter is refused rather than silently dropped. Errors name the setting, never the URL.
  *
- * @param sslMode the {@code sslmode} parameter, or null when the URL has none
+ * @param tls the URL's TLS parameters ({@link DatabaseTls#none()} when it has none)
  */
-public record DatabaseAddress(String host, int port, String database, String sslMode) {
+public record DatabaseAddress(String host, int port, String database, DatabaseTls tls) {
   public static final int DEFAULT_PORT = 5432;
   private static final String PREFIX = "jdbc:postgresql://";
-  private static final String SSL_MODE_PARAMETER = "sslmode=";
 
   public DatabaseAddress {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(tls, "tls");
   }
 
   /** Parses {@code jdbcUrl}; {@code key} names the setting in error messages. */
@@ -38,18 +45,39 @@ public record DatabaseAddress(String host, int port, String database, String ssl
           key + " must name one host and one database: jdbc:postgresql://host:port/db");
     }
     int port = uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort();
-    return new DatabaseAddress(uri.getHost(), port, path.substring(1), sslMode(uri, key));
+    return new DatabaseAddress(uri.getHost(), port, path.substring(1), tls(uri, key));
   }
 
-  private static String sslMode(URI uri, String key) {
-    String query = uri.getQuery();
+  /** Debezium's settings of the TLS parameters: {@code database.sslmode}, ... */
+  public Map<String, String> debeziumTlsProperties() {
+    Map<String, String> properties = new HashMap<>();
+    tls.parameters().forEach((name, value) -> properties.put("database." + name, value));
+    return properties;
+  }
+
+  private static DatabaseTls tls(URI uri, String key) {
+    String query = uri.getRawQuery();
     if (query == null || query.isEmpty()) {
-      return null;
+      return DatabaseTls.none();
     }
-    if (!query.startsWith(SSL_MODE_PARAMETER) || query.contains("&")) {
-      throw new IllegalArgumentException(
-          key + " may carry only the sslmode parameter; other parameters are not passed on");
+    Map<String, String> values = new HashMap<>();
+    for (String part : query.split("&")) {
+      int equals = part.indexOf('=');
+      String name = equals < 0 ? part : part.substring(0, equals);
+      if (!DatabaseTls.PARAMETERS.contains(name) || equals < 0 || values.containsKey(name)) {
+        throw new IllegalArgumentException(
+            key
+                + " may carry only the TLS parameters "
+                + String.join(", ", DatabaseTls.PARAMETERS)
+                + ", each once with a value; other parameters are not passed on");
+      }
+      values.put(name, URLDecoder.decode(part.substring(equals + 1), StandardCharsets.UTF_8));
     }
-    return query.substring(SSL_MODE_PARAMETER.length());
+    return new DatabaseTls(
+        values.get("sslmode"),
+        values.get("sslrootcert"),
+        values.get("sslcert"),
+        values.get("sslkey"),
+        values.get("sslpassword"));
   }
 }

@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.schedmsg.contracts.Topics;
@@ -180,6 +182,45 @@ class CdcIngestorConfigTest {
   }
 
   @Test
+  void shouldPassTlsSettingsToJdbcUrlAndDebeziumWithoutPrintingKeyPasswordWhenSslKeysSet(
+      @TempDir Path dir) throws IOException {
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "ca");
+    Path cert = Files.writeString(dir.resolve("ingestor.crt"), "cert");
+    Path key = Files.writeString(dir.resolve("ingestor.p12"), "key");
+    CdcIngestorConfig config =
+        config(
+            Map.of(
+                "DATABASE_SSL_ROOT_CERT", ca.toString(),
+                "DATABASE_SSL_CERT", cert.toString(),
+                "DATABASE_SSL_KEY", key.toString(),
+                "DATABASE_SSL_KEY_PASSWORD", "key-secret-pw"));
+
+    assertThat(config.databaseUrl())
+        .startsWith("jdbc:postgresql://db.internal:6432/clinic?sslmode=verify-full&sslrootcert=");
+    assertThat(config.toDebeziumProperties())
+        .containsEntry("database.sslmode", "verify-full")
+        .containsEntry("database.sslrootcert", ca.toString())
+        .containsEntry("database.sslcert", cert.toString())
+        .containsEntry("database.sslkey", key.toString())
+        .containsEntry("database.sslpassword", "key-secret-pw");
+    assertThat(config.toString()).doesNotContain("key-secret-pw").doesNotContain("sslrootcert");
+  }
+
+  @Test
+  void shouldRefuseTlsSettingWhenUrlAlreadySetsItOrFileIsMissing(@TempDir Path dir) {
+    assertThatThrownBy(
+            () ->
+                config(
+                    Map.of(
+                        "DATABASE_URL", "jdbc:postgresql://db/clinic?sslmode=require",
+                        "DATABASE_SSL_MODE", "verify-full")))
+        .hasMessageContaining("DATABASE_URL already sets sslmode");
+    assertThatThrownBy(
+            () -> config(Map.of("DATABASE_SSL_ROOT_CERT", dir.resolve("none.pem").toString())))
+        .hasMessageContaining("DATABASE_SSL_ROOT_CERT names a file that cannot be read");
+  }
+
+  @Test
   void shouldHeartbeatIntoSlotRowRetryForeverAndTrustOffsetWhenTurnedIntoDebeziumProperties() {
     Properties props =
         config(Map.of("CDC_SLOT_NAME", "slot_b", "CDC_HEARTBEAT_INTERVAL", "5s"))
@@ -218,6 +259,43 @@ class CdcIngestorConfigTest {
   }
 
   @Test
+  void shouldStartEveryKafkaClientFromSharedSettingsWhenSecurityConfigured() {
+    Map<String, String> security =
+        Map.of(
+            "KAFKA_CLIENT_SECURITY_PROTOCOL", "SASL_SSL",
+            "KAFKA_CLIENT_SASL_MECHANISM", "SCRAM-SHA-512",
+            "KAFKA_CLIENT_SASL_JAAS_CONFIG", "ScramLoginModule required password=\"kafka-pw\";");
+    CdcIngestorConfig config = config(security);
+
+    for (Properties props : List.of(config.toProducerProperties(), config.toDebeziumProperties())) {
+      assertThat(props)
+          .containsEntry("security.protocol", "SASL_SSL")
+          .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+          .containsKey("sasl.jaas.config")
+          .containsEntry("bootstrap.servers", "broker:9092");
+    }
+    assertThat(config.toString()).contains("sasl.jaas.config").doesNotContain("kafka-pw");
+  }
+
+  @Test
+  void shouldRefuseToStartWhenSharedKafkaSettingsTurnIdempotenceOff() {
+    assertThatThrownBy(() -> config(Map.of("KAFKA_CLIENT_ENABLE_IDEMPOTENCE", "false")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("KAFKA_CLIENT_ENABLE_IDEMPOTENCE")
+        .hasMessageContaining("enable.idempotence");
+  }
+
+  @Test
+  void shouldReadDatabasePasswordFromFileWhenFileVariableSet(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("db-password"), PASSWORD + "\n");
+
+    CdcIngestorConfig config = config(Map.of("DATABASE_PASSWORD_FILE", file.toString()));
+
+    assertThat(config.databasePassword()).isEqualTo(PASSWORD);
+    assertThat(config.toDebeziumProperties()).containsEntry("database.password", PASSWORD);
+  }
+
+  @Test
   void shouldListEveryKeyWhenKeysDeclared() throws IllegalAccessException {
     for (Field field : CdcIngestorConfig.class.getFields()) {
       if (Modifier.isStatic(field.getModifiers())
@@ -227,7 +305,7 @@ class CdcIngestorConfigTest {
         assertThat(CdcIngestorConfig.KEYS).contains((String) field.get(null));
       }
     }
-    assertThat(CdcIngestorConfig.KEYS).doesNotHaveDuplicates().hasSize(14);
+    assertThat(CdcIngestorConfig.KEYS).doesNotHaveDuplicates().hasSize(20);
   }
 
   @Test

@@ -60,14 +60,13 @@ public final class FakeWhatsAppServer extends FakePlatformServer {
   }
 
   /**
-   * From now on follows every accepted message with status notifications to {@code webhook},
-   * signed with {@code appSecret}: {@code delivered} after {@code interval}, {@code read} after
-   * twice that (a message to a recipient of {@link #failReceiptsFor}: one {@code failed}).
+   * From now on follows every accepted message with status notifications to {@code webhook}, signed
+   * with {@code appSecret}: {@code delivered} after {@code interval}, {@code read} after twice that
+   * (a message to a recipient of {@link #failReceiptsFor}: one {@code failed}).
    */
   public void sendStatusCallbacks(URI webhook, String appSecret, Duration interval) {
     WhatsAppStatusCallbacks previous = callbacks;
-    callbacks =
-        new WhatsAppStatusCallbacks(webhook, appSecret, phoneNumberId, interval, clock());
+    callbacks = new WhatsAppStatusCallbacks(webhook, appSecret, phoneNumberId, interval, clock());
     if (previous != null) {
       previous.close();
     }

@@ -22,8 +22,8 @@ import java.util.function.Supplier;
  *   <li>{@code next?error=E&count=N}: answer the next N requests with error E;
  *   <li>{@code token?value=T}: accept only token T (a revoked token; set it back to fix it);
  *   <li>{@code delay?ms=N}: wait N ms before every answer (timeouts);
- *   <li>{@code receipt_failure?recipient=R&code=C}: status callbacks of messages to R report
- *       {@code failed} with error code C (WhatsApp only, when callbacks are configured);
+ *   <li>{@code receipt_failure?recipient=R&code=C}: status callbacks of messages to R report {@code
+ *       failed} with error code C (WhatsApp only, when callbacks are configured);
  *   <li>{@code reset}: forget rules, delays and received requests;
  *   <li>{@code GET requests}: what the sandbox received (development data only).
  * </ul>
@@ -75,8 +75,7 @@ final class SandboxControl {
       case "delay" ->
           platform.delayAllResponses(Duration.ofMillis(Long.parseLong(required(p, "ms"))));
       case "receipt_failure" ->
-          platform.failReceiptsFor(
-              required(p, "recipient"), Integer.parseInt(required(p, "code")));
+          platform.failReceiptsFor(required(p, "recipient"), Integer.parseInt(required(p, "code")));
       case "reset" -> platform.reset();
       case "requests" -> {
         return requests();

@@ -40,7 +40,8 @@ final class WhatsAppStatusCallbacks implements AutoCloseable {
   private final Duration interval;
   private final Clock clock;
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> {

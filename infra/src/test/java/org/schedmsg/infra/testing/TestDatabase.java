@@ -31,6 +31,22 @@ public record TestDatabase(String name, String jdbcUrl) {
     return DevCredentials.INGESTOR_PASSWORD;
   }
 
+  public String operatorUser() {
+    return DevCredentials.OPERATOR_USER;
+  }
+
+  public String operatorPassword() {
+    return DevCredentials.OPERATOR_PASSWORD;
+  }
+
+  public String upstreamUser() {
+    return DevCredentials.UPSTREAM_USER;
+  }
+
+  public String upstreamPassword() {
+    return DevCredentials.UPSTREAM_PASSWORD;
+  }
+
   /** Connections as the table owner (for test setup and assertions). */
   public DataSource dataSource() {
     return dataSource(ownerUser(), ownerPassword());

@@ -17,12 +17,17 @@ import org.testcontainers.kafka.KafkaContainer;
  *
  * <p>The broker is Testcontainers' Kafka where a Docker engine answers, the in-JVM KRaft broker
  * otherwise. {@code -Dschedmsg.test.kafka=local} or {@code =testcontainers} forces one.
+ *
+ * <p>Tests of security take {@link #secureKafka()} instead: a second, in-JVM broker whose clients
+ * must use SASL_SSL and whose ACLs deny what they do not allow; {@link #newTopics(LocalKafka)}
+ * creates a namespace's topics on it as its administrator.
  */
 public final class TestInfrastructure {
   private static final Logger log = LoggerFactory.getLogger(TestInfrastructure.class);
   private static final String KAFKA_IMAGE = "apache/kafka:4.0.0";
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static volatile TestInfrastructure shared;
+  private static volatile LocalKafka secureKafka;
 
   private final LocalPostgres postgres;
   private final String bootstrapServers;
@@ -52,6 +57,37 @@ public final class TestInfrastructure {
                   "test-infrastructure-stop"));
     }
     return shared;
+  }
+
+  /**
+   * The JVM's SASL_SSL broker (SCRAM-SHA-512, TLS with a certificate made at its start, ACLs with
+   * {@code allow.everyone.if.no.acl.found=false}), started on first use and stopped when the JVM
+   * exits. Create a user per service principal and grant it its {@code ServiceAcls}.
+   */
+  public static synchronized LocalKafka secureKafka() {
+    if (secureKafka == null) {
+      LocalKafka broker = LocalKafka.startSecure(0, null);
+      secureKafka = broker;
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> closeQuietly(broker), "secure-kafka-stop"));
+    }
+    return secureKafka;
+  }
+
+  /**
+   * The JVM's TLS-only PostgreSQL (hostssl, client certificates, {@link TestCertificates} made at
+   * its start), started on first use and stopped when the JVM exits.
+   */
+  public static TlsPostgres tlsPostgres() {
+    return TlsPostgres.shared();
+  }
+
+  /** A new topic namespace with all topics created on {@code broker} by its administrator. */
+  public static Topics newTopics(LocalKafka broker) {
+    Topics topics = Topics.of("t" + SEQUENCE.incrementAndGet() + "-" + shortId());
+    new TopicProvisioner(broker.bootstrapServers(), broker.adminSettings(), (short) 1)
+        .provision(topics);
+    return topics;
   }
 
   private static AutoCloseable startBroker() {

@@ -11,6 +11,7 @@ import org.schedmsg.cli.db.MessageRepository;
 import org.schedmsg.cli.kafka.ConsumerGroupOffsets;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.Topics;
+import org.schedmsg.contracts.config.Env;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,9 +29,11 @@ public final class LagCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
   private final Clock clock;
+  private final Env env;
 
-  public LagCommand(Clock clock) {
+  public LagCommand(Clock clock, Env env) {
     this.clock = clock;
+    this.env = env;
   }
 
   @Override
@@ -44,7 +47,7 @@ public final class LagCommand implements Callable<Integer> {
       print(out, repository.dueBacklog(clock.instant()));
     }
     Topics topics = connection.topics();
-    try (ConsumerGroupOffsets groups = new ConsumerGroupOffsets(connection.kafkaProperties())) {
+    try (ConsumerGroupOffsets groups = new ConsumerGroupOffsets(connection.kafkaProperties(env))) {
       out.println("Platform topic lag (records not yet processed by the sender):");
       for (Platform platform : Platform.values()) {
         String topic = topics.delivery(platform).name();

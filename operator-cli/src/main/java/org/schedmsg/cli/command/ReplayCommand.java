@@ -21,6 +21,7 @@ import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.contracts.Topic;
 import org.schedmsg.contracts.Topics;
+import org.schedmsg.contracts.config.Env;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,9 +69,11 @@ public final class ReplayCommand implements Callable<Integer> {
   boolean dryRun;
 
   private final Clock clock;
+  private final Env env;
 
-  public ReplayCommand(Clock clock) {
+  public ReplayCommand(Clock clock, Env env) {
     this.clock = clock;
+    this.env = env;
   }
 
   @Override
@@ -80,7 +83,7 @@ public final class ReplayCommand implements Callable<Integer> {
     Topic<String, DeliveryRequest> topic = topics.delivery(target);
     String group = SenderGroups.of(topics.namespace(), target);
     PrintWriter out = spec.commandLine().getOut();
-    try (ConsumerGroupOffsets groups = new ConsumerGroupOffsets(connection.kafkaProperties())) {
+    try (ConsumerGroupOffsets groups = new ConsumerGroupOffsets(connection.kafkaProperties(env))) {
       int members = groups.activeMembers(group);
       if (members > 0) {
         spec.commandLine()
@@ -157,7 +160,7 @@ public final class ReplayCommand implements Callable<Integer> {
       Map<TopicPartition, Long> to)
       throws Exception {
     List<DeliveryRequest> records =
-        new DeliveryRecordReader(connection.kafkaProperties()).read(topic, from, to);
+        new DeliveryRecordReader(connection.kafkaProperties(env)).read(topic, from, to);
     Set<UUID> ids = new HashSet<>();
     records.forEach(r -> ids.add(r.messageId()));
     Map<UUID, Long> pending;

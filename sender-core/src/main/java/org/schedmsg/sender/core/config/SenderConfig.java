@@ -4,12 +4,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.Topic;
 import org.schedmsg.contracts.Topics;
+import org.schedmsg.contracts.config.DatabaseTls;
 import org.schedmsg.contracts.config.Env;
+import org.schedmsg.contracts.config.KafkaClientSettings;
 import org.schedmsg.contracts.config.SettingKeys;
 import org.schedmsg.sender.core.retry.AmbiguousOutcomePolicy;
 import org.schedmsg.sender.core.throttle.ThrottleSettings;
@@ -19,9 +22,13 @@ import org.schedmsg.sender.core.throttle.ThrottleSettings;
  * start-up fails naming the bad key (never a value, which may be a secret). The module README lists
  * every key with its default; {@code SenderConfigTest} keeps the two in step.
  *
+ * @param databaseUrl the JDBC URL with the {@code DATABASE_SSL_*} settings as its TLS parameters
+ *     ({@link DatabaseTls#applyTo}); {@link #toString()} hides its query
  * @param databaseUser null to take the user from the URL or the driver's defaults
  * @param databasePassword null when the URL or the driver supplies it; hidden by {@link
  *     #toString()}
+ * @param kafkaClient the properties every Kafka client of the sender starts from (security); {@link
+ *     #toString()} shows their keys only
  */
 public record SenderConfig(
     Platform platform,
@@ -29,6 +36,7 @@ public record SenderConfig(
     String databaseUser,
     String databasePassword,
     String bootstrapServers,
+    KafkaClientSettings kafkaClient,
     String topicNamespace,
     String groupId,
     int maxAttempts,
@@ -44,6 +52,7 @@ public record SenderConfig(
   public static final String DATABASE_USER = SettingKeys.DATABASE_USER;
   public static final String DATABASE_PASSWORD = SettingKeys.DATABASE_PASSWORD;
   public static final String KAFKA_BOOTSTRAP_SERVERS = SettingKeys.KAFKA_BOOTSTRAP_SERVERS;
+  public static final String KAFKA_CLIENT_CONFIG_FILE = KafkaClientSettings.CONFIG_FILE;
   public static final String TOPIC_NAMESPACE = SettingKeys.TOPIC_NAMESPACE;
   public static final String SENDER_GROUP_ID = "SENDER_GROUP_ID";
   public static final String SENDER_MAX_ATTEMPTS = "SENDER_MAX_ATTEMPTS";
@@ -61,25 +70,28 @@ public record SenderConfig(
 
   /** Every key this record reads, in README order. */
   public static final List<String> KEYS =
-      List.of(
-          DATABASE_URL,
-          DATABASE_USER,
-          DATABASE_PASSWORD,
-          KAFKA_BOOTSTRAP_SERVERS,
-          TOPIC_NAMESPACE,
-          SENDER_GROUP_ID,
-          SENDER_MAX_ATTEMPTS,
-          SENDER_HTTP_TIMEOUT,
-          SENDER_POLL_TIMEOUT,
-          SENDER_ON_AMBIGUOUS_OUTCOME,
-          SENDER_MESSAGES_PER_SECOND,
-          SENDER_RECIPIENT_INTERVAL,
-          SENDER_RATE_LIMIT_BACKOFF,
-          SENDER_RECIPIENT_BACKOFF,
-          SENDER_FATAL_RETRY_INTERVAL,
-          SENDER_REJECTIONS_GROUP_ID,
-          SENDER_BATCH_SIZE,
-          SENDER_SEND_CONCURRENCY);
+      Stream.of(
+              List.of(DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD),
+              DatabaseTls.KEYS,
+              List.of(
+                  KAFKA_BOOTSTRAP_SERVERS,
+                  KAFKA_CLIENT_CONFIG_FILE,
+                  TOPIC_NAMESPACE,
+                  SENDER_GROUP_ID,
+                  SENDER_MAX_ATTEMPTS,
+                  SENDER_HTTP_TIMEOUT,
+                  SENDER_POLL_TIMEOUT,
+                  SENDER_ON_AMBIGUOUS_OUTCOME,
+                  SENDER_MESSAGES_PER_SECOND,
+                  SENDER_RECIPIENT_INTERVAL,
+                  SENDER_RATE_LIMIT_BACKOFF,
+                  SENDER_RECIPIENT_BACKOFF,
+                  SENDER_FATAL_RETRY_INTERVAL,
+                  SENDER_REJECTIONS_GROUP_ID,
+                  SENDER_BATCH_SIZE,
+                  SENDER_SEND_CONCURRENCY))
+          .flatMap(List::stream)
+          .toList();
 
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
   public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(10);
@@ -131,6 +143,7 @@ public record SenderConfig(
     require(
         bootstrapServers != null && !bootstrapServers.isBlank(),
         KAFKA_BOOTSTRAP_SERVERS + " must name at least one broker");
+    Objects.requireNonNull(kafkaClient, "kafkaClient");
     require(
         topicNamespace != null && topicNamespace.matches("[a-zA-Z0-9._-]+"),
         TOPIC_NAMESPACE + " may hold only letters, digits, '.', '_' and '-'");
@@ -201,10 +214,11 @@ public record SenderConfig(
     String namespace = env.string(TOPIC_NAMESPACE, Topics.DEFAULT_NAMESPACE);
     return new SenderConfig(
         platform,
-        env.required(DATABASE_URL),
+        DatabaseTls.fromEnv(env).applyTo(env.required(DATABASE_URL), DATABASE_URL),
         env.optional(DATABASE_USER).orElse(null),
-        env.optional(DATABASE_PASSWORD).orElse(null),
+        env.secret(DATABASE_PASSWORD).orElse(null),
         env.required(KAFKA_BOOTSTRAP_SERVERS),
+        KafkaClientSettings.fromEnv(env),
         namespace,
         env.string(SENDER_GROUP_ID, defaultGroupId(namespace, platform)),
         env.integer(SENDER_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS),
@@ -276,7 +290,10 @@ public record SenderConfig(
     return Topics.of(topicNamespace).delivery(platform);
   }
 
-  /** Consumer settings: read committed, manual commits, start at the earliest record. */
+  /**
+   * Consumer settings: the shared Kafka client settings, then read committed, manual commits, start
+   * at the earliest record.
+   */
   public Properties consumerProperties() {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -288,7 +305,7 @@ public record SenderConfig(
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(batchSize));
     props.put(
         ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(MAX_POLL_INTERVAL.toMillis()));
-    return props;
+    return kafkaClient.clientProperties(platform.id() + " sender consumer", props);
   }
 
   @Override
@@ -303,6 +320,8 @@ public record SenderConfig(
         + (databasePassword == null ? "<none>" : "<hidden>")
         + ", bootstrapServers="
         + bootstrapServers
+        + ", kafkaClient="
+        + kafkaClient
         + ", topicNamespace="
         + topicNamespace
         + ", groupId="

@@ -3,12 +3,16 @@ package org.schedmsg.sender.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.config.Env;
 import org.schedmsg.sender.core.testing.ReadmeConfigTable;
@@ -137,6 +141,23 @@ class SenderConfigTest {
   }
 
   @Test
+  void shouldPutTlsSettingsIntoJdbcUrlAndHideThemWhenSslKeysSet(@TempDir Path dir)
+      throws IOException {
+    Map<String, String> env = required();
+    env.put("DATABASE_SSL_ROOT_CERT", Files.writeString(dir.resolve("ca.pem"), "ca").toString());
+    env.put("DATABASE_SSL_CERT", Files.writeString(dir.resolve("s.crt"), "c").toString());
+    env.put("DATABASE_SSL_KEY", Files.writeString(dir.resolve("s.p12"), "k").toString());
+    env.put("DATABASE_SSL_KEY_PASSWORD", "key-secret-pw");
+
+    SenderConfig config = SenderConfig.fromEnv(new Env(env), Platform.TELEGRAM);
+
+    assertThat(config.databaseUrl())
+        .startsWith("jdbc:postgresql://db:5432/schedmsg?sslmode=verify-full&sslrootcert=")
+        .contains("&sslcert=", "&sslkey=", "&sslpassword=key-secret-pw");
+    assertThat(config.toString()).doesNotContain("key-secret-pw").doesNotContain("sslkey");
+  }
+
+  @Test
   void shouldReadCommittedWithManualCommitsWhenBuildingConsumerProperties() {
     Properties props =
         SenderConfig.fromEnv(new Env(required()), Platform.TELEGRAM).consumerProperties();
@@ -247,5 +268,43 @@ class SenderConfigTest {
     assertThat(config.batchSize()).isEqualTo(500);
     assertThat(config.sendConcurrency()).isEqualTo(50);
     assertThat(config.consumerProperties()).containsEntry("max.poll.records", "500");
+  }
+
+  @Test
+  void shouldStartBothConsumersFromSharedKafkaSettingsWhenSecurityConfigured() {
+    Map<String, String> env = required();
+    env.put("KAFKA_CLIENT_SECURITY_PROTOCOL", "SASL_SSL");
+    env.put("KAFKA_CLIENT_SASL_JAAS_CONFIG", "ScramLoginModule required password=\"kafka-pw\";");
+    SenderConfig config = SenderConfig.fromEnv(new Env(env), Platform.TELEGRAM);
+
+    for (Properties props :
+        List.of(config.consumerProperties(), config.rejectionConsumerProperties())) {
+      assertThat(props)
+          .containsEntry("security.protocol", "SASL_SSL")
+          .containsKey("sasl.jaas.config")
+          .containsEntry("isolation.level", "read_committed")
+          .containsEntry("enable.auto.commit", "false");
+    }
+    assertThat(config.toString()).contains("security.protocol=SASL_SSL").doesNotContain("kafka-pw");
+  }
+
+  @Test
+  void shouldRefuseToStartWhenSharedKafkaSettingsReadUncommitted() {
+    Map<String, String> env = required();
+    env.put("KAFKA_CLIENT_ISOLATION_LEVEL", "read_uncommitted");
+
+    assertThatThrownBy(() -> SenderConfig.fromEnv(new Env(env), Platform.WHATSAPP))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("KAFKA_CLIENT_ISOLATION_LEVEL")
+        .hasMessageContaining("isolation.level");
+  }
+
+  @Test
+  void shouldReadDatabasePasswordFromFileWhenFileVariableSet(@TempDir Path dir) throws IOException {
+    Map<String, String> env = required();
+    env.put("DATABASE_PASSWORD_FILE", Files.writeString(dir.resolve("pw"), "db-pw\n").toString());
+
+    assertThat(SenderConfig.fromEnv(new Env(env), Platform.TELEGRAM).databasePassword())
+        .isEqualTo("db-pw");
   }
 }

@@ -11,7 +11,8 @@ import org.schedmsg.sender.core.config.SenderConfig;
 
 /**
  * The Telegram sender's settings: the shared {@link SenderConfig} plus the bot token and the Bot
- * API base URL. The token is a secret: {@link #toString()} hides it and errors never quote it.
+ * API base URL. The token is a secret ({@code TELEGRAM_BOT_TOKEN}, or {@code
+ * TELEGRAM_BOT_TOKEN_FILE} naming a file): {@link #toString()} hides it and errors never quote it.
  *
  * @param apiBaseUrl {@code https} ({@code http} only to a loopback host: the token goes in the
  *     path), without a trailing slash; the client appends {@code /bot<token>/sendMessage}
@@ -41,7 +42,7 @@ public record TelegramSenderConfig(SenderConfig core, String botToken, URI apiBa
 
   public static TelegramSenderConfig fromEnv(Env env) {
     SenderConfig core = SenderConfig.fromEnv(env, Platform.TELEGRAM);
-    String token = env.required(TELEGRAM_BOT_TOKEN);
+    String token = env.requiredSecret(TELEGRAM_BOT_TOKEN);
     return new TelegramSenderConfig(
         core, token, parse(env.string(TELEGRAM_API_BASE_URL, DEFAULT_API_BASE_URL)));
   }

@@ -3,11 +3,14 @@ package org.schedmsg.sender.telegram.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.config.Env;
 import org.schedmsg.sender.core.config.SenderConfig;
@@ -122,5 +125,15 @@ class TelegramSenderConfigTest {
         .containsEntry(
             "SENDER_POLL_TIMEOUT", ReadmeConfigTable.format(SenderConfig.DEFAULT_POLL_TIMEOUT))
         .containsEntry("SENDER_GROUP_ID", "<namespace>-sender-telegram");
+  }
+
+  @Test
+  void shouldReadBotTokenFromFileWhenFileVariableSet(@TempDir Path dir) throws IOException {
+    Map<String, String> env = required();
+    env.remove("TELEGRAM_BOT_TOKEN");
+    env.put(
+        "TELEGRAM_BOT_TOKEN_FILE", Files.writeString(dir.resolve("t"), TOKEN + "\n").toString());
+
+    assertThat(TelegramSenderConfig.fromEnv(new Env(env)).botToken()).isEqualTo(TOKEN);
   }
 }

@@ -11,8 +11,9 @@ import org.schedmsg.sender.core.config.SenderConfig;
 
 /**
  * The WhatsApp sender's settings: the shared {@link SenderConfig} plus the Cloud API access token,
- * the business phone number id and the Graph API base URL (with its version). The token is a
- * secret: {@link #toString()} hides it and errors never quote it.
+ * the business phone number id and the Graph API base URL (with its version). The token is a secret
+ * ({@code WHATSAPP_ACCESS_TOKEN}, or {@code WHATSAPP_ACCESS_TOKEN_FILE} naming a file): {@link
+ * #toString()} hides it and errors never quote it.
  *
  * @param apiBaseUrl {@code https} ({@code http} only to a loopback host: the token goes in a
  *     header), without a trailing slash; the client appends {@code /<phoneNumberId>/messages}
@@ -67,7 +68,7 @@ public record WhatsAppSenderConfig(
     SenderConfig core = SenderConfig.fromEnv(env, Platform.WHATSAPP);
     return new WhatsAppSenderConfig(
         core,
-        env.required(WHATSAPP_ACCESS_TOKEN),
+        env.requiredSecret(WHATSAPP_ACCESS_TOKEN),
         env.required(WHATSAPP_PHONE_NUMBER_ID),
         parse(env.string(WHATSAPP_API_BASE_URL, DEFAULT_API_BASE_URL)),
         env.string(WHATSAPP_TEMPLATE_LANGUAGE, DEFAULT_TEMPLATE_LANGUAGE));

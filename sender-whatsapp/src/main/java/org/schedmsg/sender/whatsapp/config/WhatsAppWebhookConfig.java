@@ -1,19 +1,14 @@
 package org.schedmsg.sender.whatsapp.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.schedmsg.contracts.config.Env;
 
 /**
  * The delivery-receipt webhook's settings: its port, Meta's app secret (the key of {@code
  * X-Hub-Signature-256}) and the verify token of the subscription handshake. Both secrets come from
- * the environment or from a file ({@code *_FILE}, e.g. a mounted secret); {@link #toString()} hides
- * them and errors never quote them. Without an app secret the webhook does not start (the sender
- * still sends; rows then stay {@code sent}).
+ * the environment or from a file ({@code *_FILE}, e.g. a mounted secret, read by {@link
+ * Env#secret}); {@link #toString()} hides them and errors never quote them. Without an app secret
+ * the webhook does not start (the sender still sends; rows then stay {@code sent}).
  *
  * @param port 0 = any free port
  * @param appSecret null when receipts are disabled
@@ -56,29 +51,13 @@ public record WhatsAppWebhookConfig(int port, String appSecret, String verifyTok
   public static WhatsAppWebhookConfig fromEnv(Env env) {
     return new WhatsAppWebhookConfig(
         env.integer(WHATSAPP_WEBHOOK_PORT, DEFAULT_PORT),
-        secret(env, WHATSAPP_APP_SECRET, WHATSAPP_APP_SECRET_FILE).orElse(null),
-        secret(env, WHATSAPP_WEBHOOK_VERIFY_TOKEN, WHATSAPP_WEBHOOK_VERIFY_TOKEN_FILE)
-            .orElse(null));
+        env.secret(WHATSAPP_APP_SECRET).orElse(null),
+        env.secret(WHATSAPP_WEBHOOK_VERIFY_TOKEN).orElse(null));
   }
 
   /** Whether the webhook runs (an app secret is configured). */
   public boolean enabled() {
     return appSecret != null;
-  }
-
-  private static Optional<String> secret(Env env, String key, String fileKey) {
-    Optional<String> file = env.optional(fileKey);
-    if (file.isPresent()) {
-      if (env.has(key)) {
-        throw new IllegalArgumentException("set either " + key + " or " + fileKey + ", not both");
-      }
-      try {
-        return Optional.of(Files.readString(Path.of(file.get()), StandardCharsets.UTF_8).strip());
-      } catch (IOException e) {
-        throw new IllegalArgumentException(fileKey + " names a file that cannot be read");
-      }
-    }
-    return env.optional(key);
   }
 
   @Override

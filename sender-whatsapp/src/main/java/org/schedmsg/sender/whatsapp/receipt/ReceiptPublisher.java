@@ -13,11 +13,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.schedmsg.contracts.DeliveryReceipt;
 import org.schedmsg.contracts.Topic;
+import org.schedmsg.contracts.config.KafkaClientSettings;
 
 /**
  * Publishes receipts on the receipts topic, keyed by message id (one message's receipts stay in
- * order on one partition), idempotent producer with {@code acks=all}. {@link #publish} returns
- * only after the broker acknowledged every record, so the webhook answers 200 only then.
+ * order on one partition), idempotent producer with {@code acks=all}. {@link #publish} returns only
+ * after the broker acknowledged every record, so the webhook answers 200 only then.
  */
 public final class ReceiptPublisher implements AutoCloseable {
   static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
@@ -25,7 +26,12 @@ public final class ReceiptPublisher implements AutoCloseable {
   private final KafkaProducer<String, DeliveryReceipt> producer;
   private final Topic<String, DeliveryReceipt> topic;
 
-  public ReceiptPublisher(String bootstrapServers, Topic<String, DeliveryReceipt> topic) {
+  /**
+   * A publisher on {@code topic} whose producer starts from {@code client} (the shared Kafka client
+   * settings: security) and sets its own guarantees on top.
+   */
+  public ReceiptPublisher(
+      String bootstrapServers, KafkaClientSettings client, Topic<String, DeliveryReceipt> topic) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -36,7 +42,9 @@ public final class ReceiptPublisher implements AutoCloseable {
     this.topic = topic;
     this.producer =
         new KafkaProducer<>(
-            props, topic.keySerde().serializer(), topic.valueSerde().serializer());
+            client.clientProperties("WhatsApp receipts producer", props),
+            topic.keySerde().serializer(),
+            topic.valueSerde().serializer());
   }
 
   /**
@@ -47,7 +55,8 @@ public final class ReceiptPublisher implements AutoCloseable {
   public void publish(List<DeliveryReceipt> receipts) {
     List<Future<RecordMetadata>> acks =
         receipts.stream()
-            .map(r -> producer.send(new ProducerRecord<>(topic.name(), r.messageId().toString(), r)))
+            .map(
+                r -> producer.send(new ProducerRecord<>(topic.name(), r.messageId().toString(), r)))
             .toList();
     try {
       for (Future<RecordMetadata> ack : acks) {

@@ -39,7 +39,9 @@ public final class ReceiptWebhookService implements AutoCloseable {
     dataSource = dataSource(core);
     publisher =
         new ReceiptPublisher(
-            core.bootstrapServers(), Topics.of(core.topicNamespace()).receipts());
+            core.bootstrapServers(),
+            core.kafkaClient(),
+            Topics.of(core.topicNamespace()).receipts());
     metrics = new WebhookMetrics(registry);
     StatusNotificationHandler notifications =
         new StatusNotificationHandler(
@@ -55,19 +57,22 @@ public final class ReceiptWebhookService implements AutoCloseable {
       server = HttpServer.create(new InetSocketAddress(config.port()), 0);
     } catch (IOException e) {
       close();
-      throw new UncheckedIOException("cannot listen on " + WhatsAppWebhookConfig.WHATSAPP_WEBHOOK_PORT, e);
+      throw new UncheckedIOException(
+          "cannot listen on " + WhatsAppWebhookConfig.WHATSAPP_WEBHOOK_PORT, e);
     }
     server.setExecutor(executor);
     server.createContext(WhatsAppWebhookConfig.PATH, handler);
     server.start();
-    LOG.info("WhatsApp receipt webhook listening on port {} at {}", port(), WhatsAppWebhookConfig.PATH);
+    LOG.info(
+        "WhatsApp receipt webhook listening on port {} at {}", port(), WhatsAppWebhookConfig.PATH);
   }
 
   /** Starts the webhook; {@code config} must be {@link WhatsAppWebhookConfig#enabled()}. */
   public static ReceiptWebhookService start(
       SenderConfig core, WhatsAppWebhookConfig config, Clock clock, MeterRegistry registry) {
     if (!config.enabled()) {
-      throw new IllegalArgumentException("the webhook needs " + WhatsAppWebhookConfig.WHATSAPP_APP_SECRET);
+      throw new IllegalArgumentException(
+          "the webhook needs " + WhatsAppWebhookConfig.WHATSAPP_APP_SECRET);
     }
     return new ReceiptWebhookService(core, config, clock, registry);
   }

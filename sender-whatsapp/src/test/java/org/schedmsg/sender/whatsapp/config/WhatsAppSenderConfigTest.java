@@ -3,11 +3,14 @@ package org.schedmsg.sender.whatsapp.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.config.Env;
 import org.schedmsg.sender.core.config.SenderConfig;
@@ -123,5 +126,26 @@ class WhatsAppSenderConfigTest {
         .containsEntry(
             "SENDER_POLL_TIMEOUT", ReadmeConfigTable.format(SenderConfig.DEFAULT_POLL_TIMEOUT))
         .containsEntry("SENDER_GROUP_ID", "<namespace>-sender-whatsapp");
+  }
+
+  @Test
+  void shouldReadAccessTokenFromFileWhenFileVariableSet(@TempDir Path dir) throws IOException {
+    Map<String, String> env = required();
+    env.remove("WHATSAPP_ACCESS_TOKEN");
+    env.put(
+        "WHATSAPP_ACCESS_TOKEN_FILE", Files.writeString(dir.resolve("t"), TOKEN + "\n").toString());
+
+    assertThat(WhatsAppSenderConfig.fromEnv(new Env(env)).accessToken()).isEqualTo(TOKEN);
+  }
+
+  @Test
+  void shouldRefuseAccessTokenWhenGivenAsVariableAndAsFile(@TempDir Path dir) throws IOException {
+    Map<String, String> env = required();
+    env.put("WHATSAPP_ACCESS_TOKEN_FILE", Files.writeString(dir.resolve("t"), TOKEN).toString());
+
+    assertThatThrownBy(() -> WhatsAppSenderConfig.fromEnv(new Env(env)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("WHATSAPP_ACCESS_TOKEN_FILE")
+        .hasMessageNotContaining(TOKEN);
   }
 }
