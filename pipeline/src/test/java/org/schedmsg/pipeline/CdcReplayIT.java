@@ -154,9 +154,12 @@ class CdcReplayIT {
             props,
             topics.cdc().keySerde().deserializer(),
             topics.cdc().valueSerde().deserializer())) {
-      TopicPartition partition = new TopicPartition(topics.cdc().name(), 0);
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topics.cdc().name()).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
       Set<String> seen = new HashSet<>();
       await()
           .atMost(TIMEOUT)
