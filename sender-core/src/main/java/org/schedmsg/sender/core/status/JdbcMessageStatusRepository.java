@@ -10,13 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -152,38 +148,10 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
 
   @Override
   public Claim claim(DeliveryRequest request, Duration lease) {
-    return claimAll(List.of(request), lease).get(0);
-  }
-
-  /**
-   * One transaction; the rows are locked in id order (so that two groups that share rows cannot
-   * deadlock), each decided as {@link #claim} decides it.
-   */
-  @Override
-  public List<Claim> claimAll(List<DeliveryRequest> requests, Duration lease) {
-    Claim[] claims = new Claim[requests.size()];
-    List<Integer> versioned = new ArrayList<>(requests.size());
-    for (int i = 0; i < claims.length; i++) {
-      if (requests.get(i).rowVersion() == ScheduledMessage.UNKNOWN_VERSION) {
-        claims[i] = new Claim.Refused(Claim.Refusal.UNVERSIONED);
-      } else {
-        versioned.add(i);
-      }
+    if (request.rowVersion() == ScheduledMessage.UNKNOWN_VERSION) {
+      return new Claim.Refused(Claim.Refusal.UNVERSIONED);
     }
-    if (!versioned.isEmpty()) {
-      versioned.sort(Comparator.comparing(i -> requests.get(i).messageId()));
-      inTransaction(
-          "claim",
-          requests.get(versioned.get(0)).messageId(),
-          versioned.size(),
-          c -> {
-            for (int i : versioned) {
-              claims[i] = claimOn(c, requests.get(i), lease);
-            }
-            return null;
-          });
-    }
-    return Arrays.asList(claims);
+    return inTransaction("claim", request.messageId(), c -> claimOn(c, request, lease));
   }
 
   private Claim claimOn(Connection c, DeliveryRequest request, Duration lease) throws SQLException {
@@ -313,33 +281,8 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
 
   @Override
   public boolean record(StatusWrite write) {
-    return recordAll(List.of(write)).get(0);
-  }
-
-  /** One transaction; the rows are written in id order (no deadlock between two groups). */
-  @Override
-  public List<Boolean> recordAll(List<StatusWrite> writes) {
-    if (writes.isEmpty()) {
-      return List.of();
-    }
-    Boolean[] results = new Boolean[writes.size()];
-    List<Integer> order = new ArrayList<>(writes.size());
-    for (int i = 0; i < results.length; i++) {
-      order.add(i);
-    }
-    order.sort(Comparator.comparing(i -> writes.get(i).messageId()));
-    StatusWrite first = writes.get(order.get(0));
-    inTransaction(
-        "record " + first.kind(),
-        first.messageId(),
-        writes.size(),
-        c -> {
-          for (int i : order) {
-            results[i] = recordOn(c, writes.get(i), true);
-          }
-          return null;
-        });
-    return Arrays.asList(results);
+    return inTransaction(
+        "record " + write.kind(), write.messageId(), c -> recordOn(c, write, true));
   }
 
   /**
@@ -508,11 +451,6 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
   }
 
   private <T> T inTransaction(String name, UUID messageId, Work<T> work) {
-    return inTransaction(name, messageId, 1, work);
-  }
-
-  /** {@code work} in one transaction; a failure names the first message and the group's size. */
-  private <T> T inTransaction(String name, UUID messageId, int messages, Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       boolean autoCommit = connection.getAutoCommit();
       connection.setAutoCommit(false);
@@ -527,10 +465,8 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
         connection.setAutoCommit(autoCommit);
       }
     } catch (SQLException e) {
-      String which =
-          messages == 1 ? "message " + messageId : messages + " messages (first " + messageId + ")";
       throw new StatusStoreException(
-          name + " of " + which + " failed (SQLState " + e.getSQLState() + ")", e);
+          name + " of message " + messageId + " failed (SQLState " + e.getSQLState() + ")", e);
     }
   }
 

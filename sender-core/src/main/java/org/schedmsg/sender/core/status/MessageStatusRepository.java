@@ -2,9 +2,7 @@ package org.schedmsg.sender.core.status;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.schedmsg.contracts.DeliveryRequest;
@@ -50,34 +48,8 @@ public interface MessageStatusRepository {
    */
   Claim claim(DeliveryRequest request, Duration lease);
 
-  /**
-   * {@link #claim} of each of {@code requests}, in one transaction where the store has them: one
-   * failure fails them all (nothing is claimed). Element {@code i} of the result is the claim of
-   * {@code requests.get(i)}.
-   */
-  default List<Claim> claimAll(List<DeliveryRequest> requests, Duration lease) {
-    List<Claim> claims = new ArrayList<>(requests.size());
-    for (DeliveryRequest request : requests) {
-      claims.add(claim(request, lease));
-    }
-    return claims;
-  }
-
   /** Closes the attempt and writes the row; false when the attempt or the row moved on. */
   boolean record(StatusWrite write);
-
-  /**
-   * {@link #record} of each of {@code writes}, in one transaction where the store has them: one
-   * failure fails them all (nothing is written). Element {@code i} of the result is the result of
-   * {@code writes.get(i)}.
-   */
-  default List<Boolean> recordAll(List<StatusWrite> writes) {
-    List<Boolean> results = new ArrayList<>(writes.size());
-    for (StatusWrite write : writes) {
-      results.add(record(write));
-    }
-    return results;
-  }
 
   /**
    * {@link #record} without what depends on row values beyond the compare-and-set (the series' next

@@ -722,79 +722,6 @@ class MessageStatusRepositoryIT {
     assertThat(repository.stillCurrent(List.of())).isEmpty();
   }
 
-  // ---- several messages in one transaction (claimAll, recordAll) ----
-
-  /**
-   * A group of claims is one transaction (every attempt has the transaction's {@code now()}) in
-   * which each release is decided on its own: claimed, stale, unversioned, expired, and the second
-   * copy of one release refused in flight because the first was claimed in the same group.
-   */
-  @Test
-  void shouldDecideEachReleaseOnItsOwnWhenClaimedAsOneGroup() {
-    DeliveryRequest first = pending();
-    DeliveryRequest second = pending();
-    DeliveryRequest edited = pending();
-    rows.edit(edited.messageId(), "5151", "edited");
-    DeliveryRequest late =
-        rows.insertPending(
-            Platform.TELEGRAM, "4242", "late", Instant.now().minusSeconds(120), 60, null);
-
-    List<Claim> claims =
-        repository.claimAll(
-            List.of(first, edited, second, TestRequests.withRowVersion(second, 0), late, first),
-            LEASE);
-
-    assertThat(claims.get(0)).isInstanceOf(Claim.Claimed.class);
-    assertThat(claims.get(1)).isEqualTo(refused(Claim.Refusal.STALE));
-    assertThat(claims.get(2)).isInstanceOf(Claim.Claimed.class);
-    assertThat(claims.get(3)).isEqualTo(refused(Claim.Refusal.UNVERSIONED));
-    assertThat(claims.get(4)).isEqualTo(refused(Claim.Refusal.EXPIRED));
-    assertThat(claims.get(5)).isEqualTo(refused(Claim.Refusal.IN_FLIGHT));
-    assertThat(((Claim.Claimed) claims.get(0)).claimedAt())
-        .as("one transaction: one now()")
-        .isEqualTo(((Claim.Claimed) claims.get(2)).claimedAt());
-    assertThat(rows.attempts(first.messageId())).hasSize(1);
-    assertThat(rows.attempts(edited.messageId())).isEmpty();
-    assertThat(rows.read(late.messageId()).status()).isEqualTo("failed");
-  }
-
-  /** A group of outcomes is one transaction, and each write keeps its own compare-and-set. */
-  @Test
-  void shouldWriteEachOutcomeOnItsOwnWhenRecordedAsOneGroup() throws SQLException {
-    Claim.Claimed sent = claimed(pending());
-    Claim.Claimed failed = claimed(pending());
-    Claim.Claimed moved = claimed(pending());
-    Instant at = now();
-    StatusWrite stale =
-        new StatusWrite(
-            StatusWrite.Kind.SENT,
-            moved.current().messageId(),
-            moved.attemptId(),
-            moved.current().rowVersion() + 1,
-            moved.attempt(),
-            moved.claimedAt(),
-            "tg-3",
-            at,
-            false);
-
-    List<Boolean> written =
-        repository.recordAll(
-            List.of(
-                write(StatusWrite.Kind.SENT, sent, "tg-1", at),
-                write(StatusWrite.Kind.FAILED, failed, "telegram:chat_not_found", at),
-                stale));
-
-    assertThat(written).containsExactly(true, true, false);
-    assertThat(rows.read(sent.current().messageId()).status()).isEqualTo("sent");
-    assertThat(rows.read(failed.current().messageId()).status()).isEqualTo("failed");
-    assertThat(rows.read(moved.current().messageId()).status()).isEqualTo("pending");
-    assertThat(
-            transactionsThatWrote(
-                List.of(sent.current().messageId(), failed.current().messageId())))
-        .as("one transaction wrote both rows")
-        .isOne();
-  }
-
   // ---- helpers ----
 
   private static RejectedMessage rejection(DeliveryRequest request, String reason) {
@@ -807,20 +734,6 @@ class MessageStatusRepositoryIT {
         reason,
         Instant.now(),
         request.rowVersion());
-  }
-
-  /** How many transactions last wrote the rows of {@code ids} (their distinct {@code xmin}). */
-  private static int transactionsThatWrote(List<UUID> ids) throws SQLException {
-    try (Connection c = owner.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT count(DISTINCT xmin::text) FROM scheduled_messages WHERE id = ANY (?)")) {
-      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
   }
 
   /** Connections of the sender role of this database that wait for a lock. */
