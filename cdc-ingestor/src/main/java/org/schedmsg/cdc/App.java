@@ -34,9 +34,7 @@ public final class App {
     }
     PrometheusMeterRegistry registry = OpsServer.newRegistry();
     CdcIngestorService service = CdcIngestorService.start(config, registry);
-    OpsServer server =
-        OpsServer.start(ops.port(), registry)
-            .withCheck("cdc", () -> service.isRunning() ? null : "engine_not_streaming");
+    OpsServer server = service.withChecks(OpsServer.start(ops, registry));
     AtomicBoolean shuttingDown = new AtomicBoolean();
     Runtime.getRuntime()
         .addShutdownHook(

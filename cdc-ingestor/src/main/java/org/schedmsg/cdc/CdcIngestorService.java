@@ -27,6 +27,8 @@ import org.schedmsg.cdc.metrics.SlotMonitor;
 import org.schedmsg.cdc.publish.ChangePublisher;
 import org.schedmsg.contracts.ScheduledMessageChange;
 import org.schedmsg.contracts.Topic;
+import org.schedmsg.observability.KafkaClusterProbe;
+import org.schedmsg.observability.OpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,7 @@ public final class CdcIngestorService implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CdcIngestorService.class);
 
+  private final CdcIngestorConfig config;
   private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
   private final Producer<String, ScheduledMessageChange> producer;
   private final ChangePublisher publisher;
@@ -52,6 +55,7 @@ public final class CdcIngestorService implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private CdcIngestorService(
+      CdcIngestorConfig config,
       DebeziumEngine<RecordChangeEvent<SourceRecord>> engine,
       Producer<String, ScheduledMessageChange> producer,
       ChangePublisher publisher,
@@ -59,6 +63,7 @@ public final class CdcIngestorService implements AutoCloseable {
       EngineLifecycle lifecycle,
       CdcMetrics metrics,
       SlotMonitor slotMonitor) {
+    this.config = config;
     this.engine = engine;
     this.producer = producer;
     this.publisher = publisher;
@@ -106,7 +111,7 @@ public final class CdcIngestorService implements AutoCloseable {
     executor.execute(engine);
     SlotMonitor slotMonitor = slotMonitor(config).start(metrics, config.slotMetricsInterval());
     return new CdcIngestorService(
-        engine, producer, publisher, executor, lifecycle, metrics, slotMonitor);
+        config, engine, producer, publisher, executor, lifecycle, metrics, slotMonitor);
   }
 
   /**
@@ -137,6 +142,38 @@ public final class CdcIngestorService implements AutoCloseable {
   /** True from the moment the engine polls (the slot exists) until it stops. */
   public boolean isRunning() {
     return lifecycle.polling().isDone() && !lifecycle.stopped().isDone();
+  }
+
+  /**
+   * For {@code /health/ready}: null while the engine streams; {@code engine_starting} while it
+   * connects or snapshots, or after its task stopped polling; {@code engine_stopped} or {@code
+   * engine_failed} once it ended. A lost connection is restarted inside the running task, so this
+   * stays null then: the {@code database} check of {@link #withChecks} tells.
+   */
+  public String readinessProblem() {
+    EngineState state = state();
+    return state == EngineState.STREAMING ? null : "engine_" + state.tag();
+  }
+
+  /**
+   * Registers the ingestor's readiness on {@code ops}: {@code cdc} ({@link #readinessProblem()}),
+   * and two dependencies probed in the background: {@code database} (PostgreSQL answers and the
+   * replication slot is being read, see {@link ReplicationSlotProbe}) and {@code kafka} (the
+   * cluster, with the ingestor's client settings: the engine keeps reading while the producer
+   * cannot deliver).
+   */
+  public OpsServer withChecks(OpsServer ops) {
+    Duration timeout = ops.config().checkTimeout();
+    return ops.withCheck("cdc", this::readinessProblem)
+        .withDependencyCheck(
+            "database",
+            new ReplicationSlotProbe(
+                config.databaseUrl(),
+                config.databaseUser(),
+                config.databasePassword(),
+                config.slotName(),
+                timeout))
+        .withDependencyCheck("kafka", new KafkaClusterProbe(config.toAdminProperties(), timeout));
   }
 
   /** Why the engine stopped by itself; empty while it runs or after a clean stop. */

@@ -20,14 +20,21 @@ import org.schedmsg.contracts.config.Env;
  * @param checkTimeout {@code OPS_CHECK_TIMEOUT}: longest wait for one health check's answer
  * @param exchangeTimeout {@code OPS_EXCHANGE_TIMEOUT}: longest time one HTTP exchange (reading the
  *     request, answering, writing the response) may hold a server thread
+ * @param dependencyInterval {@code OPS_DEPENDENCY_INTERVAL}: how often each dependency (PostgreSQL,
+ *     Kafka) is probed in the background for readiness
  */
 public record OpsConfig(
-    int port, InetAddress bindAddress, Duration checkTimeout, Duration exchangeTimeout) {
+    int port,
+    InetAddress bindAddress,
+    Duration checkTimeout,
+    Duration exchangeTimeout,
+    Duration dependencyInterval) {
 
   public static final String OPS_PORT = "OPS_PORT";
   public static final String OPS_BIND_ADDRESS = "OPS_BIND_ADDRESS";
   public static final String OPS_CHECK_TIMEOUT = "OPS_CHECK_TIMEOUT";
   public static final String OPS_EXCHANGE_TIMEOUT = "OPS_EXCHANGE_TIMEOUT";
+  public static final String OPS_DEPENDENCY_INTERVAL = "OPS_DEPENDENCY_INTERVAL";
 
   public static final int CDC_INGESTOR_PORT = 9401;
   public static final int SCHEDULER_PORT = 9402;
@@ -39,6 +46,7 @@ public record OpsConfig(
 
   public static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(2);
   public static final Duration DEFAULT_EXCHANGE_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_DEPENDENCY_INTERVAL = Duration.ofSeconds(5);
 
   /** One environment key: its name, its default as the README writes it, and what it does. */
   public record Setting(String key, String defaultValue, String meaning) {}
@@ -72,7 +80,13 @@ public record OpsConfig(
               OPS_EXCHANGE_TIMEOUT,
               readme(DEFAULT_EXCHANGE_TIMEOUT),
               "longest time one HTTP exchange may hold a server thread; the connection is then"
-                  + " closed. Must be longer than `OPS_CHECK_TIMEOUT`"));
+                  + " closed. Must be longer than `OPS_CHECK_TIMEOUT`"),
+          new Setting(
+              OPS_DEPENDENCY_INTERVAL,
+              readme(DEFAULT_DEPENDENCY_INTERVAL),
+              "how often each dependency (PostgreSQL, Kafka) is probed in the background;"
+                  + " readiness reports the latest probe, so an outage or a recovery shows within"
+                  + " about this interval plus `OPS_CHECK_TIMEOUT`"));
 
   /** Every environment key this config reads. */
   public static final List<String> KEYS = SETTINGS.stream().map(Setting::key).toList();
@@ -88,6 +102,7 @@ public record OpsConfig(
     Objects.requireNonNull(bindAddress, OPS_BIND_ADDRESS + " must be set");
     requirePositive(checkTimeout, OPS_CHECK_TIMEOUT);
     requirePositive(exchangeTimeout, OPS_EXCHANGE_TIMEOUT);
+    requirePositive(dependencyInterval, OPS_DEPENDENCY_INTERVAL);
     if (exchangeTimeout.compareTo(checkTimeout) <= 0) {
       throw new IllegalArgumentException(
           OPS_EXCHANGE_TIMEOUT
@@ -99,7 +114,17 @@ public record OpsConfig(
 
   /** {@code port} with the defaults for every other setting. */
   public OpsConfig(int port) {
-    this(port, bindAddress(DEFAULT_BIND_ADDRESS), DEFAULT_CHECK_TIMEOUT, DEFAULT_EXCHANGE_TIMEOUT);
+    this(
+        port,
+        bindAddress(DEFAULT_BIND_ADDRESS),
+        DEFAULT_CHECK_TIMEOUT,
+        DEFAULT_EXCHANGE_TIMEOUT,
+        DEFAULT_DEPENDENCY_INTERVAL);
+  }
+
+  /** This config with another {@link #dependencyInterval()} (tests probe more often). */
+  public OpsConfig withDependencyInterval(Duration interval) {
+    return new OpsConfig(port, bindAddress, checkTimeout, exchangeTimeout, interval);
   }
 
   public static OpsConfig fromEnv(Env env, int defaultPort) {
@@ -107,7 +132,8 @@ public record OpsConfig(
         env.integer(OPS_PORT, defaultPort),
         bindAddress(env.string(OPS_BIND_ADDRESS, DEFAULT_BIND_ADDRESS)),
         env.duration(OPS_CHECK_TIMEOUT, DEFAULT_CHECK_TIMEOUT),
-        env.duration(OPS_EXCHANGE_TIMEOUT, DEFAULT_EXCHANGE_TIMEOUT));
+        env.duration(OPS_EXCHANGE_TIMEOUT, DEFAULT_EXCHANGE_TIMEOUT),
+        env.duration(OPS_DEPENDENCY_INTERVAL, DEFAULT_DEPENDENCY_INTERVAL));
   }
 
   /**

@@ -8,6 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -37,9 +39,12 @@ public final class OpsServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final Gauge activeGauge;
   private final Counter timeouts;
+  private final OpsConfig config;
+  private final List<DependencyCheck> dependencies = new CopyOnWriteArrayList<>();
 
   private OpsServer(HttpServer server, OpsConfig config, PrometheusMeterRegistry registry) {
     this.server = server;
+    this.config = config;
     this.registry = registry;
     String port = String.valueOf(port());
     this.timeouts = Counter.builder(EXCHANGE_TIMEOUTS).tag("port", port).register(registry);
@@ -107,6 +112,24 @@ public final class OpsServer implements AutoCloseable {
   }
 
   /**
+   * Adds a readiness check for a dependency whose probe does I/O ({@link KafkaClusterProbe}, {@link
+   * DatabaseProbe}): the probe runs in the background every {@link OpsConfig#dependencyInterval()}
+   * and {@code /health/ready} answers its latest outcome, so probes never wait on the dependency.
+   * The probe is closed with the endpoint.
+   */
+  public OpsServer withDependencyCheck(String name, HealthCheck probe) {
+    DependencyCheck check =
+        DependencyCheck.start(name, probe, config.dependencyInterval(), config.checkTimeout());
+    dependencies.add(check);
+    return withCheck(name, check);
+  }
+
+  /** The settings the endpoint was started with. */
+  public OpsConfig config() {
+    return config;
+  }
+
+  /**
    * Adds a liveness check: {@code /health/live} answers 503 while it fails, and the orchestrator
    * restarts the process. Only for states a restart repairs, such as a dead worker thread; a
    * dependency that is down belongs in {@link #withCheck}. Without liveness checks {@code
@@ -131,6 +154,7 @@ public final class OpsServer implements AutoCloseable {
     server.stop(0);
     exchanges.shutdown();
     checkThreads.shutdownNow();
+    dependencies.forEach(DependencyCheck::close);
     registry.remove(activeGauge);
     registry.remove(timeouts);
   }

@@ -93,7 +93,11 @@ class OpsConfigTest {
 
     assertThat(OpsConfig.KEYS)
         .containsExactly(
-            "OPS_PORT", "OPS_BIND_ADDRESS", "OPS_CHECK_TIMEOUT", "OPS_EXCHANGE_TIMEOUT");
+            "OPS_PORT",
+            "OPS_BIND_ADDRESS",
+            "OPS_CHECK_TIMEOUT",
+            "OPS_EXCHANGE_TIMEOUT",
+            "OPS_DEPENDENCY_INTERVAL");
     assertThat(readme).contains(OpsConfig.settingsTable());
   }
 

@@ -39,7 +39,12 @@ final class Probe {
 
   /** A server on the loopback address with the given time bounds. */
   static OpsConfig loopback(Duration checkTimeout, Duration exchangeTimeout) {
-    return new OpsConfig(0, InetAddress.getLoopbackAddress(), checkTimeout, exchangeTimeout);
+    return new OpsConfig(
+        0,
+        InetAddress.getLoopbackAddress(),
+        checkTimeout,
+        exchangeTimeout,
+        OpsConfig.DEFAULT_DEPENDENCY_INTERVAL);
   }
 
   private static String literal(InetAddress host) {

@@ -93,11 +93,20 @@ public final class Pipeline implements AutoCloseable {
     return Optional.ofNullable(receipts).map(ReceiptWebhookService::port);
   }
 
-  /** Readiness of every service, for one {@code /health/ready}. */
+  /**
+   * Health of every service, for one {@code /health/ready} and {@code /health/live}: the
+   * ingestor's checks with its {@code database} and {@code kafka} probes (one PostgreSQL and one
+   * cluster serve every service here, so they are probed once), the scheduler's and each sender's
+   * own checks.
+   */
   public OpsServer withChecks(OpsServer ops) {
-    ops.withCheck("cdc", () -> ingestor.isRunning() ? null : "engine_not_streaming");
-    ops.withCheck("scheduler", () -> scheduler.isRunning() ? null : "streams_not_running");
-    senders.forEach(s -> ops.withCheck(s.config().platform().id(), s::readinessProblem));
+    ingestor.withChecks(ops);
+    ops.withLivenessCheck("scheduler", scheduler::livenessProblem)
+        .withCheck("scheduler", scheduler::readinessProblem);
+    for (SenderService sender : senders) {
+      String id = sender.config().platform().id();
+      ops.withLivenessCheck(id, sender::livenessProblem).withCheck(id, sender::readinessProblem);
+    }
     return ops;
   }
 

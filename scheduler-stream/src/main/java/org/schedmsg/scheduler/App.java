@@ -16,10 +16,7 @@ public final class App {
     OpsConfig ops = OpsConfig.fromEnv(env, OpsConfig.SCHEDULER_PORT);
     PrometheusMeterRegistry registry = OpsServer.newRegistry();
     SchedulerService service = SchedulerService.start(config, registry);
-    OpsServer server =
-        OpsServer.start(ops, registry)
-            .withLivenessCheck("scheduler", service::livenessProblem)
-            .withCheck("scheduler", () -> service.isRunning() ? null : "streams_not_running");
+    OpsServer server = service.withChecks(OpsServer.start(ops, registry));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -14,6 +14,8 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.schedmsg.contracts.Platform;
+import org.schedmsg.observability.KafkaClusterProbe;
+import org.schedmsg.observability.OpsServer;
 import org.schedmsg.scheduler.backlog.SenderLagMonitor;
 import org.schedmsg.scheduler.config.SchedulerConfig;
 import org.schedmsg.scheduler.metrics.RestoreProgress;
@@ -39,10 +41,13 @@ public final class SchedulerService implements AutoCloseable {
   /** How often the senders' backlog is measured (see {@link SenderLagMonitor}). */
   public static final Duration SENDER_LAG_INTERVAL = Duration.ofMillis(200);
 
+  private final SchedulerConfig config;
   private final KafkaStreams streams;
   private final SenderLagMonitor senderLag;
 
-  private SchedulerService(KafkaStreams streams, SenderLagMonitor senderLag) {
+  private SchedulerService(
+      SchedulerConfig config, KafkaStreams streams, SenderLagMonitor senderLag) {
+    this.config = config;
     this.streams = streams;
     this.senderLag = senderLag;
   }
@@ -82,7 +87,7 @@ public final class SchedulerService implements AutoCloseable {
         config.topicNamespace(),
         config.standbyReplicas());
     streams.start();
-    return new SchedulerService(streams, senderLag);
+    return new SchedulerService(config, streams, senderLag);
   }
 
   /**
@@ -138,6 +143,26 @@ public final class SchedulerService implements AutoCloseable {
    */
   public String livenessProblem() {
     return streams.state() == KafkaStreams.State.ERROR ? "streams_failed" : null;
+  }
+
+  /** For {@code /health/ready}: {@code streams_not_running} unless RUNNING, else null. */
+  public String readinessProblem() {
+    return isRunning() ? null : "streams_not_running";
+  }
+
+  /**
+   * Registers the scheduler's health on {@code ops}: liveness and readiness as {@code scheduler},
+   * and the dependency {@code kafka} (the cluster, with the scheduler's client settings), probed in
+   * the background; the streams stay RUNNING while the brokers are away, so only the probe tells.
+   */
+  public OpsServer withChecks(OpsServer ops) {
+    return ops.withLivenessCheck("scheduler", this::livenessProblem)
+        .withCheck("scheduler", this::readinessProblem)
+        .withDependencyCheck(
+            "kafka",
+            new KafkaClusterProbe(
+                config.adminProperties(config.applicationId() + "-readiness"),
+                ops.config().checkTimeout()));
   }
 
   /** Stops the stream threads and leaves the consumer group, so a restart need not wait for it. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.schedmsg.cdc.publish.ChangePublisher;
 import org.schedmsg.contracts.Topics;
@@ -257,6 +258,14 @@ public record CdcIngestorConfig(
     props.put("errors.max.retries", "-1");
     props.put("retriable.restart.connector.wait.ms", Long.toString(restartDelay.toMillis()));
     props.put("offset.mismatch.strategy", "trust_offset");
+  }
+
+  /** Admin client settings (the readiness probe of Kafka): the shared client settings. */
+  public Properties toAdminProperties() {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, engineName + "-readiness");
+    return kafkaClient.clientProperties("CDC readiness admin", props);
   }
 
   /**

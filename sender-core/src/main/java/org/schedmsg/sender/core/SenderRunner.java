@@ -17,10 +17,7 @@ public final class SenderRunner {
   public static void run(SenderConfig config, PlatformClient client, OpsConfig ops) {
     PrometheusMeterRegistry registry = OpsServer.newRegistry();
     SenderService service = SenderService.start(config, client, Clock.systemUTC(), registry);
-    OpsServer server =
-        OpsServer.start(ops, registry)
-            .withLivenessCheck(config.platform().id(), service::livenessProblem)
-            .withCheck(config.platform().id(), service::readinessProblem);
+    OpsServer server = service.withChecks(OpsServer.start(ops, registry));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import org.schedmsg.observability.DatabaseProbe;
+import org.schedmsg.observability.KafkaClusterProbe;
+import org.schedmsg.observability.OpsServer;
 import org.schedmsg.sender.core.client.PlatformClient;
 import org.schedmsg.sender.core.config.SenderConfig;
 import org.schedmsg.sender.core.consume.DeliveryConsumer;
@@ -32,9 +35,9 @@ public final class SenderService implements AutoCloseable {
 
   /**
    * Connections beyond one per concurrent send (each claims and records on its own): one for the
-   * batch read of row versions, one for the rejection consumer.
+   * batch read of row versions, one for the rejection consumer, one for the readiness probe.
    */
-  static final int EXTRA_CONNECTIONS = 2;
+  static final int EXTRA_CONNECTIONS = 3;
 
   static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
@@ -177,6 +180,22 @@ public final class SenderService implements AutoCloseable {
       return stalled;
     }
     return processor.gate().isHealthy() ? null : "platform_credentials_rejected";
+  }
+
+  /**
+   * Registers this sender's health on {@code ops}: liveness and readiness under the platform's id,
+   * and the dependencies {@code database} (a connection from this sender's pool) and {@code kafka}
+   * (the cluster, with this sender's client settings), probed in the background.
+   */
+  public OpsServer withChecks(OpsServer ops) {
+    String id = config.platform().id();
+    Duration timeout = ops.config().checkTimeout();
+    return ops.withLivenessCheck(id, this::livenessProblem)
+        .withCheck(id, this::readinessProblem)
+        .withDependencyCheck("database", new DatabaseProbe(dataSource::getConnection, timeout))
+        .withDependencyCheck(
+            "kafka",
+            new KafkaClusterProbe(config.adminProperties("sender-" + id + "-readiness"), timeout));
   }
 
   /** Stops consuming (the in-flight message finishes), then closes the pool. */

@@ -49,9 +49,7 @@ public final class App {
           "{} not set: no delivery receipts, WhatsApp rows stay sent",
           WhatsAppWebhookConfig.WHATSAPP_APP_SECRET);
     }
-    OpsServer server =
-        OpsServer.start(ops.port(), registry)
-            .withCheck(config.core().platform().id(), service::readinessProblem);
+    OpsServer server = service.withChecks(OpsServer.start(ops, registry));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Platform;
@@ -278,6 +279,14 @@ public record SenderConfig(
     props.put(ConsumerConfig.GROUP_ID_CONFIG, rejectionsGroupId);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, rejectionsGroupId);
     return props;
+  }
+
+  /** Admin client settings (the readiness probe of Kafka): the shared client settings. */
+  public Properties adminProperties(String clientId) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+    return kafkaClient.clientProperties(platform.id() + " sender admin", props);
   }
 
   /** {@code <namespace>-sender-<platform>}, e.g. {@code schedmsg-sender-telegram}. */
