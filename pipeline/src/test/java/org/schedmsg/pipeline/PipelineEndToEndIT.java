@@ -452,6 +452,38 @@ class PipelineEndToEndIT {
         .contains("schedmsg_sender_claim_conflicts");
   }
 
+  /**
+   * The dashboard and the alert rules in {@code monitoring/} read only what the services register:
+   * every metric name of every dashboard query, dashboard variable and alert rule is in this run's
+   * scrape, with the label names and the literal label values its selectors and grouping clauses
+   * use ({@link MonitoringFiles#driftAgainst}). Meters a first event creates (sends, send latency,
+   * rejections) are made to exist first: one message is sent and one expires. Only Prometheus's own
+   * series ({@link MonitoringFiles#PROMETHEUS_SERIES}) are exempt.
+   */
+  @Test
+  void shouldEmitEveryMetricTheDashboardAndAlertsUse() throws Exception {
+    UUID sent = table.insert("telegram", telegramChat(), text("Probe"), Instant.now(), 4);
+    UUID expired =
+        table.insert(
+            "telegram", telegramChat(), text("Expired probe"), Instant.now().minusSeconds(120), 4);
+    await()
+        .atMost(DELIVERY_TIMEOUT)
+        .until(() -> "sent".equals(table.status(sent)) && "failed".equals(table.status(expired)));
+    assertThat(table.find(expired).orElseThrow().errorMessage())
+        .isEqualTo("delivery_window_expired");
+
+    List<MonitoringFiles.Expression> expressions = MonitoringFiles.expressions();
+    assertThat(expressions).hasSizeGreaterThan(20);
+    // the sender counts a rejection right after it wrote the row: allow the meters a moment
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(MonitoringFiles.driftAgainst(registry.scrape(), expressions))
+                    .as("monitoring expressions that do not match the services' meters")
+                    .isEmpty());
+  }
+
   @Test
   void shouldEndFailedWithoutCallingPlatformWhenDeliveryWindowHasPassed() throws Exception {
     String chat = telegramChat();
