@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.SettingKeys;
-import org.schedmsg.infra.kafka.TopicProvisioner;
+import org.schedmsg.provisioning.TopicProvisioner;
 import org.schedmsg.infra.postgres.DevCredentials;
 import org.schedmsg.infra.sandbox.FakeWhatsAppServer;
 import org.schedmsg.pipeline.Pipeline;

@@ -45,6 +45,24 @@ public record TopicDescriptor(
     }
   }
 
+  /**
+   * This topic with another time retention (a deployment's choice: the catalog's is the default).
+   *
+   * @throws IllegalArgumentException for a compacted topic (it keeps the latest record per key
+   *     without a time limit) or a retention that is not positive
+   */
+  public TopicDescriptor withRetention(Duration newRetention) {
+    if (compacted) {
+      throw new IllegalArgumentException(
+          name + " is compacted: it has no time retention to change");
+    }
+    if (newRetention == null || newRetention.isNegative() || newRetention.isZero()) {
+      throw new IllegalArgumentException("the retention of " + name + " must be positive");
+    }
+    return new TopicDescriptor(
+        name, summary, key, valueSchema, headers, partitions, false, newRetention, writer, readers);
+  }
+
   /** The Kafka {@code cleanup.policy}. */
   public String cleanupPolicy() {
     return compacted ? "compact" : "delete";

@@ -6,10 +6,12 @@ import org.apache.kafka.common.KafkaException;
 import org.schedmsg.cli.command.CancelCommand;
 import org.schedmsg.cli.command.ExitCodes;
 import org.schedmsg.cli.command.LagCommand;
+import org.schedmsg.cli.command.MigrateCommand;
 import org.schedmsg.cli.command.ReplayCommand;
 import org.schedmsg.cli.command.ScheduleCommand;
 import org.schedmsg.cli.command.StatusCommand;
 import org.schedmsg.cli.command.StuckCommand;
+import org.schedmsg.cli.command.TopicsCommand;
 import org.schedmsg.contracts.config.Env;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Command;
     version = "schedmsg 0.1.0",
     description =
         "Operate the schedmsg pipeline: schedule, inspect, cancel, find stuck messages,"
-            + " show lag, replay a platform topic.")
+            + " show lag, replay a platform topic; the deployment jobs: migrate, topics.")
 public final class SchedmsgCli implements Runnable {
   private final CommandLine commandLine;
 
@@ -39,6 +41,8 @@ public final class SchedmsgCli implements Runnable {
             .addSubcommand(new StuckCommand(clock))
             .addSubcommand(new LagCommand(clock, env))
             .addSubcommand(new ReplayCommand(clock, env))
+            .addSubcommand(new MigrateCommand())
+            .addSubcommand(new TopicsCommand(env))
             .setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
                   cmd.getErr().println("error: " + describe(e));

@@ -10,7 +10,7 @@ import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.Env;
 import org.schedmsg.contracts.config.SettingKeys;
 import org.schedmsg.infra.kafka.LocalKafka;
-import org.schedmsg.infra.kafka.TopicProvisioner;
+import org.schedmsg.provisioning.TopicProvisioner;
 import org.schedmsg.infra.postgres.DevCredentials;
 import org.schedmsg.infra.postgres.LocalPostgres;
 import org.schedmsg.infra.sandbox.FakeTelegramServer;

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import javax.sql.DataSource;
+import org.schedmsg.provisioning.Migrations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -14,6 +14,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.infra.testing.TestInfrastructure;
+import org.schedmsg.provisioning.TopicProvisioner;
 
 class TopicProvisionerIT {
   private final TestInfrastructure infra = TestInfrastructure.shared();

@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.schedmsg.infra.testing.TestDatabase;
 import org.schedmsg.infra.testing.TestInfrastructure;
+import org.schedmsg.provisioning.Migrations;
 
 class MigrationsIT {
   private final TestInfrastructure infra = TestInfrastructure.shared();

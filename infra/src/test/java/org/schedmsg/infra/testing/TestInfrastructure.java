@@ -4,8 +4,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.infra.kafka.LocalKafka;
-import org.schedmsg.infra.kafka.TopicProvisioner;
 import org.schedmsg.infra.postgres.LocalPostgres;
+import org.schedmsg.provisioning.TopicProvisioner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -129,6 +129,23 @@ public final class TestInfrastructure {
     String name = "test_" + SEQUENCE.incrementAndGet() + "_" + shortId();
     postgres.prepareDatabase(name);
     return new TestDatabase(name, postgres.jdbcUrl(name));
+  }
+
+  /** A new, empty database (no schema): for tests of the migration job itself. */
+  public TestDatabase newEmptyDatabase() {
+    String name = "empty_" + SEQUENCE.incrementAndGet() + "_" + shortId();
+    try (var connection = postgres.ownerDataSource("postgres").getConnection();
+        var statement = connection.createStatement()) {
+      statement.execute("CREATE DATABASE " + name);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot create database " + name, e);
+    }
+    return new TestDatabase(name, postgres.jdbcUrl(name));
+  }
+
+  /** A new topic namespace whose topics are not created. */
+  public static Topics newNamespace() {
+    return Topics.of("t" + SEQUENCE.incrementAndGet() + "-" + shortId());
   }
 
   /** A new topic namespace with all topics created. */

@@ -9,7 +9,10 @@ public final class ExitCodes {
 
   public static final int USAGE = 2;
 
-  /** Refused for safety (e.g. replay while the sender group is active). */
+  /**
+   * Refused for safety (e.g. replay while the sender group is active), or an existing topic differs
+   * from the catalog ({@code topics}; nothing was changed).
+   */
   public static final int REFUSED = 3;
 
   /** PostgreSQL or Kafka could not be reached or answered with an error. */
@@ -20,6 +23,9 @@ public final class ExitCodes {
    * nothing changed; check {@code status} once the outcome is recorded.
    */
   public static final int BEING_DELIVERED = 5;
+
+  /** A job ran and failed: a migration did not apply (nothing after it was applied). */
+  public static final int JOB_FAILED = 6;
 
   private ExitCodes() {}
 }

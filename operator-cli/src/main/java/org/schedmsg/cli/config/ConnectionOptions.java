@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.DatabaseTls;
 import org.schedmsg.contracts.config.Env;
@@ -138,6 +140,27 @@ public final class ConnectionOptions {
     return DriverManager.getConnection(url, props);
   }
 
+  /**
+   * A data source as {@code --database-user} (required: there is no default role here), with the
+   * password and TLS settings of {@link #openDatabaseAs}; for a job that needs a {@code DataSource}
+   * (the migrations).
+   *
+   * @throws IllegalArgumentException when no user is given
+   */
+  public DataSource dataSourceAsGivenUser() {
+    if (databaseUser == null || databaseUser.isBlank()) {
+      throw new IllegalArgumentException("--database-user (env DATABASE_USER) is required");
+    }
+    Env env = new Env(databaseSettings());
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setURL(DatabaseTls.fromEnv(env).applyTo(databaseUrl, "--database-url"));
+    dataSource.setUser(databaseUser);
+    env.secret(SettingKeys.DATABASE_PASSWORD).ifPresent(dataSource::setPassword);
+    dataSource.setLogServerErrorDetail(false);
+    dataSource.setApplicationName("schedmsg-migrate");
+    return dataSource;
+  }
+
   /** The database options under the environment keys the services read. */
   private Map<String, String> databaseSettings() {
     Map<String, String> settings = new HashMap<>();
@@ -163,15 +186,27 @@ public final class ConnectionOptions {
    * variables of {@code env}), then the brokers and the CLI's timeouts.
    */
   public Properties kafkaProperties(Env env) {
-    Env withFile =
-        commandConfig == null || commandConfig.isBlank()
-            ? env
-            : env.with(KafkaClientSettings.CONFIG_FILE, commandConfig);
     Map<String, Object> own = new HashMap<>();
     own.put("bootstrap.servers", bootstrapServers);
     own.put("request.timeout.ms", "15000");
     own.put("default.api.timeout.ms", "30000");
-    return KafkaClientSettings.fromEnv(withFile).clientProperties("operator CLI", own);
+    return kafkaClientSettings(env).clientProperties("operator CLI", own);
+  }
+
+  /**
+   * The shared Kafka client settings ({@code --command-config}, the {@code KAFKA_CLIENT_*}
+   * variables of {@code env}), for a client that adds the brokers itself.
+   */
+  public KafkaClientSettings kafkaClientSettings(Env env) {
+    Env withFile =
+        commandConfig == null || commandConfig.isBlank()
+            ? env
+            : env.with(KafkaClientSettings.CONFIG_FILE, commandConfig);
+    return KafkaClientSettings.fromEnv(withFile);
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
   }
 
   public Topics topics() {

@@ -1,4 +1,4 @@
-package org.schedmsg.infra.postgres;
+package org.schedmsg.provisioning;
 
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
