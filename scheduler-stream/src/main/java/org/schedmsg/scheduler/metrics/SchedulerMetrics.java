@@ -49,6 +49,13 @@ public final class SchedulerMetrics {
               .publishPercentileHistogram()
               .register(registry));
     }
+    // every platform and reason class from the start: an alert on increase() would miss the
+    // first rejection after a restart if the series were born with it
+    for (Platform platform : Platform.values()) {
+      for (String reason : RejectionReasons.ALL) {
+        registry.counter(REJECTED, TAG_PLATFORM, platform.id(), TAG_REASON, reason);
+      }
+    }
     scanned =
         Counter.builder(SCANNED)
             .description("due-index entries visited by the punctuator (its work)")

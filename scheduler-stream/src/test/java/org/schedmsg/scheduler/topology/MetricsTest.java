@@ -15,6 +15,7 @@ import org.schedmsg.contracts.MessageStatus;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.scheduler.MessageRow;
 import org.schedmsg.scheduler.metrics.SchedulerMetrics;
+import org.schedmsg.scheduler.processor.RejectionReasons;
 
 class MetricsTest {
   @TempDir Path stateDir;
@@ -45,6 +46,26 @@ class MetricsTest {
     assertThat(pending(Platform.TELEGRAM, 1)).isEqualTo(1.0);
     assertThat(pending(Platform.TELEGRAM, 3)).isEqualTo(1.0);
     assertThat(pending(Platform.WHATSAPP, 5)).isZero();
+  }
+
+  @Test
+  void shouldExportEveryRejectionCounterAtZeroBeforeTheFirstRejection() {
+    // an alert on increase() misses the first rejection after a restart if the series is born
+    // with it; every platform and reason class is exported from the start
+    for (Platform platform : Platform.values()) {
+      for (String reason : RejectionReasons.ALL) {
+        assertThat(
+                driver
+                    .registry
+                    .get(SchedulerMetrics.REJECTED)
+                    .tag(SchedulerMetrics.TAG_PLATFORM, platform.id())
+                    .tag(SchedulerMetrics.TAG_REASON, reason)
+                    .counter()
+                    .count())
+            .as(platform.id() + " " + reason)
+            .isZero();
+      }
+    }
   }
 
   @Test
