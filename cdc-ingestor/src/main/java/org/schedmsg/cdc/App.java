@@ -1,57 +1,60 @@
 package org.schedmsg.cdc;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.schedmsg.cdc.config.CdcIngestorConfig;
 import org.schedmsg.contracts.config.Env;
+import org.schedmsg.contracts.config.ServiceExit;
 import org.schedmsg.observability.OpsConfig;
 import org.schedmsg.observability.OpsServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Starts the CDC ingestor from the environment; the only place that reads it. Exits with status 1
- * when the configuration is invalid or the engine stops by itself, so an orchestrator restarts it
+ * Starts the CDC ingestor from the environment; the only place that reads it. Exits as every
+ * service does ({@link ServiceExit}): 0 after SIGTERM and a clean stop, 2 when a setting is
+ * invalid, 1 when it cannot start or the engine stops by itself, so an orchestrator restarts it
  * (stored offsets make the restart resume where Kafka last acknowledged).
  */
 public final class App {
-  private static final Logger log = LoggerFactory.getLogger(App.class);
-
   private App() {}
 
   public static void main(String[] args) {
-    Env env = Env.system();
-    CdcIngestorConfig config;
-    OpsConfig ops;
-    try {
-      config = CdcIngestorConfig.fromEnv(env);
-      ops = OpsConfig.fromEnv(env, OpsConfig.CDC_INGESTOR_PORT);
-    } catch (IllegalArgumentException e) {
-      log.error("invalid configuration, not starting: {}", e.getMessage());
-      System.exit(1);
-      return;
+    ServiceExit.run("cdc-ingestor", () -> Settings.fromEnv(Env.system()), App::start);
+  }
+
+  /** Every setting, read and validated before anything connects. */
+  private record Settings(CdcIngestorConfig config, OpsConfig ops) {
+    static Settings fromEnv(Env env) {
+      return new Settings(
+          CdcIngestorConfig.fromEnv(env), OpsConfig.fromEnv(env, OpsConfig.CDC_INGESTOR_PORT));
     }
+  }
+
+  private static ServiceExit.Running start(Settings settings) {
     PrometheusMeterRegistry registry = OpsServer.newRegistry();
-    CdcIngestorService service = CdcIngestorService.start(config, registry);
-    OpsServer server = service.withChecks(OpsServer.start(ops, registry));
-    AtomicBoolean shuttingDown = new AtomicBoolean();
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  shuttingDown.set(true);
-                  service.close();
-                  server.close();
-                },
-                "cdc-ingestor-shutdown"));
-    Optional<Throwable> failure = service.awaitStop();
-    if (shuttingDown.get() || Thread.currentThread().isInterrupted()) {
-      return;
+    CdcIngestorService service = CdcIngestorService.start(settings.config(), registry);
+    OpsServer server;
+    try {
+      server = service.withChecks(OpsServer.start(settings.ops(), registry));
+    } catch (RuntimeException e) {
+      service.close();
+      throw e;
     }
-    log.error(
-        "CDC ingestor stopped ({}); exiting with status 1 so that it is restarted",
-        failure.map(Throwable::getMessage).orElse("engine ended without an error"));
-    System.exit(1);
+    return new ServiceExit.Running() {
+      @Override
+      public String failure() {
+        if (!service.hasStopped()) {
+          return null;
+        }
+        return service
+            .failure()
+            .map(f -> String.valueOf(f.getMessage()))
+            .orElse("engine ended without an error");
+      }
+
+      @Override
+      public void close() {
+        service.close();
+        server.close();
+      }
+    };
   }
 }

@@ -181,6 +181,11 @@ public final class CdcIngestorService implements AutoCloseable {
     return lifecycle.stopped().getNow(Optional.empty());
   }
 
+  /** True once the engine has stopped, by {@link #close()} or by itself; never blocks. */
+  public boolean hasStopped() {
+    return lifecycle.stopped().isDone();
+  }
+
   /**
    * Waits until the engine polls: the replication slot exists, so every change committed from now
    * on reaches the topic (rows already there come first, as snapshot reads, on a first start).

@@ -19,16 +19,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.schedmsg.contracts.Topics;
+import org.schedmsg.contracts.config.ServiceExit;
 import org.schedmsg.infra.testing.TestDatabase;
 import org.schedmsg.infra.testing.TestInfrastructure;
 
 /**
- * {@link App} as its own process, configured only through the environment: SIGTERM stops it
- * cleanly; an invalid setting or an engine that stops by itself ends it with status 1.
+ * {@link App} as its own process, configured only through the environment, with the exit codes of
+ * {@link ServiceExit}: SIGTERM stops it cleanly (0); an engine that stops by itself ends it with
+ * status 1, an invalid setting with status 2.
  */
 class AppIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static final int SIGTERM_EXIT = 143;
 
   @TempDir Path dir;
   private TestDatabase db;
@@ -68,9 +69,11 @@ class AppIT {
     process.destroy();
 
     assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isEqualTo(SIGTERM_EXIT);
+    assertThat(process.exitValue()).isEqualTo(ServiceExit.STOPPED);
     assertThat(read(output))
+        .contains("cdc-ingestor: received SIGTERM, stopping")
         .contains("CDC ingestor closed")
+        .contains("cdc-ingestor stopped cleanly; exiting with status 0")
         .doesNotContain(db.ingestorPassword())
         .doesNotContain("exiting with status 1");
   }
@@ -80,7 +83,7 @@ class AppIT {
     Path output = start(Map.of("CDC_PUBLICATION_NAME", "no_such_publication"));
 
     assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isEqualTo(1);
+    assertThat(process.exitValue()).isEqualTo(ServiceExit.FAILED);
     assertThat(read(output))
         .contains("exiting with status 1 so that it is restarted")
         .contains("Publication autocreation is disabled")
@@ -88,11 +91,11 @@ class AppIT {
   }
 
   @Test
-  void shouldExitWithStatusOneNamingKeyWhenConfigurationIsInvalid() throws Exception {
+  void shouldExitWithStatusTwoNamingKeyWhenConfigurationIsInvalid() throws Exception {
     Path output = start(Map.of("CDC_POLL_INTERVAL", "sometimes"));
 
     assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isEqualTo(1);
+    assertThat(process.exitValue()).isEqualTo(ServiceExit.INVALID_CONFIGURATION);
     assertThat(read(output)).contains("CDC_POLL_INTERVAL").doesNotContain("sometimes");
   }
 
@@ -123,6 +126,8 @@ class AppIT {
     env.put("KAFKA_BOOTSTRAP_SERVERS", TestInfrastructure.shared().bootstrapServers());
     env.put("TOPIC_NAMESPACE", topics.namespace());
     env.put("CDC_SLOT_NAME", slot);
+    // any free port: a taken ops port ends the app with status 1
+    env.put("OPS_PORT", "0");
     return env;
   }
 

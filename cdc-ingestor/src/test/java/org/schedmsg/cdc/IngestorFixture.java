@@ -74,6 +74,8 @@ final class IngestorFixture implements AutoCloseable {
     env.put("TOPIC_NAMESPACE", topics.namespace());
     env.put("CDC_SLOT_NAME", slot);
     env.put("CDC_RESTART_DELAY", "200ms");
+    // any free port: a taken ops port ends the app with status 1
+    env.put("OPS_PORT", "0");
     env.putAll(overrides);
     return env;
   }

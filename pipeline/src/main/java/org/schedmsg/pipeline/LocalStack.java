@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.Env;
 import org.schedmsg.contracts.config.SettingKeys;
@@ -41,6 +44,12 @@ final class LocalStack implements AutoCloseable {
   /** How long after a send the sandbox reports delivered (and twice that, read). */
   static final Duration SANDBOX_RECEIPT_INTERVAL = Duration.ofSeconds(2);
 
+  /** The names of {@link #serviceEnvironments}: the four services and the operator CLI. */
+  static final List<String> SERVICES =
+      List.of("cdc-ingestor", "scheduler-stream", "sender-telegram", "sender-whatsapp", "schedmsg");
+
+  private static final String SCHEDULER_STATE_DIR = "SCHEDULER_STATE_DIR";
+
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Map<String, String> environment = new HashMap<>();
   private String summary = "";
@@ -67,7 +76,7 @@ final class LocalStack implements AutoCloseable {
 
     environment.put(SettingKeys.DATABASE_URL, postgres.jdbcUrl(run.database()));
     environment.put(SettingKeys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-    environment.put("SCHEDULER_STATE_DIR", run.dataDir().resolve("scheduler-state").toString());
+    environment.put(SCHEDULER_STATE_DIR, run.dataDir().resolve("scheduler-state").toString());
     String telegram = startTelegramSandboxUnlessConfigured(run, env);
     String whatsapp = startWhatsAppSandboxUnlessConfigured(run, env);
     summary =
@@ -138,6 +147,63 @@ final class LocalStack implements AutoCloseable {
         merged,
         new DatabaseLogin(DevCredentials.INGESTOR_USER, DevCredentials.INGESTOR_PASSWORD),
         new DatabaseLogin(DevCredentials.SENDER_USER, DevCredentials.SENDER_PASSWORD));
+  }
+
+  /**
+   * What each service and the operator CLI need to run against this stack as a process of its own,
+   * by name ({@link #SERVICES}): the endpoints, the service's own least-privilege database login
+   * (the scheduler has none), the scheduler's state directory, and the platform settings of each
+   * sandbox (none for a platform with a real token: its sender takes that from its own
+   * environment). Dev credentials only.
+   */
+  Map<String, Map<String, String>> serviceEnvironments(Env env) {
+    Map<String, String> kafka = new TreeMap<>();
+    kafka.put(
+        SettingKeys.KAFKA_BOOTSTRAP_SERVERS, environment.get(SettingKeys.KAFKA_BOOTSTRAP_SERVERS));
+    env.optional(SettingKeys.TOPIC_NAMESPACE)
+        .ifPresent(ns -> kafka.put(SettingKeys.TOPIC_NAMESPACE, ns));
+    Map<String, String> both = new TreeMap<>(kafka);
+    both.put(SettingKeys.DATABASE_URL, environment.get(SettingKeys.DATABASE_URL));
+
+    Map<String, Map<String, String>> services = new LinkedHashMap<>();
+    services.put(
+        "cdc-ingestor",
+        withLogin(both, DevCredentials.INGESTOR_USER, DevCredentials.INGESTOR_PASSWORD));
+    Map<String, String> scheduler = new TreeMap<>(kafka);
+    scheduler.put(SCHEDULER_STATE_DIR, environment.get(SCHEDULER_STATE_DIR));
+    services.put("scheduler-stream", scheduler);
+    services.put(
+        "sender-telegram",
+        withPlatform(
+            withLogin(both, DevCredentials.SENDER_USER, DevCredentials.SENDER_PASSWORD),
+            "TELEGRAM_"));
+    services.put(
+        "sender-whatsapp",
+        withPlatform(
+            withLogin(both, DevCredentials.SENDER_USER, DevCredentials.SENDER_PASSWORD),
+            "WHATSAPP_"));
+    // the CLI logs in as its own roles, trusted on loopback by the local stack (no password)
+    services.put("schedmsg", both);
+    return services;
+  }
+
+  private static Map<String, String> withLogin(
+      Map<String, String> base, String user, String password) {
+    Map<String, String> env = new TreeMap<>(base);
+    env.put(SettingKeys.DATABASE_USER, user);
+    env.put(SettingKeys.DATABASE_PASSWORD, password);
+    return env;
+  }
+
+  private Map<String, String> withPlatform(Map<String, String> base, String prefix) {
+    Map<String, String> env = new TreeMap<>(base);
+    environment.forEach(
+        (key, value) -> {
+          if (key.startsWith(prefix)) {
+            env.put(key, value);
+          }
+        });
+    return env;
   }
 
   /** Where PostgreSQL, Kafka and the platforms are (dev credentials only). */

@@ -2,28 +2,53 @@ package org.schedmsg.scheduler;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.schedmsg.contracts.config.Env;
+import org.schedmsg.contracts.config.ServiceExit;
 import org.schedmsg.observability.OpsConfig;
 import org.schedmsg.observability.OpsServer;
 import org.schedmsg.scheduler.config.SchedulerConfig;
 
-/** Starts the scheduler from the environment; the only place that reads it. */
+/**
+ * Starts the scheduler from the environment; the only place that reads it. Exits as every service
+ * does ({@link ServiceExit}): 0 after SIGTERM and a clean stop, 2 when a setting is invalid, 1 when
+ * it cannot start (e.g. the CDC topic cannot be described) or the streams fail for good (state
+ * ERROR, what {@code /health/live} reports as {@code streams_failed}).
+ */
 public final class App {
   private App() {}
 
   public static void main(String[] args) {
-    Env env = Env.system();
-    SchedulerConfig config = SchedulerConfig.fromEnv(env);
-    OpsConfig ops = OpsConfig.fromEnv(env, OpsConfig.SCHEDULER_PORT);
+    ServiceExit.run("scheduler-stream", () -> Settings.fromEnv(Env.system()), App::start);
+  }
+
+  /** Every setting, read and validated before anything connects. */
+  private record Settings(SchedulerConfig config, OpsConfig ops) {
+    static Settings fromEnv(Env env) {
+      return new Settings(
+          SchedulerConfig.fromEnv(env), OpsConfig.fromEnv(env, OpsConfig.SCHEDULER_PORT));
+    }
+  }
+
+  private static ServiceExit.Running start(Settings settings) {
     PrometheusMeterRegistry registry = OpsServer.newRegistry();
-    SchedulerService service = SchedulerService.start(config, registry);
-    OpsServer server = service.withChecks(OpsServer.start(ops, registry));
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  service.close();
-                  server.close();
-                },
-                "scheduler-shutdown"));
+    SchedulerService service = SchedulerService.start(settings.config(), registry);
+    OpsServer server;
+    try {
+      server = service.withChecks(OpsServer.start(settings.ops(), registry));
+    } catch (RuntimeException e) {
+      service.close();
+      throw e;
+    }
+    return new ServiceExit.Running() {
+      @Override
+      public String failure() {
+        return service.livenessProblem();
+      }
+
+      @Override
+      public void close() {
+        service.close();
+        server.close();
+      }
+    };
   }
 }

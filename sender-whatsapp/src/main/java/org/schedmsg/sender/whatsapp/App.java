@@ -3,6 +3,7 @@ package org.schedmsg.sender.whatsapp;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import org.schedmsg.contracts.config.Env;
+import org.schedmsg.contracts.config.ServiceExit;
 import org.schedmsg.observability.OpsConfig;
 import org.schedmsg.observability.OpsServer;
 import org.schedmsg.sender.core.SenderService;
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the WhatsApp sender, and its delivery-receipt webhook when an app secret is configured,
- * until the JVM is asked to stop. The only place that wires them.
+ * until the JVM is asked to stop. The only place that wires them. Exits as every service does
+ * ({@link ServiceExit}): 0 after SIGTERM and a clean stop, 2 when a setting is invalid, 1 when it
+ * cannot start (e.g. PostgreSQL unreachable, the webhook port taken) or a consumer thread dies.
  */
 public final class App {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
@@ -23,43 +26,61 @@ public final class App {
   private App() {}
 
   public static void main(String[] args) {
-    Env env = Env.system();
-    WhatsAppSenderConfig config;
-    WhatsAppWebhookConfig webhook;
-    OpsConfig ops;
-    try {
-      config = WhatsAppSenderConfig.fromEnv(env);
-      webhook = WhatsAppWebhookConfig.fromEnv(env);
-      ops = OpsConfig.fromEnv(env, OpsConfig.SENDER_WHATSAPP_PORT);
-    } catch (IllegalArgumentException e) {
-      LOG.error("invalid configuration, not starting: {}", e.getMessage());
-      System.exit(2);
-      return;
+    ServiceExit.run("sender-whatsapp", () -> Settings.fromEnv(Env.system()), App::start);
+  }
+
+  /** Every setting, read and validated before anything connects (the client only checks them). */
+  private record Settings(
+      WhatsAppSenderConfig config,
+      WhatsAppClient client,
+      WhatsAppWebhookConfig webhook,
+      OpsConfig ops) {
+    static Settings fromEnv(Env env) {
+      WhatsAppSenderConfig config = WhatsAppSenderConfig.fromEnv(env);
+      WhatsAppWebhookConfig webhook = WhatsAppWebhookConfig.fromEnv(env);
+      OpsConfig ops = OpsConfig.fromEnv(env, OpsConfig.SENDER_WHATSAPP_PORT);
+      return new Settings(config, WhatsAppClient.create(config), webhook, ops);
     }
+  }
+
+  private static ServiceExit.Running start(Settings settings) {
+    WhatsAppSenderConfig config = settings.config();
     PrometheusMeterRegistry registry = OpsServer.newRegistry();
     Clock clock = Clock.systemUTC();
-    SenderService service =
-        SenderService.start(config.core(), WhatsAppClient.create(config), clock, registry);
-    ReceiptWebhookService receipts =
-        webhook.enabled()
-            ? ReceiptWebhookService.start(config.core(), webhook, clock, registry)
-            : null;
-    if (receipts == null) {
-      LOG.warn(
-          "{} not set: no delivery receipts, WhatsApp rows stay sent",
-          WhatsAppWebhookConfig.WHATSAPP_APP_SECRET);
+    SenderService service = SenderService.start(config.core(), settings.client(), clock, registry);
+    ReceiptWebhookService receipts = null;
+    OpsServer server;
+    try {
+      if (settings.webhook().enabled()) {
+        receipts = ReceiptWebhookService.start(config.core(), settings.webhook(), clock, registry);
+      } else {
+        LOG.warn(
+            "{} not set: no delivery receipts, WhatsApp rows stay sent",
+            WhatsAppWebhookConfig.WHATSAPP_APP_SECRET);
+      }
+      server = service.withChecks(OpsServer.start(settings.ops(), registry));
+    } catch (RuntimeException e) {
+      if (receipts != null) {
+        receipts.close();
+      }
+      service.close();
+      throw e;
     }
-    OpsServer server = service.withChecks(OpsServer.start(ops, registry));
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  if (receipts != null) {
-                    receipts.close();
-                  }
-                  service.close();
-                  server.close();
-                },
-                "sender-whatsapp-shutdown"));
+    ReceiptWebhookService webhook = receipts;
+    return new ServiceExit.Running() {
+      @Override
+      public String failure() {
+        return service.livenessProblem();
+      }
+
+      @Override
+      public void close() {
+        if (webhook != null) {
+          webhook.close();
+        }
+        service.close();
+        server.close();
+      }
+    };
   }
 }
