@@ -95,10 +95,15 @@ public final class ServiceAcls {
     return acls.list();
   }
 
-  /** Whoever creates the topics: CREATE and DESCRIBE on every topic of the namespace. */
+  /**
+   * Whoever creates the topics ({@code schedmsg topics}): CREATE, DESCRIBE and DESCRIBE_CONFIGS on
+   * every topic of the namespace.
+   */
   public static List<AclBinding> topicProvisioner(String user, Topics topics) {
     Acls acls = new Acls(user);
-    for (AclOperation operation : List.of(AclOperation.CREATE, AclOperation.DESCRIBE)) {
+    // DESCRIBE_CONFIGS: schedmsg topics compares an existing topic's configs with the catalog
+    for (AclOperation operation :
+        List.of(AclOperation.CREATE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS)) {
       acls.add(ResourceType.TOPIC, topics.namespace() + ".", PatternType.PREFIXED, operation);
     }
     return acls.list();
