@@ -6,6 +6,7 @@ import org.schedmsg.contracts.config.Env;
 import org.schedmsg.contracts.config.ServiceExit;
 import org.schedmsg.observability.OpsConfig;
 import org.schedmsg.observability.OpsServer;
+import org.schedmsg.observability.RunningService;
 
 /**
  * Starts the CDC ingestor from the environment; the only place that reads it. Exits as every
@@ -31,30 +32,15 @@ public final class App {
   private static ServiceExit.Running start(Settings settings) {
     PrometheusMeterRegistry registry = OpsServer.newRegistry();
     CdcIngestorService service = CdcIngestorService.start(settings.config(), registry);
-    OpsServer server;
-    try {
-      server = service.withChecks(OpsServer.start(settings.ops(), registry));
-    } catch (RuntimeException e) {
-      service.close();
-      throw e;
-    }
-    return new ServiceExit.Running() {
-      @Override
-      public String failure() {
-        if (!service.hasStopped()) {
-          return null;
-        }
-        return service
-            .failure()
-            .map(f -> String.valueOf(f.getMessage()))
-            .orElse("engine ended without an error");
-      }
-
-      @Override
-      public void close() {
-        service.close();
-        server.close();
-      }
-    };
+    return RunningService.open(
+        () ->
+            service.hasStopped()
+                ? service
+                    .failure()
+                    .map(f -> String.valueOf(f.getMessage()))
+                    .orElse("engine ended without an error")
+                : null,
+        service::close,
+        () -> service.withChecks(OpsServer.start(settings.ops(), registry)));
   }
 }

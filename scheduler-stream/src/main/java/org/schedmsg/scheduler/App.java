@@ -5,6 +5,7 @@ import org.schedmsg.contracts.config.Env;
 import org.schedmsg.contracts.config.ServiceExit;
 import org.schedmsg.observability.OpsConfig;
 import org.schedmsg.observability.OpsServer;
+import org.schedmsg.observability.RunningService;
 import org.schedmsg.scheduler.config.SchedulerConfig;
 
 /**
@@ -31,24 +32,9 @@ public final class App {
   private static ServiceExit.Running start(Settings settings) {
     PrometheusMeterRegistry registry = OpsServer.newRegistry();
     SchedulerService service = SchedulerService.start(settings.config(), registry);
-    OpsServer server;
-    try {
-      server = service.withChecks(OpsServer.start(settings.ops(), registry));
-    } catch (RuntimeException e) {
-      service.close();
-      throw e;
-    }
-    return new ServiceExit.Running() {
-      @Override
-      public String failure() {
-        return service.livenessProblem();
-      }
-
-      @Override
-      public void close() {
-        service.close();
-        server.close();
-      }
-    };
+    return RunningService.open(
+        service::livenessProblem,
+        service::close,
+        () -> service.withChecks(OpsServer.start(settings.ops(), registry)));
   }
 }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import org.schedmsg.contracts.config.ServiceExit;
 import org.schedmsg.observability.OpsConfig;
 import org.schedmsg.observability.OpsServer;
+import org.schedmsg.observability.RunningService;
 import org.schedmsg.sender.core.client.PlatformClient;
 import org.schedmsg.sender.core.config.SenderConfig;
 
@@ -21,24 +22,9 @@ public final class SenderRunner {
       SenderConfig config, PlatformClient client, OpsConfig ops) {
     PrometheusMeterRegistry registry = OpsServer.newRegistry();
     SenderService service = SenderService.start(config, client, Clock.systemUTC(), registry);
-    OpsServer server;
-    try {
-      server = service.withChecks(OpsServer.start(ops, registry));
-    } catch (RuntimeException e) {
-      service.close();
-      throw e;
-    }
-    return new ServiceExit.Running() {
-      @Override
-      public String failure() {
-        return service.livenessProblem();
-      }
-
-      @Override
-      public void close() {
-        service.close();
-        server.close();
-      }
-    };
+    return RunningService.open(
+        service::livenessProblem,
+        service::close,
+        () -> service.withChecks(OpsServer.start(ops, registry)));
   }
 }

@@ -6,6 +6,7 @@ import org.schedmsg.contracts.config.Env;
 import org.schedmsg.contracts.config.ServiceExit;
 import org.schedmsg.observability.OpsConfig;
 import org.schedmsg.observability.OpsServer;
+import org.schedmsg.observability.RunningService;
 import org.schedmsg.sender.core.SenderService;
 import org.schedmsg.sender.whatsapp.client.WhatsAppClient;
 import org.schedmsg.sender.whatsapp.config.WhatsAppSenderConfig;
@@ -49,7 +50,6 @@ public final class App {
     Clock clock = Clock.systemUTC();
     SenderService service = SenderService.start(config.core(), settings.client(), clock, registry);
     ReceiptWebhookService receipts = null;
-    OpsServer server;
     try {
       if (settings.webhook().enabled()) {
         receipts = ReceiptWebhookService.start(config.core(), settings.webhook(), clock, registry);
@@ -58,29 +58,19 @@ public final class App {
             "{} not set: no delivery receipts, WhatsApp rows stay sent",
             WhatsAppWebhookConfig.WHATSAPP_APP_SECRET);
       }
-      server = service.withChecks(OpsServer.start(settings.ops(), registry));
     } catch (RuntimeException e) {
-      if (receipts != null) {
-        receipts.close();
-      }
       service.close();
       throw e;
     }
     ReceiptWebhookService webhook = receipts;
-    return new ServiceExit.Running() {
-      @Override
-      public String failure() {
-        return service.livenessProblem();
-      }
-
-      @Override
-      public void close() {
-        if (webhook != null) {
-          webhook.close();
-        }
-        service.close();
-        server.close();
-      }
-    };
+    return RunningService.open(
+        service::livenessProblem,
+        () -> {
+          if (webhook != null) {
+            webhook.close();
+          }
+          service.close();
+        },
+        () -> service.withChecks(OpsServer.start(settings.ops(), registry)));
   }
 }
