@@ -3,8 +3,6 @@ package org.schedmsg.cdc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.schedmsg.cdc.metrics.EngineState;
 import org.schedmsg.infra.postgres.DevCredentials;
 import org.schedmsg.infra.postgres.LocalPostgres;
+import org.schedmsg.infra.testing.RestartableStack;
 import org.schedmsg.infra.testing.TestDatabase;
 import org.schedmsg.infra.testing.TestInfrastructure;
 
@@ -74,7 +73,7 @@ class ConnectionLossIT {
 
   @Test
   void shouldDeliverEveryRowWhenPostgresRestarts() throws Exception {
-    int port = freePort();
+    int port = RestartableStack.freePort();
     ownPostgres = startPostgres(port);
     TestInfrastructure infra = TestInfrastructure.shared();
     fixture =
@@ -128,11 +127,5 @@ class ConnectionLossIT {
     LocalPostgres postgres = LocalPostgres.start(port, dir.resolve("pgdata"));
     postgres.prepareDatabase(DATABASE);
     return postgres;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

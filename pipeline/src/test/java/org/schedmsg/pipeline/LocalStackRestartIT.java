@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +34,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.Env;
 import org.schedmsg.infra.postgres.DevCredentials;
+import org.schedmsg.infra.testing.RestartableStack;
 import org.schedmsg.observability.OpsServer;
 import org.schedmsg.pipeline.config.LocalRunConfig;
 import org.schedmsg.sender.whatsapp.config.WhatsAppWebhookConfig;
@@ -64,15 +64,16 @@ class LocalStackRestartIT {
     dataDir = Files.createTempDirectory("schedmsg-local-restart");
     run =
         new LocalRunConfig(
-            freePort(),
-            freePortWithFreeNext(),
-            freePort(),
-            freePort(),
+            RestartableStack.freePort(),
+            RestartableStack.freePortWithFreeNext(),
+            RestartableStack.freePort(),
+            RestartableStack.freePort(),
             dataDir,
             LocalRunConfig.DEFAULT_DATABASE,
-            freePort());
+            RestartableStack.freePort());
     userEnvironment = new HashMap<>();
-    userEnvironment.put(WhatsAppWebhookConfig.WHATSAPP_WEBHOOK_PORT, Integer.toString(freePort()));
+    userEnvironment.put(
+        WhatsAppWebhookConfig.WHATSAPP_WEBHOOK_PORT, Integer.toString(RestartableStack.freePort()));
     userEnvironment.put("SENDER_FATAL_RETRY_INTERVAL", "1s");
   }
 
@@ -215,26 +216,5 @@ class LocalStackRestartIT {
     String text = what + " " + UUID.randomUUID();
     patientData.add(text);
     return text;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  /** The broker's port; the KRaft controller takes the next one. */
-  private static int freePortWithFreeNext() throws IOException {
-    for (int i = 0; i < 20; i++) {
-      int port = freePort();
-      if (port < 65534) {
-        try (ServerSocket next = new ServerSocket(port + 1)) {
-          return port;
-        } catch (IOException taken) {
-          // try another
-        }
-      }
-    }
-    throw new IOException("no free pair of ports");
   }
 }

@@ -98,14 +98,17 @@ public final class RestartableStack implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  /** A TCP port free right now on this host. */
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
   }
 
-  /** The broker's port; the KRaft controller takes the next one. */
-  private static int freePortWithFreeNext() throws IOException {
+  /**
+   * A free port whose next one is free too: a local broker's, its KRaft controller takes the next.
+   */
+  public static int freePortWithFreeNext() throws IOException {
     for (int i = 0; i < 20; i++) {
       int port = freePort();
       if (port < 65534) {
