@@ -5,12 +5,12 @@ import java.util.HashMap;
 import java.util.Map;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.SettingKeys;
-import org.schedmsg.provisioning.TopicProvisioner;
 import org.schedmsg.infra.postgres.DevCredentials;
 import org.schedmsg.infra.sandbox.FakeWhatsAppServer;
 import org.schedmsg.pipeline.Pipeline;
 import org.schedmsg.pipeline.config.DatabaseLogin;
 import org.schedmsg.pipeline.config.PipelineConfig;
+import org.schedmsg.provisioning.TopicProvisioner;
 import org.schedmsg.scheduler.config.SchedulerConfig;
 
 /**

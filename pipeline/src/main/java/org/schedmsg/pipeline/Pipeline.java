@@ -94,10 +94,9 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * Health of every service, for one {@code /health/ready} and {@code /health/live}: the
-   * ingestor's checks with its {@code database} and {@code kafka} probes (one PostgreSQL and one
-   * cluster serve every service here, so they are probed once), the scheduler's and each sender's
-   * own checks.
+   * Health of every service, for one {@code /health/ready} and {@code /health/live}: the ingestor's
+   * checks with its {@code database} and {@code kafka} probes (one PostgreSQL and one cluster serve
+   * every service here, so they are probed once), the scheduler's and each sender's own checks.
    */
   public OpsServer withChecks(OpsServer ops) {
     ingestor.withChecks(ops);

@@ -9,8 +9,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Checks Meta's {@code X-Hub-Signature-256: sha256=<hex>} header: the HMAC-SHA256 of the raw
- * request body with the app secret, compared in constant time ({@link MessageDigest#isEqual}).
- * Runs before anything parses the body.
+ * request body with the app secret, compared in constant time ({@link MessageDigest#isEqual}). Runs
+ * before anything parses the body.
  */
 public final class SignatureVerifier {
   static final String PREFIX = "sha256=";

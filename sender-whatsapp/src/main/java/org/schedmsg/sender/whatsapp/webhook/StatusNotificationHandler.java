@@ -32,7 +32,10 @@ final class StatusNotificationHandler {
   private final Clock clock;
 
   StatusNotificationHandler(
-      ReceiptRepository repository, ReceiptPublisher publisher, WebhookMetrics metrics, Clock clock) {
+      ReceiptRepository repository,
+      ReceiptPublisher publisher,
+      WebhookMetrics metrics,
+      Clock clock) {
     this.repository = repository;
     this.publisher = publisher;
     this.metrics = metrics;

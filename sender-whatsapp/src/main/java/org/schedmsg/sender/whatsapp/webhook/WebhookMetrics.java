@@ -32,7 +32,8 @@ final class WebhookMetrics {
   }
 
   double receipts(Result result) {
-    return registry.find("schedmsg.whatsapp.receipts")
+    return registry
+        .find("schedmsg.whatsapp.receipts")
         .tag("result", result.name().toLowerCase(java.util.Locale.ROOT))
         .counters()
         .stream()

@@ -118,8 +118,7 @@ class ReceiptWebhookIT {
     Row row = row(wamid);
     assertThat(row.status()).isEqualTo("sent");
     assertThat(row.receiptStatus()).isNull();
-    assertThat(webhook.receiptCount(Result.APPLIED) + webhook.receiptCount(Result.STALE))
-        .isZero();
+    assertThat(webhook.receiptCount(Result.APPLIED) + webhook.receiptCount(Result.STALE)).isZero();
   }
 
   @Test
@@ -156,7 +155,8 @@ class ReceiptWebhookIT {
     assertThat(row.deliveredAt()).isEqualTo(row.readAt()); // read implies delivered
     assertThat(webhook.receiptCount(Result.APPLIED)).isEqualTo(1);
     assertThat(webhook.receiptCount(Result.STALE)).isEqualTo(3);
-    assertThat(receipts(4)).extracting(DeliveryReceipt::applied)
+    assertThat(receipts(4))
+        .extracting(DeliveryReceipt::applied)
         .containsExactly(true, false, false, false);
   }
 
