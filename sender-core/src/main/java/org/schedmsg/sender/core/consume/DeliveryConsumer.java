@@ -18,12 +18,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Topic;
 import org.schedmsg.sender.core.config.SenderConfig;
@@ -49,25 +46,20 @@ import org.slf4j.LoggerFactory;
  *       redelivered to the next owner (and skipped there if already done).
  * </ul>
  */
-public final class DeliveryConsumer implements Runnable, AutoCloseable {
+public final class DeliveryConsumer extends PollLoop<DeliveryRequest> {
   /** How long {@link #close()} waits for the in-flight message before interrupting it. */
   public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryConsumer.class);
 
-  private final Consumer<String, DeliveryRequest> consumer;
   private final Topic<String, DeliveryRequest> topic;
   private final DeliveryProcessor processor;
   private final Duration pollTimeout;
-  private final OutagePause outagePause;
-  private final Duration shutdownGrace;
 
   /** How long a database outage may hold the loop before readiness reports it. */
   public static final Duration OUTAGE_GRACE = Duration.ofSeconds(30);
 
   private final Clock clock;
-  private volatile boolean running = true;
-  private volatile Thread thread;
   private volatile Instant lastProgress;
   private volatile Instant outageSince;
 
@@ -96,14 +88,12 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
       OutagePause outagePause,
       Duration shutdownGrace,
       Clock clock) {
+    super(consumer, topic.name(), outagePause, shutdownGrace, LOG);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.lastProgress = clock.instant();
-    this.consumer = Objects.requireNonNull(consumer, "consumer");
-    this.topic = Objects.requireNonNull(topic, "topic");
+    this.topic = topic;
     this.processor = Objects.requireNonNull(processor, "processor");
     this.pollTimeout = Objects.requireNonNull(pollTimeout, "pollTimeout");
-    this.outagePause = Objects.requireNonNull(outagePause, "outagePause");
-    this.shutdownGrace = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
   }
 
   /** A consumer of {@code config}'s input topic, with the topic's serdes. */
@@ -119,45 +109,19 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
         consumer, topic, processor, config.pollTimeout(), outagePause, SHUTDOWN_GRACE);
   }
 
-  /** Runs the loop on a new thread named {@code name}. */
-  public synchronized void start(String name) {
-    if (thread != null) {
-      throw new IllegalStateException("already started");
-    }
-    thread = new Thread(this, name);
-    thread.start();
+  @Override
+  protected void subscribe() {
+    consumer.subscribe(List.of(topic.name()), new ShareFollowsPartitions());
   }
 
   @Override
-  public void run() {
-    thread = thread == null ? Thread.currentThread() : thread;
-    try {
-      consumer.subscribe(List.of(topic.name()), new ShareFollowsPartitions());
-      LOG.info("consuming {}", topic.name());
-      int failures = 0;
-      while (running) {
-        try {
-          pollAndProcess();
-          lastProgress = clock.instant();
-          failures = 0;
-        } catch (WakeupException e) {
-          LOG.debug("consumer of {} woken up to stop", topic.name());
-        } catch (InterruptException e) {
-          LOG.info("consumer of {} interrupted; stopping", topic.name());
-          running = false;
-        } catch (RuntimeException e) {
-          failures++;
-          LOG.error(
-              "polling {} failed; polling again after {} ms",
-              topic.name(),
-              outagePause.delay(failures).toMillis(),
-              e);
-          outagePause.await(failures);
-        }
-      }
-    } finally {
-      closeConsumer();
-    }
+  protected void pollOnce() {
+    pollAndProcess();
+  }
+
+  @Override
+  protected void stepDone() {
+    lastProgress = clock.instant();
   }
 
   /**
@@ -276,7 +240,7 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
     ConsumerRecord<String, DeliveryRequest> first = batch.get(0);
     for (int failures = 1; ; failures++) {
       try {
-        List<Outcome> outcomes = processor.processBatch(requests, () -> !running);
+        List<Outcome> outcomes = processor.processBatch(requests, () -> !running());
         outageSince = null;
         return outcomes;
       } catch (StatusStoreException e) {
@@ -291,7 +255,7 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
             first.offset(),
             outagePause.delay(failures).toMillis(),
             e);
-        if (!running || !outagePause.await(failures)) {
+        if (!running() || !outagePause.await(failures)) {
           return null;
         }
       } catch (OutcomeNotRecordedException e) {
@@ -327,67 +291,7 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
   }
 
   private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    if (offsets.isEmpty()) {
-      return;
-    }
-    try {
-      commitSync(offsets);
-    } catch (KafkaException e) {
-      LOG.warn(
-          "committing {} failed; those records will be redelivered and skipped as already"
-              + " claimed",
-          offsets,
-          e);
-    }
-  }
-
-  private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    try {
-      consumer.commitSync(offsets);
-    } catch (WakeupException e) {
-      // close() woke us while committing finished work: commit it before stopping
-      consumer.commitSync(offsets);
-    }
-  }
-
-  private void closeConsumer() {
-    boolean interrupted = Thread.interrupted(); // let close() commit and leave the group
-    try {
-      consumer.close();
-    } catch (KafkaException e) {
-      LOG.warn("closing the consumer of {} failed", topic.name(), e);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    LOG.info("stopped consuming {}", topic.name());
-  }
-
-  /**
-   * Stops the loop: the in-flight message finishes (up to the shutdown grace, then it is
-   * interrupted), finished work is committed, the consumer leaves its group.
-   */
-  @Override
-  public void close() {
-    running = false;
-    consumer.wakeup();
-    Thread worker = thread;
-    if (worker == null || worker == Thread.currentThread()) {
-      return;
-    }
-    try {
-      worker.join(shutdownGrace.toMillis());
-      if (worker.isAlive()) {
-        LOG.warn("the in-flight message did not finish within {}; interrupting", shutdownGrace);
-        outagePause.stop();
-        worker.interrupt();
-        worker.join(shutdownGrace.toMillis());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      outagePause.stop();
-    }
+    commit(offsets, "those records will be redelivered and skipped as already claimed");
   }
 
   /**
@@ -405,10 +309,5 @@ public final class DeliveryConsumer implements Runnable, AutoCloseable {
       return "consumer_stalled";
     }
     return null;
-  }
-
-  public boolean isRunning() {
-    Thread current = thread;
-    return current != null && current.isAlive();
   }
 }

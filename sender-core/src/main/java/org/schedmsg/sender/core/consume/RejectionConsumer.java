@@ -11,11 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.RejectedMessage;
 import org.schedmsg.contracts.Topic;
@@ -31,21 +28,18 @@ import org.slf4j.LoggerFactory;
  * RejectedMessage} fails its row ({@code error_message = reason}) by a compare-and-set on {@code
  * (status = 'pending', attempts, scheduled_time)}, so a stale rejection changes nothing. Its own
  * consumer group, {@code read_committed}; offsets are committed only after the writes. Rejections
- * of the other platform are passed over (that platform's sender handles them).
+ * of the other platform are passed over (that platform's sender handles them). The loop, its pauses
+ * and its close are {@link PollLoop}'s, as the delivery consumer's.
  */
-public final class RejectionConsumer implements Runnable, AutoCloseable {
+public final class RejectionConsumer extends PollLoop<RejectedMessage> {
   private static final Logger LOG = LoggerFactory.getLogger(RejectionConsumer.class);
 
-  private final Consumer<String, RejectedMessage> consumer;
   private final Topic<String, RejectedMessage> topic;
   private final Platform platform;
   private final MessageStatusRepository repository;
   private final Clock clock;
   private final Duration pollTimeout;
-  private final OutagePause outagePause;
   private final SenderMetrics metrics;
-  private volatile boolean running = true;
-  private volatile Thread thread;
 
   public RejectionConsumer(
       Consumer<String, RejectedMessage> consumer,
@@ -56,13 +50,17 @@ public final class RejectionConsumer implements Runnable, AutoCloseable {
       Duration pollTimeout,
       OutagePause outagePause,
       SenderMetrics metrics) {
-    this.consumer = Objects.requireNonNull(consumer, "consumer");
-    this.topic = Objects.requireNonNull(topic, "topic");
+    super(
+        consumer,
+        Objects.requireNonNull(topic, "topic").name(),
+        outagePause,
+        DeliveryConsumer.SHUTDOWN_GRACE,
+        LOG);
+    this.topic = topic;
     this.platform = Objects.requireNonNull(platform, "platform");
     this.repository = Objects.requireNonNull(repository, "repository");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.pollTimeout = Objects.requireNonNull(pollTimeout, "pollTimeout");
-    this.outagePause = Objects.requireNonNull(outagePause, "outagePause");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
@@ -90,37 +88,14 @@ public final class RejectionConsumer implements Runnable, AutoCloseable {
         metrics);
   }
 
-  public synchronized void start(String name) {
-    if (thread != null) {
-      throw new IllegalStateException("already started");
-    }
-    thread = new Thread(this, name);
-    thread.start();
+  @Override
+  protected void subscribe() {
+    consumer.subscribe(List.of(topic.name()));
   }
 
   @Override
-  public void run() {
-    thread = thread == null ? Thread.currentThread() : thread;
-    try {
-      consumer.subscribe(List.of(topic.name()));
-      int failures = 0;
-      while (running) {
-        try {
-          pollAndApply();
-          failures = 0;
-        } catch (WakeupException e) {
-          LOG.debug("rejection consumer of {} woken up to stop", topic.name());
-        } catch (InterruptException e) {
-          running = false;
-        } catch (RuntimeException e) {
-          failures++;
-          LOG.error("polling {} failed; polling again after a pause", topic.name(), e);
-          outagePause.await(failures);
-        }
-      }
-    } finally {
-      close(consumer);
-    }
+  protected void pollOnce() {
+    pollAndApply();
   }
 
   private void pollAndApply() {
@@ -137,7 +112,7 @@ public final class RejectionConsumer implements Runnable, AutoCloseable {
     Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
     for (ConsumerRecord<String, RejectedMessage> record : records) {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-      if (!running || !applyWithRetry(record.value())) {
+      if (!running() || !applyWithRetry(record.value())) {
         OffsetAndMetadata processed = done.get(partition);
         consumer.seek(partition, processed != null ? processed.offset() : record.offset());
         break;
@@ -181,7 +156,7 @@ public final class RejectionConsumer implements Runnable, AutoCloseable {
           return true;
         }
         LOG.warn("rejection messageId={}: status store unavailable", rejection.messageId(), e);
-        if (!running || !outagePause.await(failures)) {
+        if (!running() || !outagePause.await(failures)) {
           return false;
         }
       }
@@ -189,53 +164,6 @@ public final class RejectionConsumer implements Runnable, AutoCloseable {
   }
 
   private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    if (offsets.isEmpty()) {
-      return;
-    }
-    try {
-      consumer.commitSync(offsets);
-    } catch (WakeupException e) {
-      consumer.commitSync(offsets);
-    } catch (KafkaException e) {
-      LOG.warn(
-          "committing {} failed; those rejections will be applied again (no effect)", offsets, e);
-    }
-  }
-
-  private void close(Consumer<String, RejectedMessage> kafka) {
-    boolean interrupted = Thread.interrupted();
-    try {
-      kafka.close();
-    } catch (KafkaException e) {
-      LOG.warn("closing the rejection consumer of {} failed", topic.name(), e);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** Stops the loop; the write in progress finishes, done work is committed. */
-  @Override
-  public void close() {
-    running = false;
-    consumer.wakeup();
-    Thread worker = thread;
-    if (worker == null || worker == Thread.currentThread()) {
-      return;
-    }
-    try {
-      worker.join(DeliveryConsumer.SHUTDOWN_GRACE.toMillis());
-      if (worker.isAlive()) {
-        worker.interrupt();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  public boolean isRunning() {
-    Thread current = thread;
-    return current != null && current.isAlive();
+    commit(offsets, "those rejections will be applied again (no effect)");
   }
 }

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -155,5 +157,38 @@ class RejectionConsumerTest {
     repository.failNextCalls(0);
     await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(1).equals(committed()));
     assertThat(repository.row(request.messageId()).status()).isEqualTo(MessageStatus.FAILED);
+  }
+
+  @Test
+  void shouldStopPromptlyWithoutWaitingOutTheBackoffWhenClosedDuringAnOutage() throws Exception {
+    RejectionConsumer slowPause =
+        new RejectionConsumer(
+            kafka,
+            topic,
+            Platform.TELEGRAM,
+            repository,
+            new SettableClock(TestRequests.SCHEDULED),
+            Duration.ofMillis(5),
+            new OutagePause(Duration.ofMinutes(1), Duration.ofMinutes(1)),
+            new SenderMetrics(registry, "telegram"));
+    DeliveryRequest request = pending();
+    repository.failNextCalls(Integer.MAX_VALUE);
+    kafka.schedulePollTask(
+        () -> {
+          kafka.rebalance(List.of(partition));
+          kafka.updateBeginningOffsets(Map.of(partition, 0L));
+          RejectedMessage rejection = rejection(request, Platform.TELEGRAM, 0);
+          kafka.addRecord(
+              new ConsumerRecord<>(
+                  topic.name(), 0, 0, rejection.messageId().toString(), rejection));
+        });
+    slowPause.start("test-rejections-outage");
+    await().atMost(Duration.ofSeconds(10)).until(() -> repository.calls() >= 1);
+
+    // the loop now waits a minute before trying again; closing must not wait that out
+    CompletableFuture.runAsync(slowPause::close).get(5, TimeUnit.SECONDS);
+
+    assertThat(slowPause.isRunning()).isFalse();
+    assertThat(committed()).isNull();
   }
 }
