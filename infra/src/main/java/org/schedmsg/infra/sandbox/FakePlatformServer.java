@@ -51,6 +51,16 @@ abstract class FakePlatformServer implements AutoCloseable {
   private final List<ReceivedRequest> received = Collections.synchronizedList(new ArrayList<>());
 
   private volatile Duration delay = Duration.ZERO;
+  private volatile AnswerListener answerListener = (request, status) -> {};
+
+  /**
+   * Told about each accepted request's answer just before it is written, on the thread that
+   * answers: whoever listens sees the platform's decision before the client does.
+   */
+  @FunctionalInterface
+  public interface AnswerListener {
+    void answering(ReceivedRequest request, int status);
+  }
 
   FakePlatformServer(int port, Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -97,6 +107,11 @@ abstract class FakePlatformServer implements AutoCloseable {
     recipientRules.put(
         Objects.requireNonNull(recipientId, "recipientId"),
         Objects.requireNonNull(response, "response"));
+  }
+
+  /** Calls {@code listener} with every accepted request's status just before answering it. */
+  public void onAnswer(AnswerListener listener) {
+    this.answerListener = Objects.requireNonNull(listener, "listener");
   }
 
   /** Waits {@code wait} before every answer (on top of a scripted answer's own delay). */
@@ -165,9 +180,15 @@ abstract class FakePlatformServer implements AutoCloseable {
   private void handle(HttpExchange exchange) {
     String path = redactedPath(exchange);
     try {
-      ScriptedResponse answer = answer(exchange, path);
-      String body = answer.isSuccess() ? successBody(readJson(exchange)) : answer.body();
+      // the request's own state: HttpExchange attributes are shared by the whole context in
+      // the JDK's server, so concurrent requests must not pass their body through them
+      ReceivedRequest[] accepted = new ReceivedRequest[1];
+      ScriptedResponse answer = answer(exchange, path, accepted);
+      String body = answer.isSuccess() ? successBody(accepted[0].body()) : answer.body();
       waitBefore(answer);
+      if (accepted[0] != null) {
+        answerListener.answering(accepted[0], answer.status());
+      }
       write(exchange, answer, body);
       LOG.debug("{} {} -> {}", exchange.getRequestMethod(), path, answer.status());
     } catch (IOException | RuntimeException e) {
@@ -181,7 +202,8 @@ abstract class FakePlatformServer implements AutoCloseable {
     }
   }
 
-  private ScriptedResponse answer(HttpExchange exchange, String path) throws IOException {
+  private ScriptedResponse answer(HttpExchange exchange, String path, ReceivedRequest[] accepted)
+      throws IOException {
     ScriptedResponse rejection = rejectRequest(exchange);
     if (rejection != null) {
       return rejection;
@@ -190,10 +212,11 @@ abstract class FakePlatformServer implements AutoCloseable {
     if (body == null) {
       return malformedBody();
     }
-    exchange.setAttribute("body", body);
-    received.add(
+    ReceivedRequest request =
         new ReceivedRequest(
-            path, body, clock.instant(), exchange.getRequestHeaders().getFirst("traceparent")));
+            path, body, clock.instant(), exchange.getRequestHeaders().getFirst("traceparent"));
+    received.add(request);
+    accepted[0] = request;
     ScriptedResponse invalid = validate(body);
     if (invalid != null) {
       return invalid;
@@ -213,10 +236,6 @@ abstract class FakePlatformServer implements AutoCloseable {
     } catch (com.fasterxml.jackson.core.JacksonException e) {
       return null;
     }
-  }
-
-  private static JsonNode readJson(HttpExchange exchange) {
-    return (JsonNode) exchange.getAttribute("body");
   }
 
   private void waitBefore(ScriptedResponse answer) {

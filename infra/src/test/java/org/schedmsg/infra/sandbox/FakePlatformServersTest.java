@@ -8,6 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /** The fakes' switches the sender tests rely on. */
@@ -25,6 +31,68 @@ class FakePlatformServersTest {
       request.header("Authorization", authorization);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void shouldTellListenerEachRequestsOwnStatusBeforeAnswering() throws Exception {
+    try (FakeTelegramServer telegram = FakeTelegramServer.start(0, "1:t")) {
+      List<String> heard = new CopyOnWriteArrayList<>();
+      telegram.onAnswer((request, status) -> heard.add(request.field("chat_id") + "=" + status));
+      telegram.failFor("2", FakeTelegramServer.botBlocked());
+
+      int ok =
+          post(telegram.baseUrl() + "/bot1:t/sendMessage", null, "{\"chat_id\":1,\"text\":\"a\"}")
+              .statusCode();
+      int blocked =
+          post(telegram.baseUrl() + "/bot1:t/sendMessage", null, "{\"chat_id\":2,\"text\":\"b\"}")
+              .statusCode();
+
+      assertThat(ok).isEqualTo(200);
+      assertThat(blocked).isEqualTo(403);
+      assertThat(heard).containsExactly("1=200", "2=403");
+    }
+  }
+
+  @Test
+  void shouldAnswerEachConcurrentRequestWithItsOwnRecipient() throws Exception {
+    try (FakeWhatsAppServer whatsapp = FakeWhatsAppServer.start(0, "tok", "1")) {
+      String url = whatsapp.baseUrl() + "/1/messages";
+      List<CompletableFuture<Boolean>> answers = new ArrayList<>();
+      ExecutorService clients = Executors.newFixedThreadPool(8);
+      for (int i = 0; i < 40; i++) {
+        String to = "+1555000" + i;
+        answers.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    HttpResponse<String> answer =
+                        post(
+                            url,
+                            "Bearer tok",
+                            "{\"messaging_product\":\"whatsapp\",\"to\":\""
+                                + to
+                                + "\",\"type\":\"text\",\"text\":{\"body\":\"x\"}}");
+                    return JSON.readTree(answer.body())
+                        .path("contacts")
+                        .path(0)
+                        .path("input")
+                        .asText()
+                        .equals(to);
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                },
+                clients));
+      }
+
+      try {
+        for (CompletableFuture<Boolean> answer : answers) {
+          assertThat(answer.get()).isTrue();
+        }
+      } finally {
+        clients.shutdownNow();
+      }
+    }
   }
 
   @Test
