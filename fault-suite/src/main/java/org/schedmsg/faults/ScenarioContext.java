@@ -1,0 +1,85 @@
+package org.schedmsg.faults;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What a scenario works with: the running stack, the load generator, and the record of what it did
+ * (faults injected, the crash window it opened, notes for the report).
+ */
+final class ScenarioContext {
+  private final Scenario scenario;
+  private final Stack stack;
+  private final LoadGenerator generator;
+  private final List<LoadGenerator.Load> loads = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+  private int faults;
+  private int duplicateBound;
+
+  ScenarioContext(Scenario scenario, Stack stack, LoadGenerator generator) {
+    this.scenario = scenario;
+    this.stack = stack;
+    this.generator = generator;
+  }
+
+  Stack stack() {
+    return stack;
+  }
+
+  LoadGenerator generator() {
+    return generator;
+  }
+
+  /** Writes the scenario's rows, calling {@code midBurst} halfway, then its cancels and edits. */
+  LoadGenerator.Load load(Runnable midBurst) throws SQLException {
+    LoadGenerator.Load load = generator.insert(scenario.name(), midBurst);
+    loads.add(load);
+    int refused = generator.cancelAndEdit(load);
+    if (refused > 0) {
+      note(refused + " upstream cancels/edits found the row no longer pending");
+    }
+    return load;
+  }
+
+  LoadGenerator.Load load() throws SQLException {
+    return load(() -> {});
+  }
+
+  /** Counts one injected fault. */
+  synchronized void fault(String what) {
+    faults++;
+    notes.add(what);
+  }
+
+  /** Opens the documented crash window of one sender instance (SENDER_SEND_CONCURRENCY). */
+  synchronized void senderDiedMidSend() {
+    duplicateBound += Stack.SEND_CONCURRENCY;
+  }
+
+  synchronized void note(String note) {
+    notes.add(note);
+  }
+
+  synchronized int faults() {
+    return faults;
+  }
+
+  synchronized int duplicateBound() {
+    return duplicateBound;
+  }
+
+  synchronized List<String> notes() {
+    return List.copyOf(notes);
+  }
+
+  List<LoadGenerator.Load> loads() {
+    return List.copyOf(loads);
+  }
+
+  static boolean await(BooleanSupplier condition, Duration timeout) {
+    return ManagedProcess.await(condition, timeout);
+  }
+}

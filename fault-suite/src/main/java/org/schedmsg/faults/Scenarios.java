@@ -1,0 +1,502 @@
+package org.schedmsg.faults;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.schedmsg.infra.sandbox.FakeTelegramServer;
+import org.schedmsg.infra.sandbox.FakeWhatsAppServer;
+import org.schedmsg.infra.sandbox.ScriptedResponse;
+
+/** The catalog of scenarios, in the order the suite runs them. */
+final class Scenarios {
+  private Scenarios() {}
+
+  static List<Scenario> all() {
+    return List.of(
+        new Baseline(),
+        new KillIngestorMidBurst(),
+        new KillSchedulerDuringRelease(),
+        new KillSenderAfterPlatformAnswer(),
+        new FreezeSenderBeyondLease(),
+        new BrokerOutage(),
+        new PostgresFastRestart(),
+        new TerminateWalSender(),
+        new PlatformErrorStorm(),
+        new ReplayAfterSent(),
+        new CancelRace(),
+        new RollingRestart());
+  }
+
+  private static boolean isGroupOf(JournalEntry entry, ScenarioContext context, String scenario) {
+    return entry.text() != null
+        && entry.text().startsWith(context.generator().prefix(scenario) + "group ");
+  }
+
+  /** No fault: what the others are compared with. */
+  static final class Baseline implements Scenario {
+    public String name() {
+      return "baseline";
+    }
+
+    public String fault() {
+      return "none";
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      context.load();
+    }
+  }
+
+  /** SIGKILL of cdc-ingestor halfway through the insert burst; restarted 3 s later. */
+  static final class KillIngestorMidBurst implements Scenario {
+    public String name() {
+      return "sigkill-ingestor";
+    }
+
+    public String fault() {
+      return "kill -9 cdc-ingestor mid-burst, restart after 3 s";
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      ManagedProcess ingestor = context.stack().service(Stack.INGESTOR);
+      context.load(
+          () -> {
+            ingestor.kill9();
+            context.fault("kill -9 cdc-ingestor");
+          });
+      LoadGenerator.pause(Duration.ofSeconds(3));
+      ingestor.start();
+    }
+  }
+
+  /** SIGKILL of scheduler-stream as the first message of the due group reaches a platform. */
+  static final class KillSchedulerDuringRelease implements Scenario {
+    public String name() {
+      return "sigkill-scheduler";
+    }
+
+    public String fault() {
+      return "kill -9 scheduler-stream at the group's release, restart after 2 s";
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      ManagedProcess scheduler = context.stack().service(Stack.SCHEDULER);
+      CountDownLatch killed = new CountDownLatch(1);
+      AtomicBoolean once = new AtomicBoolean();
+      context
+          .stack()
+          .journal()
+          .onAnswer(
+              entry -> {
+                if (isGroupOf(entry, context, name()) && once.compareAndSet(false, true)) {
+                  scheduler.kill9();
+                  context.fault("kill -9 scheduler-stream");
+                  killed.countDown();
+                }
+              });
+      try {
+        context.load();
+        if (!killed.await(60, TimeUnit.SECONDS)) {
+          context.note("the group never reached a platform: fault not injected");
+          return;
+        }
+      } finally {
+        context.stack().journal().clearHook();
+      }
+      LoadGenerator.pause(Duration.ofSeconds(2));
+      scheduler.start();
+    }
+  }
+
+  /**
+   * SIGKILL of sender-telegram at the instant the platform answers 200 to a message of the due
+   * group, before the sender reads the answer (so before its status write): the crash window.
+   */
+  static final class KillSenderAfterPlatformAnswer implements Scenario {
+    public String name() {
+      return "sigkill-sender";
+    }
+
+    public String fault() {
+      return "kill -9 sender-telegram between the platform's 200 and the status write";
+    }
+
+    public Duration settle() {
+      return Stack.CLAIM_LEASE.plusSeconds(150);
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      ManagedProcess sender = context.stack().service(Stack.SENDER_TELEGRAM);
+      CountDownLatch killed = new CountDownLatch(1);
+      AtomicBoolean once = new AtomicBoolean();
+      context
+          .stack()
+          .journal()
+          .onAnswer(
+              entry -> {
+                if (entry.accepted()
+                    && "telegram".equals(entry.platform())
+                    && isGroupOf(entry, context, name())
+                    && once.compareAndSet(false, true)) {
+                  sender.kill9();
+                  context.fault("kill -9 sender-telegram after a 200");
+                  context.senderDiedMidSend();
+                  killed.countDown();
+                }
+              });
+      try {
+        context.load();
+        if (!killed.await(60, TimeUnit.SECONDS)) {
+          context.note("no telegram group message was answered: fault not injected");
+          return;
+        }
+      } finally {
+        context.stack().journal().clearHook();
+      }
+      LoadGenerator.pause(Duration.ofSeconds(2));
+      sender.start();
+    }
+  }
+
+  /**
+   * SIGSTOP of sender-whatsapp at the instant the platform answers 200 to a message of the due
+   * group; SIGCONT after the claim lease plus 10 s. The frozen sender holds claims past their
+   * lease.
+   */
+  static final class FreezeSenderBeyondLease implements Scenario {
+    public String name() {
+      return "sigstop-sender";
+    }
+
+    public String fault() {
+      return "kill -STOP sender-whatsapp after a 200 for lease ("
+          + Stack.CLAIM_LEASE.toSeconds()
+          + " s) + 10 s, then kill -CONT";
+    }
+
+    public Duration settle() {
+      return Duration.ofSeconds(180);
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      ManagedProcess sender = context.stack().service(Stack.SENDER_WHATSAPP);
+      CountDownLatch frozen = new CountDownLatch(1);
+      AtomicBoolean once = new AtomicBoolean();
+      context
+          .stack()
+          .journal()
+          .onAnswer(
+              entry -> {
+                if (entry.accepted()
+                    && "whatsapp".equals(entry.platform())
+                    && isGroupOf(entry, context, name())
+                    && once.compareAndSet(false, true)) {
+                  sender.freeze();
+                  context.fault("kill -STOP sender-whatsapp");
+                  context.senderDiedMidSend();
+                  frozen.countDown();
+                }
+              });
+      try {
+        context.load();
+        if (!frozen.await(60, TimeUnit.SECONDS)) {
+          context.note("no whatsapp group message was answered: fault not injected");
+          return;
+        }
+      } finally {
+        context.stack().journal().clearHook();
+      }
+      LoadGenerator.pause(Stack.CLAIM_LEASE.plusSeconds(10));
+      sender.thaw();
+    }
+  }
+
+  /** The broker stopped (SIGTERM) for 30 s while the group comes due, then restarted. */
+  static final class BrokerOutage implements Scenario {
+    public String name() {
+      return "broker-restart";
+    }
+
+    public String fault() {
+      return "broker stopped 30 s (SIGTERM) and restarted on its port and data";
+    }
+
+    public Duration settle() {
+      return Duration.ofSeconds(180);
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      context.load();
+      ManagedProcess broker = context.stack().broker();
+      broker.stop(Duration.ofSeconds(60));
+      context.fault("broker stopped");
+      LoadGenerator.pause(Duration.ofSeconds(30));
+      broker.start();
+    }
+  }
+
+  /** PostgreSQL's fast shutdown while the group waits, restarted 5 s later on the same data. */
+  static final class PostgresFastRestart implements Scenario {
+    public String name() {
+      return "postgres-restart";
+    }
+
+    public String fault() {
+      return "PostgreSQL fast stop, restart after 5 s";
+    }
+
+    public Duration settle() {
+      return Duration.ofSeconds(180);
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      context.load();
+      context.stack().stopPostgres();
+      context.fault("PostgreSQL stopped (fast)");
+      LoadGenerator.pause(Duration.ofSeconds(5));
+      context.stack().startPostgres();
+    }
+  }
+
+  /** pg_terminate_backend on the ingestor's WAL sender halfway through the burst. */
+  static final class TerminateWalSender implements Scenario {
+    public String name() {
+      return "walsender-terminate";
+    }
+
+    public String fault() {
+      return "pg_terminate_backend(walsender pid) mid-burst";
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      context.load(
+          () -> {
+            try (Connection c = context.stack().owner();
+                Statement s = c.createStatement();
+                ResultSet rs =
+                    s.executeQuery(
+                        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))"
+                            + " FROM pg_stat_replication")) {
+              rs.next();
+              int terminated = rs.getInt(1);
+              if (terminated > 0) {
+                context.fault("walsender terminated");
+              } else {
+                context.note("no walsender found to terminate");
+              }
+            } catch (java.sql.SQLException e) {
+              context.note("terminating the walsender failed: " + e.getSQLState());
+            }
+          });
+    }
+  }
+
+  /** 429s with retry_after, then a burst of 5xx, on both platforms, as the load arrives. */
+  static final class PlatformErrorStorm implements Scenario {
+    public String name() {
+      return "platform-429-5xx";
+    }
+
+    public String fault() {
+      return "6x 429 (retry_after 3 s / rate limit) then 6x 5xx per platform";
+    }
+
+    public Duration settle() {
+      return Duration.ofSeconds(180);
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      FakeTelegramServer telegram = context.stack().telegram();
+      FakeWhatsAppServer whatsapp = context.stack().whatsapp();
+      ScriptedResponse[] telegramScript = new ScriptedResponse[12];
+      ScriptedResponse[] whatsappScript = new ScriptedResponse[12];
+      for (int i = 0; i < 6; i++) {
+        telegramScript[i] = FakeTelegramServer.tooManyRequests(3);
+        whatsappScript[i] = FakeWhatsAppServer.rateLimitHit();
+      }
+      for (int i = 6; i < 12; i++) {
+        telegramScript[i] =
+            i % 2 == 0 ? FakeTelegramServer.badGateway() : FakeTelegramServer.internalServerError();
+        whatsappScript[i] = FakeWhatsAppServer.internalError();
+      }
+      telegram.respondWith(telegramScript);
+      whatsapp.respondWith(whatsappScript);
+      context.fault("platform error storm scripted (both platforms)");
+      context.load();
+    }
+  }
+
+  /**
+   * Once every row ended: both senders stopped, both delivery topics replayed from offset 0 with
+   * the operator CLI ({@code ./schedmsg replay}), senders started again. Nothing may go out twice.
+   */
+  static final class ReplayAfterSent implements Scenario {
+    public String name() {
+      return "replay";
+    }
+
+    public String fault() {
+      return "./schedmsg replay --from-offset 0 of both delivery topics after everything was sent";
+    }
+
+    public Duration settle() {
+      return Duration.ofSeconds(60);
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      context.load();
+      String prefix = context.generator().prefix(name());
+      RowReader reader = new RowReader();
+      boolean settled =
+          ScenarioContext.await(
+              () -> {
+                try (Connection c = context.stack().owner()) {
+                  return reader.pending(c, prefix) == 0;
+                } catch (java.sql.SQLException e) {
+                  return false;
+                }
+              },
+              Duration.ofSeconds(120));
+      if (!settled) {
+        context.note("rows still pending before the replay");
+      }
+      List<ManagedProcess> senders =
+          List.of(
+              context.stack().service(Stack.SENDER_TELEGRAM),
+              context.stack().service(Stack.SENDER_WHATSAPP));
+      for (ManagedProcess sender : senders) {
+        sender.stop(Duration.ofSeconds(30));
+      }
+      int replayed = 0;
+      for (String platform : LoadGenerator.PLATFORMS) {
+        int status =
+            context
+                .stack()
+                .operatorCli(
+                    List.of("replay", "--platform", platform, "--from-offset", "0"),
+                    Duration.ofMinutes(2));
+        if (status == 0) {
+          replayed++;
+          context.note("replayed " + platform + " from offset 0");
+        } else {
+          context.note("replay of " + platform + " exited with " + status);
+        }
+      }
+      if (replayed > 0) {
+        context.fault("delivery topics replayed");
+      }
+      for (ManagedProcess sender : senders) {
+        sender.start();
+      }
+      context.stack().awaitAllReady(Duration.ofMinutes(2));
+      // the replayed records are consumed now: give the senders time to (not) send them
+      LoadGenerator.pause(Duration.ofSeconds(20));
+    }
+  }
+
+  /** Upstream cancels of the whole due group, sent as the group comes due. */
+  static final class CancelRace implements Scenario {
+    public String name() {
+      return "cancel-race";
+    }
+
+    public String fault() {
+      return "upstream cancels of all 36 group rows as the first of them reaches a platform";
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      CountDownLatch firstSend = new CountDownLatch(1);
+      AtomicBoolean once = new AtomicBoolean();
+      context
+          .stack()
+          .journal()
+          .onAnswer(
+              entry -> {
+                if (isGroupOf(entry, context, name()) && once.compareAndSet(false, true)) {
+                  context.note(
+                      "first group request reached "
+                          + entry.platform()
+                          + " at "
+                          + entry.receivedAt()
+                          + " (status "
+                          + entry.status()
+                          + ")");
+                  firstSend.countDown();
+                }
+              });
+      LoadGenerator.Load load;
+      try {
+        load = context.load();
+        // the group's release is under way: the senders' claims and sends race the cancels
+        if (!firstSend.await(60, TimeUnit.SECONDS)) {
+          context.note("no group message reached a platform: cancels sent without a race");
+        }
+      } finally {
+        context.stack().journal().clearHook();
+      }
+      List<PlannedMessage> group =
+          load.messages().stream().filter(m -> m.kind() == PlannedMessage.Kind.GROUP).toList();
+      AtomicInteger cancelled = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        for (int t = 0; t < 4; t++) {
+          int slice = t;
+          pool.submit(
+              () -> {
+                try (Connection c = context.stack().upstream()) {
+                  for (int i = slice; i < group.size(); i += 4) {
+                    if (context.generator().cancel(c, group.get(i).id())) {
+                      cancelled.incrementAndGet();
+                    }
+                  }
+                }
+                return null;
+              });
+        }
+      } finally {
+        pool.shutdown();
+        pool.awaitTermination(60, TimeUnit.SECONDS);
+      }
+      context.fault("cancel race");
+      context.note(
+          cancelled.get()
+              + " of "
+              + group.size()
+              + " racing cancels won (the rest found the row sent or being delivered)");
+    }
+  }
+
+  /** Every service restarted in turn (SIGTERM, start, ready) while the load is released. */
+  static final class RollingRestart implements Scenario {
+    public String name() {
+      return "rolling-restart";
+    }
+
+    public String fault() {
+      return "rolling restart (SIGTERM, start, ready) of the four services under load";
+    }
+
+    public Duration settle() {
+      return Duration.ofSeconds(180);
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      context.load();
+      for (ManagedProcess service : context.stack().services()) {
+        service.stop(Duration.ofSeconds(30));
+        service.start();
+        context.note("restarted " + service.name());
+        ManagedProcess.await(service::ready, Duration.ofSeconds(120));
+      }
+      context.fault("rolling restart");
+    }
+  }
+}
