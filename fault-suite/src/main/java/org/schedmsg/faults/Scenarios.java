@@ -32,7 +32,9 @@ final class Scenarios {
         new PlatformErrorStorm(),
         new ReplayAfterSent(),
         new CancelRace(),
-        new RollingRestart());
+        new RollingRestart(),
+        new IngestorDownWhileTablesChurn(),
+        new ColumnAddedWhileIngestorDown());
   }
 
   private static boolean isGroupOf(JournalEntry entry, ScenarioContext context, String scenario) {
@@ -497,6 +499,101 @@ final class Scenarios {
         ManagedProcess.await(service::ready, Duration.ofSeconds(120));
       }
       context.fault("rolling restart");
+    }
+  }
+
+  /**
+   * cdc-ingestor stopped while another table of the database churns and the load is written: the
+   * replication slot keeps the WAL meanwhile (its retained bytes are reported), and the restarted
+   * ingestor delivers every change.
+   */
+  static final class IngestorDownWhileTablesChurn implements Scenario {
+    public String name() {
+      return "ingestor-down-churn";
+    }
+
+    public String fault() {
+      return "cdc-ingestor stopped 20 s while another table churns 20,000 rows and the load is"
+          + " written";
+    }
+
+    public Duration settle() {
+      return Duration.ofSeconds(180);
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      ManagedProcess ingestor = context.stack().service(Stack.INGESTOR);
+      ingestor.stop(Duration.ofSeconds(30));
+      context.fault("cdc-ingestor stopped (SIGTERM)");
+      long before = retainedWal(context);
+      try (Connection c = context.stack().owner();
+          Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE IF NOT EXISTS fault_churn (id bigserial PRIMARY KEY, v text)");
+        s.execute(
+            "INSERT INTO fault_churn (v) SELECT repeat(md5(g::text), 8) FROM"
+                + " generate_series(1, 20000) g");
+        s.execute("DELETE FROM fault_churn");
+      }
+      context.load();
+      long during = retainedWal(context);
+      context.note(
+          "slot retained WAL: "
+              + (before < 0 ? "unknown" : before / 1024 + " KiB")
+              + " when stopped, "
+              + (during < 0 ? "unknown" : during / 1024 + " KiB")
+              + " after the churn and the load");
+      LoadGenerator.pause(Duration.ofSeconds(20));
+      ingestor.start();
+      ManagedProcess.await(ingestor::ready, Duration.ofSeconds(120));
+    }
+  }
+
+  /**
+   * A nullable column is added to scheduled_messages while cdc-ingestor is down, rows are written
+   * with it, and the ingestor starts again: the change stream's schema moves under it.
+   */
+  static final class ColumnAddedWhileIngestorDown implements Scenario {
+    public String name() {
+      return "column-added";
+    }
+
+    public String fault() {
+      return "cdc-ingestor stopped, a column added to scheduled_messages, the load written,"
+          + " ingestor started";
+    }
+
+    public Duration settle() {
+      return Duration.ofSeconds(180);
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      ManagedProcess ingestor = context.stack().service(Stack.INGESTOR);
+      ingestor.stop(Duration.ofSeconds(30));
+      try (Connection c = context.stack().owner();
+          Statement s = c.createStatement()) {
+        s.execute(
+            "ALTER TABLE scheduled_messages ADD COLUMN IF NOT EXISTS fault_suite_note text"
+                + " DEFAULT 'added while the ingestor was down'");
+      }
+      context.fault("cdc-ingestor stopped; column fault_suite_note added");
+      context.load();
+      LoadGenerator.pause(Duration.ofSeconds(3));
+      ingestor.start();
+      ManagedProcess.await(ingestor::ready, Duration.ofSeconds(120));
+    }
+  }
+
+  /** WAL the ingestor's replication slot keeps, in bytes; -1 when it cannot be read. */
+  private static long retainedWal(ScenarioContext context) {
+    try (Connection c = context.stack().owner();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT max((pg_current_wal_lsn() - restart_lsn)::bigint)"
+                    + " FROM pg_replication_slots")) {
+      return rs.next() ? rs.getLong(1) : -1;
+    } catch (java.sql.SQLException e) {
+      return -1;
     }
   }
 }
