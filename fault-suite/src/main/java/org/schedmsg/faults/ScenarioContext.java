@@ -4,7 +4,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * What a scenario works with: the running stack, the load generator, and the record of what it did
@@ -46,6 +50,38 @@ final class ScenarioContext {
 
   LoadGenerator.Load load() throws SQLException {
     return load(() -> {});
+  }
+
+  /**
+   * Writes the load and runs {@code fault} once, on the fake platform's thread, at the first answer
+   * that {@code when} picks (before the sender reads it); waits up to a minute for that answer.
+   * Returns the load, or null when no such answer came (the fault was not injected: noted as {@code
+   * missed}).
+   */
+  LoadGenerator.Load loadWithFaultAtAnswer(
+      Predicate<JournalEntry> when, Runnable fault, String missed)
+      throws SQLException, InterruptedException {
+    CountDownLatch injected = new CountDownLatch(1);
+    AtomicBoolean once = new AtomicBoolean();
+    stack
+        .journal()
+        .onAnswer(
+            entry -> {
+              if (when.test(entry) && once.compareAndSet(false, true)) {
+                fault.run();
+                injected.countDown();
+              }
+            });
+    try {
+      LoadGenerator.Load load = load();
+      if (!injected.await(60, TimeUnit.SECONDS)) {
+        note(missed);
+        return null;
+      }
+      return load;
+    } finally {
+      stack.journal().clearHook();
+    }
   }
 
   /** Counts one injected fault. */

@@ -91,27 +91,15 @@ final class Scenarios {
 
     public void run(ScenarioContext context) throws Exception {
       ManagedProcess scheduler = context.stack().service(Stack.SCHEDULER);
-      CountDownLatch killed = new CountDownLatch(1);
-      AtomicBoolean once = new AtomicBoolean();
-      context
-          .stack()
-          .journal()
-          .onAnswer(
-              entry -> {
-                if (isGroupOf(entry, context, name()) && once.compareAndSet(false, true)) {
-                  scheduler.kill9();
-                  context.fault("kill -9 scheduler-stream");
-                  killed.countDown();
-                }
-              });
-      try {
-        context.load();
-        if (!killed.await(60, TimeUnit.SECONDS)) {
-          context.note("the group never reached a platform: fault not injected");
-          return;
-        }
-      } finally {
-        context.stack().journal().clearHook();
+      if (context.loadWithFaultAtAnswer(
+              entry -> isGroupOf(entry, context, name()),
+              () -> {
+                scheduler.kill9();
+                context.fault("kill -9 scheduler-stream");
+              },
+              "the group never reached a platform: fault not injected")
+          == null) {
+        return;
       }
       LoadGenerator.pause(Duration.ofSeconds(2));
       scheduler.start();
@@ -137,31 +125,19 @@ final class Scenarios {
 
     public void run(ScenarioContext context) throws Exception {
       ManagedProcess sender = context.stack().service(Stack.SENDER_TELEGRAM);
-      CountDownLatch killed = new CountDownLatch(1);
-      AtomicBoolean once = new AtomicBoolean();
-      context
-          .stack()
-          .journal()
-          .onAnswer(
-              entry -> {
-                if (entry.accepted()
-                    && "telegram".equals(entry.platform())
-                    && isGroupOf(entry, context, name())
-                    && once.compareAndSet(false, true)) {
-                  sender.kill9();
-                  context.fault("kill -9 sender-telegram after a 200");
-                  context.senderDiedMidSend();
-                  killed.countDown();
-                }
-              });
-      try {
-        context.load();
-        if (!killed.await(60, TimeUnit.SECONDS)) {
-          context.note("no telegram group message was answered: fault not injected");
-          return;
-        }
-      } finally {
-        context.stack().journal().clearHook();
+      if (context.loadWithFaultAtAnswer(
+              entry ->
+                  entry.accepted()
+                      && "telegram".equals(entry.platform())
+                      && isGroupOf(entry, context, name()),
+              () -> {
+                sender.kill9();
+                context.fault("kill -9 sender-telegram after a 200");
+                context.senderDiedMidSend();
+              },
+              "no telegram group message was answered: fault not injected")
+          == null) {
+        return;
       }
       LoadGenerator.pause(Duration.ofSeconds(2));
       sender.start();
@@ -190,31 +166,19 @@ final class Scenarios {
 
     public void run(ScenarioContext context) throws Exception {
       ManagedProcess sender = context.stack().service(Stack.SENDER_WHATSAPP);
-      CountDownLatch frozen = new CountDownLatch(1);
-      AtomicBoolean once = new AtomicBoolean();
-      context
-          .stack()
-          .journal()
-          .onAnswer(
-              entry -> {
-                if (entry.accepted()
-                    && "whatsapp".equals(entry.platform())
-                    && isGroupOf(entry, context, name())
-                    && once.compareAndSet(false, true)) {
-                  sender.freeze();
-                  context.fault("kill -STOP sender-whatsapp");
-                  context.senderDiedMidSend();
-                  frozen.countDown();
-                }
-              });
-      try {
-        context.load();
-        if (!frozen.await(60, TimeUnit.SECONDS)) {
-          context.note("no whatsapp group message was answered: fault not injected");
-          return;
-        }
-      } finally {
-        context.stack().journal().clearHook();
+      if (context.loadWithFaultAtAnswer(
+              entry ->
+                  entry.accepted()
+                      && "whatsapp".equals(entry.platform())
+                      && isGroupOf(entry, context, name()),
+              () -> {
+                sender.freeze();
+                context.fault("kill -STOP sender-whatsapp");
+                context.senderDiedMidSend();
+              },
+              "no whatsapp group message was answered: fault not injected")
+          == null) {
+        return;
       }
       LoadGenerator.pause(Stack.CLAIM_LEASE.plusSeconds(10));
       sender.thaw();
