@@ -142,12 +142,27 @@ public final class TopicProvisioner {
       }
       List<Drift> drifts = new ArrayList<>();
       List<String> matching = new ArrayList<>();
-      for (TopicDescriptor descriptor : present) {
-        List<Drift> found = compare(admin, descriptor);
-        if (found.isEmpty()) {
-          matching.add(descriptor.name());
+      if (!present.isEmpty()) {
+        // one request each for every existing topic's partitions and configs
+        List<String> names = present.stream().map(TopicDescriptor::name).toList();
+        Map<String, TopicDescription> descriptions =
+            admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<ConfigResource, Config> configs =
+            admin
+                .describeConfigs(names.stream().map(TopicProvisioner::resource).toList())
+                .all()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        for (TopicDescriptor descriptor : present) {
+          List<Drift> found =
+              compare(
+                  descriptor,
+                  descriptions.get(descriptor.name()),
+                  configs.get(resource(descriptor.name())));
+          if (found.isEmpty()) {
+            matching.add(descriptor.name());
+          }
+          drifts.addAll(found);
         }
-        drifts.addAll(found);
       }
       return new Report(List.copyOf(created), List.copyOf(missing), List.copyOf(matching), drifts);
     } catch (InterruptedException e) {
@@ -182,22 +197,14 @@ public final class TopicProvisioner {
     return existedMeanwhile;
   }
 
-  private List<Drift> compare(Admin admin, TopicDescriptor descriptor)
-      throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+  private static ConfigResource resource(String topic) {
+    return new ConfigResource(ConfigResource.Type.TOPIC, topic);
+  }
+
+  /** The settings of an existing topic that differ from its descriptor. */
+  private List<Drift> compare(
+      TopicDescriptor descriptor, TopicDescription description, Config config) {
     String name = descriptor.name();
-    TopicDescription description =
-        admin
-            .describeTopics(List.of(name))
-            .allTopicNames()
-            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-            .get(name);
-    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
-    Config config =
-        admin
-            .describeConfigs(List.of(resource))
-            .all()
-            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-            .get(resource);
     List<Drift> drifts = new ArrayList<>();
     int partitions = description.partitions().size();
     if (partitions != descriptor.partitions()) {
