@@ -59,10 +59,14 @@ public final class MigrateCommand implements Callable<Integer> {
         return pending.length == 0 ? ExitCodes.OK : ExitCodes.REFUSED;
       }
       MigrateResult result = Migrations.apply(dataSource);
-      MigrationInfo current = Migrations.configure(dataSource).load().info().current();
+      // Flyway's result names the version reached, or the version found when nothing was applied
+      String version =
+          result.targetSchemaVersion != null
+              ? result.targetSchemaVersion
+              : result.initialSchemaVersion;
       out.println(
           "schema at version "
-              + (current == null ? "none" : current.getVersion())
+              + (version == null ? "none" : version)
               + ": "
               + (result.migrationsExecuted == 0
                   ? "up to date"

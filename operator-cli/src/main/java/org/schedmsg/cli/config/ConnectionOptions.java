@@ -1,7 +1,6 @@
 package org.schedmsg.cli.config;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
@@ -129,15 +128,8 @@ public final class ConnectionOptions {
    * included). Without a password pgjdbc sends none (a trusted local login, or a {@code .pgpass}).
    */
   public Connection openDatabaseAs(String defaultUser) throws SQLException {
-    Env env = new Env(databaseSettings());
-    Properties props = new Properties();
-    props.setProperty(
-        "user", databaseUser == null || databaseUser.isBlank() ? defaultUser : databaseUser);
-    env.secret(SettingKeys.DATABASE_PASSWORD)
-        .ifPresent(password -> props.setProperty("password", password));
-    props.setProperty("logServerErrorDetail", "false");
-    String url = DatabaseTls.fromEnv(env).applyTo(databaseUrl, "--database-url");
-    return DriverManager.getConnection(url, props);
+    return dataSource(databaseUser == null || databaseUser.isBlank() ? defaultUser : databaseUser)
+        .getConnection();
   }
 
   /**
@@ -151,13 +143,22 @@ public final class ConnectionOptions {
     if (databaseUser == null || databaseUser.isBlank()) {
       throw new IllegalArgumentException("--database-user (env DATABASE_USER) is required");
     }
+    PGSimpleDataSource dataSource = dataSource(databaseUser);
+    dataSource.setApplicationName("schedmsg-migrate");
+    return dataSource;
+  }
+
+  /**
+   * {@code user}'s data source: the password and TLS settings as the services read them ({@code
+   * *_FILE} forms included), server error details off (they can quote row content).
+   */
+  private PGSimpleDataSource dataSource(String user) {
     Env env = new Env(databaseSettings());
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
     dataSource.setURL(DatabaseTls.fromEnv(env).applyTo(databaseUrl, "--database-url"));
-    dataSource.setUser(databaseUser);
+    dataSource.setUser(user);
     env.secret(SettingKeys.DATABASE_PASSWORD).ifPresent(dataSource::setPassword);
     dataSource.setLogServerErrorDetail(false);
-    dataSource.setApplicationName("schedmsg-migrate");
     return dataSource;
   }
 
