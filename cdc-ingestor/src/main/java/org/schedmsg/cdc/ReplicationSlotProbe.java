@@ -59,10 +59,7 @@ final class ReplicationSlotProbe implements HealthCheck {
         return rs.getBoolean(1) ? null : SLOT_INACTIVE;
       }
     } catch (SQLException e) {
-      String state = e.getSQLState();
-      return state != null && state.startsWith("28")
-          ? DatabaseProbe.AUTHENTICATION_FAILED
-          : DatabaseProbe.UNREACHABLE;
+      return DatabaseProbe.problemOf(e);
     }
   }
 }

@@ -37,8 +37,16 @@ public final class DatabaseProbe implements HealthCheck {
     try (Connection connection = connections.open()) {
       return connection.isValid(timeoutSeconds) ? null : UNREACHABLE;
     } catch (SQLException e) {
-      String state = e.getSQLState();
-      return state != null && state.startsWith("28") ? AUTHENTICATION_FAILED : UNREACHABLE;
+      return problemOf(e);
     }
+  }
+
+  /**
+   * The reason for a failed connection or query: {@value #AUTHENTICATION_FAILED} for a refused
+   * login (SQLSTATE class 28), else {@value #UNREACHABLE}; never the driver's message.
+   */
+  public static String problemOf(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && state.startsWith("28") ? AUTHENTICATION_FAILED : UNREACHABLE;
   }
 }
