@@ -3,6 +3,8 @@ package org.schedmsg.faults;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.schedmsg.infra.kafka.LocalKafka;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka broker as an OS process of its own, so that the suite can stop, kill and restart it on
@@ -10,11 +12,13 @@ import org.schedmsg.infra.kafka.LocalKafka;
  * until the process is terminated (SIGTERM stops it cleanly through a shutdown hook).
  */
 public final class BrokerMain {
+  private static final Logger log = LoggerFactory.getLogger(BrokerMain.class);
+
   private BrokerMain() {}
 
   public static void main(String[] args) throws InterruptedException {
     if (args.length != 2) {
-      System.err.println("usage: BrokerMain <port> <dataDir>");
+      log.error("usage: BrokerMain <port> <dataDir>");
       System.exit(2);
     }
     LocalKafka kafka = LocalKafka.start(Integer.parseInt(args[0]), Path.of(args[1]));
@@ -27,7 +31,7 @@ public final class BrokerMain {
                   stopped.countDown();
                 },
                 "broker-shutdown"));
-    System.out.println("broker ready on " + kafka.bootstrapServers());
+    log.info("broker ready on {}", kafka.bootstrapServers());
     stopped.await();
   }
 }

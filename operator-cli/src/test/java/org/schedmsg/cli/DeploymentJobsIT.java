@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.schedmsg.cli.command.ExitCodes;
 import org.schedmsg.contracts.TopicDescriptor;
 import org.schedmsg.contracts.Topics;
+import org.schedmsg.infra.testing.RestartableStack;
 import org.schedmsg.infra.testing.TestDatabase;
 import org.schedmsg.infra.testing.TestInfrastructure;
 
@@ -121,10 +122,7 @@ class DeploymentJobsIT {
 
   @Test
   void shouldAnswerUnavailableWhenTheDatabaseCannotBeReached() throws Exception {
-    int closedPort;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = RestartableStack.freePort();
 
     Run run =
         cli(

@@ -1,12 +1,12 @@
 package org.schedmsg.contracts.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -148,13 +148,19 @@ class ServiceExitProcessTest {
     return process.exitValue();
   }
 
-  private void awaitOutput(String text) throws Exception {
-    Instant deadline = Instant.now().plus(TIMEOUT);
-    while (!output().contains(text)) {
-      assertThat(process.isAlive()).as("still running, output: %s", output()).isTrue();
-      assertThat(Instant.now()).as("%s within %s", text, TIMEOUT).isBefore(deadline);
-      Thread.sleep(50);
-    }
+  private void awaitOutput(String text) {
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              String output = output();
+              if (output.contains(text)) {
+                return true;
+              }
+              assertThat(process.isAlive()).as("still running, output: %s", output).isTrue();
+              return false;
+            });
   }
 
   private String output() throws IOException {

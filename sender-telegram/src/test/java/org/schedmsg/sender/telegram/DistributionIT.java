@@ -2,14 +2,13 @@ package org.schedmsg.sender.telegram;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.schedmsg.contracts.config.ServiceExit;
 import org.schedmsg.infra.testing.Distribution;
+import org.schedmsg.infra.testing.RestartableStack;
 
 /**
  * The distribution ({@code target/dist/sender-telegram}) as an operator runs it: {@code
@@ -57,7 +56,8 @@ class DistributionIT {
         distribution.run(
             "sender-telegram",
             environment(
-                "DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + closedPort() + "/schedmsg"),
+                "DATABASE_URL",
+                "jdbc:postgresql://127.0.0.1:" + RestartableStack.freePort() + "/schedmsg"),
             TIMEOUT);
 
     assertThat(result.exitCode()).isEqualTo(ServiceExit.FAILED);
@@ -77,12 +77,5 @@ class DistributionIT {
     env.put("OPS_PORT", "0");
     env.put(key, value);
     return env;
-  }
-
-  /** A local port nothing listens on (taken from the OS, then released). */
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
