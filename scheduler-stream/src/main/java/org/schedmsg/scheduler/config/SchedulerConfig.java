@@ -28,6 +28,8 @@ import org.schedmsg.contracts.config.SettingKeys;
  * @param whatsappReleaseRate WhatsApp releases per second (per stream task)
  * @param lease the senders' longest possible attempt: a released message is not released again
  *     before it has passed, and no retry is due earlier than it after the last attempt
+ * @param catchUpLag a change committed longer ago than this when it arrives means the CDC input is
+ *     catching up, and releases wait until it has (zero: never wait)
  */
 public record SchedulerConfig(
     String bootstrapServers,
@@ -50,7 +52,8 @@ public record SchedulerConfig(
     int maxUnsent,
     Duration maxUnsentTime,
     String telegramSenderGroup,
-    String whatsappSenderGroup) {
+    String whatsappSenderGroup,
+    Duration catchUpLag) {
 
   public static final String BOOTSTRAP_SERVERS = SettingKeys.KAFKA_BOOTSTRAP_SERVERS;
   public static final String KAFKA_CLIENT_CONFIG_FILE = KafkaClientSettings.CONFIG_FILE;
@@ -74,6 +77,7 @@ public record SchedulerConfig(
   public static final String MAX_UNSENT_TIME = "SCHEDULER_MAX_UNSENT_TIME";
   public static final String TELEGRAM_SENDER_GROUP = "SCHEDULER_TELEGRAM_SENDER_GROUP";
   public static final String WHATSAPP_SENDER_GROUP = "SCHEDULER_WHATSAPP_SENDER_GROUP";
+  public static final String CATCH_UP_LAG = "SCHEDULER_CATCH_UP_LAG";
 
   /** Every environment key this config reads. */
   public static final List<String> KEYS =
@@ -98,7 +102,8 @@ public record SchedulerConfig(
           MAX_UNSENT,
           MAX_UNSENT_TIME,
           TELEGRAM_SENDER_GROUP,
-          WHATSAPP_SENDER_GROUP);
+          WHATSAPP_SENDER_GROUP,
+          CATCH_UP_LAG);
 
   public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofMillis(100);
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
@@ -130,6 +135,13 @@ public record SchedulerConfig(
    * the FIFO delivery topic.
    */
   public static final Duration DEFAULT_MAX_UNSENT_TIME = Duration.ofSeconds(2);
+
+  /**
+   * A change that arrives more than this after its commit (by this host's clock against the
+   * database's) means the CDC input is catching up after a gap; well above the pipeline's normal
+   * CDC latency (a few hundred milliseconds), below any outage worth the name.
+   */
+  public static final Duration DEFAULT_CATCH_UP_LAG = Duration.ofSeconds(2);
 
   /** Kafka's default: how long a crashed instance keeps its tasks before they move. */
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
@@ -185,6 +197,10 @@ public record SchedulerConfig(
     }
     requireText(telegramSenderGroup, TELEGRAM_SENDER_GROUP);
     requireText(whatsappSenderGroup, WHATSAPP_SENDER_GROUP);
+    Objects.requireNonNull(catchUpLag, CATCH_UP_LAG);
+    if (catchUpLag.isNegative()) {
+      throw new IllegalArgumentException(CATCH_UP_LAG + " must not be negative");
+    }
   }
 
   /** Reads and validates every key; throws {@link IllegalArgumentException} naming a bad key. */
@@ -214,7 +230,35 @@ public record SchedulerConfig(
         env.integer(MAX_UNSENT, DEFAULT_MAX_UNSENT),
         env.duration(MAX_UNSENT_TIME, DEFAULT_MAX_UNSENT_TIME),
         env.string(TELEGRAM_SENDER_GROUP, Topics.of(namespace).senderGroupId(Platform.TELEGRAM)),
-        env.string(WHATSAPP_SENDER_GROUP, Topics.of(namespace).senderGroupId(Platform.WHATSAPP)));
+        env.string(WHATSAPP_SENDER_GROUP, Topics.of(namespace).senderGroupId(Platform.WHATSAPP)),
+        env.duration(CATCH_UP_LAG, DEFAULT_CATCH_UP_LAG));
+  }
+
+  /** This config with {@code lag} as {@link #catchUpLag()}. */
+  public SchedulerConfig withCatchUpLag(Duration lag) {
+    return new SchedulerConfig(
+        bootstrapServers,
+        kafkaClient,
+        topicNamespace,
+        applicationId,
+        stateDir,
+        punctuateInterval,
+        commitInterval,
+        maxReleasesPerPunctuation,
+        lease,
+        retryBackoffBase,
+        retryBackoffMax,
+        replicationFactor,
+        maxAttempts,
+        telegramReleaseRate,
+        whatsappReleaseRate,
+        standbyReplicas,
+        sessionTimeout,
+        maxUnsent,
+        maxUnsentTime,
+        telegramSenderGroup,
+        whatsappSenderGroup,
+        lag);
   }
 
   /** The consumer group of {@code platform}'s senders, whose lag {@link #maxUnsent} bounds. */

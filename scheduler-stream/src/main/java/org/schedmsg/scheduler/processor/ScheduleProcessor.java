@@ -38,6 +38,8 @@ public final class ScheduleProcessor
 
   private PendingIndex index;
   private DueReleaser releaser;
+  private CatchUpGate catchUp;
+  private ProcessorContext<String, Object> context;
 
   public ScheduleProcessor(ScheduleSettings settings, SchedulerMetrics metrics) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -76,8 +78,17 @@ public final class ScheduleProcessor
                 settings.share().partitions()),
             metrics,
             new SinkOutput(context, settings));
+    catchUp = new CatchUpGate(settings.catchUpLag(), context.taskId().toString());
+    this.context = context;
     context.schedule(
-        settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, releaser::releaseDue);
+        settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+  }
+
+  /** One punctuation: nothing while the CDC input is catching up, else what is due. */
+  private void punctuate(long timestamp) {
+    if (!catchUp.holds(timestamp)) {
+      releaser.releaseDue(timestamp);
+    }
   }
 
   @Override
@@ -99,6 +110,7 @@ public final class ScheduleProcessor
       remove(id, "deleted");
       return;
     }
+    catchUp.arrived(change.committedAt(), context.currentSystemTimeMs());
     ScheduledMessage row = change.message();
     if (!isSchedulable(id, row)) {
       return;

@@ -18,6 +18,8 @@ import org.schedmsg.scheduler.config.SchedulerConfig;
  *     outstanding (zero: {@code maxUnsent} alone)
  * @param senderBacklog where the senders' outstanding count is measured
  * @param share how many tasks (CDC partitions) share the rates and the bound ({@link TaskShare})
+ * @param catchUpLag a change arriving later than this after its commit holds releases ({@link
+ *     CatchUpGate}; zero: never)
  */
 public record ScheduleSettings(
     DueTimePolicy policy,
@@ -30,9 +32,11 @@ public record ScheduleSettings(
     int maxUnsent,
     Duration maxUnsentTime,
     SenderBacklog senderBacklog,
-    TaskShare share) {
+    TaskShare share,
+    Duration catchUpLag) {
 
   public ScheduleSettings {
+    Objects.requireNonNull(catchUpLag, "catchUpLag");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(punctuateInterval, "punctuateInterval");
@@ -70,6 +74,7 @@ public record ScheduleSettings(
         config.maxUnsent(),
         config.maxUnsentTime(),
         senderBacklog,
-        share);
+        share,
+        config.catchUpLag());
   }
 }

@@ -99,7 +99,8 @@ final class SchedulerDriver implements AutoCloseable {
             config.maxUnsent(),
             config.maxUnsentTime(),
             config.telegramSenderGroup(),
-            config.whatsappSenderGroup());
+            config.whatsappSenderGroup(),
+            config.catchUpLag());
     return new SchedulerDriver(copied);
   }
 
@@ -180,7 +181,8 @@ final class SchedulerDriver implements AutoCloseable {
         maxUnsent,
         SchedulerConfig.DEFAULT_MAX_UNSENT_TIME,
         "test-sender-telegram",
-        "test-sender-whatsapp");
+        "test-sender-whatsapp",
+        SchedulerConfig.DEFAULT_CATCH_UP_LAG);
   }
 
   /**
@@ -215,9 +217,15 @@ final class SchedulerDriver implements AutoCloseable {
   }
 
   void pipe(ScheduledMessage row) {
+    pipeCommitted(row, now);
+  }
+
+  /** A change of {@code row} whose source transaction committed at {@code committedAt}. */
+  void pipeCommitted(ScheduledMessage row, Instant committedAt) {
     cdc.pipeInput(
         row.id().toString(),
-        new ScheduledMessageChange(ScheduledMessageChange.SCHEMA_VERSION, "u", 1L, now, row));
+        new ScheduledMessageChange(
+            ScheduledMessageChange.SCHEMA_VERSION, "u", 1L, committedAt, row));
   }
 
   void delete(ScheduledMessage row) {
