@@ -1,6 +1,7 @@
 package org.schedmsg.scheduler;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import org.schedmsg.contracts.config.Env;
 import org.schedmsg.contracts.config.ServiceExit;
 import org.schedmsg.observability.OpsConfig;
@@ -18,7 +19,15 @@ public final class App {
   private App() {}
 
   public static void main(String[] args) {
-    ServiceExit.run("scheduler-stream", () -> Settings.fromEnv(Env.system()), App::start);
+    run(Clock.systemUTC());
+  }
+
+  /** Runs the scheduler with its wall clock read from {@code clock} (the system clock in main). */
+  public static void run(Clock clock) {
+    ServiceExit.run(
+        "scheduler-stream",
+        () -> Settings.fromEnv(Env.system()),
+        settings -> start(settings, clock));
   }
 
   /** Every setting, read and validated before anything connects. */
@@ -29,9 +38,9 @@ public final class App {
     }
   }
 
-  private static ServiceExit.Running start(Settings settings) {
+  private static ServiceExit.Running start(Settings settings, Clock clock) {
     PrometheusMeterRegistry registry = OpsServer.newRegistry();
-    SchedulerService service = SchedulerService.start(settings.config(), registry);
+    SchedulerService service = SchedulerService.start(settings.config(), registry, clock);
     return RunningService.open(
         service::livenessProblem,
         service::close,

@@ -2,6 +2,7 @@ package org.schedmsg.scheduler;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -65,13 +66,23 @@ public final class SchedulerService implements AutoCloseable {
    * returns at once (the streams start in the background).
    */
   public static SchedulerService start(SchedulerConfig config, MeterRegistry registry) {
+    return start(config, registry, Clock.systemUTC());
+  }
+
+  /**
+   * As above, with the streams' wall clock (punctuation timestamps, release instants) read from
+   * {@code clock}.
+   */
+  public static SchedulerService start(
+      SchedulerConfig config, MeterRegistry registry, Clock clock) {
     SenderLagMonitor senderLag = config.maxUnsent() > 0 ? senderLagMonitor(config, registry) : null;
     TaskShare share = taskShare(config);
     KafkaStreams streams =
         new KafkaStreams(
             SchedulerTopology.build(
                 config, registry, senderLag == null ? SenderBacklog.UNMEASURED : senderLag, share),
-            config.toStreamsProperties());
+            config.toStreamsProperties(),
+            ClockTime.of(clock));
     streams.setGlobalStateRestoreListener(new RestoreProgress(registry));
     streams.setUncaughtExceptionHandler(
         exception -> {
