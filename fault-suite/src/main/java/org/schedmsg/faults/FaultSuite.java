@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * as processes, runs the chosen scenarios one after another (each a load and one fault), judges
  * each against the invariants and prints one table. Exit status 1 when an invariant failed.
  *
- * <p>Options: {@code --list}, {@code --scenario NAME} (repeatable), {@code --run-dir DIR} (a fresh
- * directory per run: data, logs), {@code --report FILE} (the table as markdown), {@code --root DIR}
- * (the repository, for the modules' classpaths).
+ * <p>Options: {@code --list}, {@code --scenario NAME} (repeatable), {@code --ci} (the short subset
+ * {@code .ci/run} runs, {@link Scenarios#CI}), {@code --run-dir DIR} (a fresh directory per run:
+ * data, logs), {@code --report FILE} (the table as markdown), {@code --root DIR} (the repository,
+ * for the modules' classpaths).
  */
 public final class FaultSuite {
   private static final Logger log = LoggerFactory.getLogger(FaultSuite.class);
@@ -42,6 +43,9 @@ public final class FaultSuite {
         case "--scenario":
           chosen.add(args[++i]);
           break;
+        case "--ci":
+          chosen.addAll(Scenarios.CI);
+          break;
         case "--run-dir":
           runDir = Path.of(args[++i]);
           break;
@@ -53,7 +57,7 @@ public final class FaultSuite {
           break;
         default:
           System.err.println(
-              "unknown option " + args[i] + " (--list, --scenario NAME, --report FILE)");
+              "unknown option " + args[i] + " (--list, --scenario NAME, --ci, --report FILE)");
           System.exit(2);
           return;
       }
@@ -78,7 +82,7 @@ public final class FaultSuite {
         selected.add(s);
       }
     }
-    if (selected.size() != names.size()) {
+    if (selected.size() != names.stream().distinct().count()) {
       throw new IllegalArgumentException("unknown scenario among " + names + " (see --list)");
     }
     return selected;

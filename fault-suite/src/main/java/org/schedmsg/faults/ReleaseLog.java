@@ -23,6 +23,9 @@ import org.schedmsg.contracts.Topics;
  * platform came from. Reads headers only, never values.
  */
 final class ReleaseLog {
+  /** The scheduler's own bound across tasks: one punctuation (SCHEDULER_PUNCTUATE_INTERVAL). */
+  static final Duration RELEASE_TOLERANCE = Duration.ofMillis(100);
+
   private final String bootstrapServers;
 
   ReleaseLog(String bootstrapServers) {

@@ -50,7 +50,10 @@ final class ResultTable {
                       : "")
                   + ")",
               Integer.toString(v.mismatches()),
-              Integer.toString(v.inversions()),
+              v.inversions()
+                  + (v.crashWindowInversions() > 0
+                      ? " (+" + v.crashWindowInversions() + " crash window)"
+                      : ""),
               Integer.toString(v.early()),
               Integer.toString(v.late()),
               Integer.toString(v.leaks()),

@@ -2,6 +2,7 @@ package org.schedmsg.faults;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +23,7 @@ final class ScenarioContext {
   private final List<String> notes = new ArrayList<>();
   private int faults;
   private int duplicateBound;
+  private Instant schedulerKilledAt;
 
   ScenarioContext(Scenario scenario, Stack stack, LoadGenerator generator) {
     this.scenario = scenario;
@@ -84,6 +86,21 @@ final class ScenarioContext {
     }
   }
 
+  /** Waits until none of the scenario's rows is pending; false when {@code timeout} passed. */
+  boolean awaitRowsEnded(Duration timeout) {
+    String prefix = generator.prefix(scenario.name());
+    RowReader reader = new RowReader();
+    return ManagedProcess.await(
+        () -> {
+          try (java.sql.Connection c = stack.owner()) {
+            return reader.pending(c, prefix) == 0;
+          } catch (SQLException e) {
+            return false;
+          }
+        },
+        timeout);
+  }
+
   /** Counts one injected fault. */
   synchronized void fault(String what) {
     faults++;
@@ -93,6 +110,20 @@ final class ScenarioContext {
   /** Opens the documented crash window of one sender instance (SENDER_SEND_CONCURRENCY). */
   synchronized void senderDiedMidSend() {
     duplicateBound += Stack.SEND_CONCURRENCY;
+  }
+
+  /**
+   * Opens the fail-over window of a scheduler instance killed now: its tasks' due messages wait
+   * until the tasks have moved (up to SCHEDULER_SESSION_TIMEOUT), behind what the other instance
+   * released meanwhile (root README, "Priority under a backlog").
+   */
+  synchronized void schedulerKilled() {
+    schedulerKilledAt = Instant.now();
+  }
+
+  /** When a scheduler instance was killed, or null. */
+  synchronized Instant schedulerKilledAt() {
+    return schedulerKilledAt;
   }
 
   synchronized void note(String note) {

@@ -1,12 +1,15 @@
 package org.schedmsg.faults;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import org.schedmsg.infra.postgres.DevCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,10 +21,12 @@ import org.slf4j.LoggerFactory;
 final class ScenarioRunner {
   private static final Logger log = LoggerFactory.getLogger(ScenarioRunner.class);
 
+  /** Rebalance and restore on top of the session timeout, in a fail-over's bound. */
+  static final Duration FAIL_OVER_SLACK = Duration.ofSeconds(10);
+
   private final Stack stack;
   private final LoadGenerator generator;
   private final Clock clock;
-  private final Judge judge = new Judge();
   private final RowReader reader = new RowReader();
   private final LeakScanner scanner = new LeakScanner();
 
@@ -50,10 +55,10 @@ final class ScenarioRunner {
       notes.add("not every service was ready again after the fault");
     }
     String prefix = generator.prefix(scenario.name());
-    awaitSettled(prefix, scenario.settle());
+    context.awaitRowsEnded(scenario.settle());
     // late arrivals (a thawed sender, a retry) land in the journal before it is read
     LoadGenerator.pause(Duration.ofSeconds(3));
-    Verdict verdict = judge(context, prefix);
+    Verdict verdict = judge(scenario, context, prefix);
     notes.addAll(context.notes());
     Duration duration = Duration.between(started, clock.instant());
     log.info(
@@ -67,19 +72,8 @@ final class ScenarioRunner {
         scenario.name(), scenario.fault(), context.faults(), duration, verdict, notes);
   }
 
-  private void awaitSettled(String prefix, Duration timeout) {
-    ManagedProcess.await(
-        () -> {
-          try (Connection c = stack.owner()) {
-            return reader.pending(c, prefix) == 0;
-          } catch (SQLException e) {
-            return false;
-          }
-        },
-        timeout);
-  }
-
-  private Verdict judge(ScenarioContext context, String prefix) throws Exception {
+  private Verdict judge(Scenario scenario, ScenarioContext context, String prefix)
+      throws Exception {
     List<RowState> rows = new ArrayList<>();
     List<String> stale = new ArrayList<>();
     List<LeakScanner.Needle> needles = new ArrayList<>();
@@ -109,21 +103,29 @@ final class ScenarioRunner {
       needles.add(new LeakScanner.Needle("secret", secret));
     }
     needles.add(new LeakScanner.Needle("secret", DevCredentials.UPSTREAM_PASSWORD));
+    Set<UUID> failedOver = failedOver(context, rows);
     Verdict verdict =
-        judge.judge(rows, stale, stack.journal().snapshot(), context.duplicateBound(), judgedAt);
+        new Judge()
+            .judge(
+                rows,
+                stale,
+                stack.journal().snapshot(),
+                context.duplicateBound(),
+                judgedAt,
+                failedOver);
     if (verdict.inversions() > 0) {
       try {
         int released =
             ReleaseLog.releaseInversions(
                 rows,
                 new ReleaseLog(stack.bootstrapServers()).firstReleases(),
-                Judge.PRIORITY_TOLERANCE);
+                ReleaseLog.RELEASE_TOLERANCE);
         context.note(
             "I4 evidence: "
                 + released
                 + " of the inversion pairs were already"
                 + " inverted in the scheduler's releases (schedmsg-released-at) beyond "
-                + Judge.PRIORITY_TOLERANCE.toMillis()
+                + ReleaseLog.RELEASE_TOLERANCE.toMillis()
                 + " ms");
       } catch (RuntimeException e) {
         context.note(
@@ -132,5 +134,39 @@ final class ScenarioRunner {
     }
     LeakScanner.Result leaks = scanner.scan(stack.logFiles(), needles);
     return verdict.withLeaks(leaks.leaks(), leaks.findings());
+  }
+
+  /**
+   * Rows due before a scheduler instance was killed and first released after the kill, but within
+   * the fail-over bound (the session timeout plus {@link #FAIL_OVER_SLACK} for the rebalance and
+   * restore): the killed instance's tasks held them.
+   */
+  private Set<UUID> failedOver(ScenarioContext context, List<RowState> rows) {
+    Instant killed = context.schedulerKilledAt();
+    if (killed == null) {
+      return Set.of();
+    }
+    Map<UUID, Instant> releases = new ReleaseLog(stack.bootstrapServers()).firstReleases();
+    Instant bound = killed.plus(Stack.SCHEDULER_SESSION_TIMEOUT).plus(FAIL_OVER_SLACK);
+    Set<UUID> held = new HashSet<>();
+    long longest = 0;
+    for (RowState row : rows) {
+      Instant released = releases.get(row.id());
+      if (released != null
+          && row.scheduledTime().isBefore(killed)
+          && released.isAfter(killed)
+          && !released.isAfter(bound)) {
+        held.add(row.id());
+        longest = Math.max(longest, Duration.between(killed, released).toMillis());
+      }
+    }
+    context.note(
+        held.size()
+            + " rows were held by the killed scheduler instance's tasks and released up to "
+            + longest
+            + " ms after the kill (fail-over bound "
+            + Duration.between(killed, bound).toMillis()
+            + " ms)");
+    return held;
   }
 }

@@ -19,6 +19,13 @@ import org.schedmsg.infra.sandbox.ScriptedResponse;
 final class Scenarios {
   private Scenarios() {}
 
+  /**
+   * The short subset {@code .ci/run} runs ({@code ./faults --ci}, a few minutes): a crash of each
+   * service kind at its worst moment and a database restart.
+   */
+  static final List<String> CI =
+      List.of("sigkill-ingestor", "sigkill-scheduler", "sigkill-sender", "postgres-restart");
+
   static List<Scenario> all() {
     return List.of(
         new Baseline(),
@@ -34,7 +41,9 @@ final class Scenarios {
         new CancelRace(),
         new RollingRestart(),
         new IngestorDownWhileTablesChurn(),
-        new ColumnAddedWhileIngestorDown());
+        new ColumnAddedWhileIngestorDown(),
+        new SchedulerClockAhead(),
+        new KillOneOfTwoSchedulers());
   }
 
   private static boolean isGroupOf(JournalEntry entry, ScenarioContext context, String scenario) {
@@ -103,6 +112,78 @@ final class Scenarios {
       }
       LoadGenerator.pause(Duration.ofSeconds(2));
       scheduler.start();
+    }
+  }
+
+  /**
+   * The scheduler's clock 3 s ahead of the database's (the host's): it releases 3 s early, which
+   * the senders' claim must absorb (never early by the database's clock), and every change looks 3
+   * s old to it (more than SCHEDULER_CATCH_UP_LAG).
+   */
+  static final class SchedulerClockAhead implements Scenario {
+    static final Duration OFFSET = Duration.ofSeconds(3);
+
+    public String name() {
+      return "clock-ahead";
+    }
+
+    public String fault() {
+      return "scheduler-stream restarted with its clock " + OFFSET.toSeconds() + " s ahead";
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      ManagedProcess scheduler = context.stack().service(Stack.SCHEDULER);
+      ManagedProcess ahead = context.stack().schedulerWithClockAhead(OFFSET);
+      scheduler.stop(Duration.ofSeconds(30));
+      ahead.start();
+      try {
+        if (!ManagedProcess.await(ahead::ready, Duration.ofMinutes(2))) {
+          context.note("the scheduler with the clock ahead never became ready");
+          return;
+        }
+        context.fault("scheduler-stream clock +" + OFFSET.toSeconds() + " s");
+        context.load();
+        if (!context.awaitRowsEnded(Duration.ofSeconds(120))) {
+          context.note("rows still pending when the clock-ahead scheduler was stopped");
+        }
+      } finally {
+        ahead.stop(Duration.ofSeconds(30));
+      }
+    }
+  }
+
+  /**
+   * SIGKILL of one of two scheduler instances as the first message of the due group reaches a
+   * platform; not restarted until its tasks have moved to the other instance (the session timeout).
+   * Last in the catalog: the second instance stays, so the scenarios after it would run with two.
+   */
+  static final class KillOneOfTwoSchedulers implements Scenario {
+    public String name() {
+      return "sigkill-scheduler-of-two";
+    }
+
+    public String fault() {
+      return "kill -9 one of two scheduler-stream instances at the group's release; the other"
+          + " takes its tasks";
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      context.stack().secondScheduler(Duration.ofMinutes(3));
+      context.note("second scheduler instance started and ready");
+      ManagedProcess first = context.stack().service(Stack.SCHEDULER);
+      if (context.loadWithFaultAtAnswer(
+              entry -> isGroupOf(entry, context, name()),
+              () -> {
+                first.kill9();
+                context.schedulerKilled();
+                context.fault("kill -9 scheduler-stream (one of two)");
+              },
+              "the group never reached a platform: fault not injected")
+          == null) {
+        return;
+      }
+      // the survivor takes the killed instance's tasks once its session has expired
+      LoadGenerator.pause(Stack.SCHEDULER_SESSION_TIMEOUT.plusSeconds(10));
     }
   }
 

@@ -56,6 +56,14 @@ final class Stack implements AutoCloseable {
 
   static final String INGESTOR = "cdc-ingestor";
   static final String SCHEDULER = "scheduler-stream";
+  static final String SECOND_SCHEDULER = "scheduler-stream-2";
+
+  /**
+   * SCHEDULER_SESSION_TIMEOUT of both scheduler instances (default 45 s): how long the tasks of a
+   * killed instance wait before the other instance takes them.
+   */
+  static final Duration SCHEDULER_SESSION_TIMEOUT = Duration.ofSeconds(10);
+
   static final String SENDER_TELEGRAM = "sender-telegram";
   static final String SENDER_WHATSAPP = "sender-whatsapp";
 
@@ -68,7 +76,9 @@ final class Stack implements AutoCloseable {
   private FakeWhatsAppServer whatsapp;
   private final Journal journal = new Journal();
   private final Map<String, ManagedProcess> services = new LinkedHashMap<>();
+  private final Map<String, Map<String, String>> environments = new HashMap<>();
   private String bootstrapServers;
+  private Map<String, String> schedulerEnv;
 
   Stack(Path runDir, ProcessLauncher launcher) {
     this.runDir = runDir;
@@ -111,7 +121,10 @@ final class Stack implements AutoCloseable {
     ingestor.put("DATABASE_PASSWORD", DevCredentials.INGESTOR_PASSWORD);
     addService(INGESTOR, "cdc-ingestor", "org.schedmsg.cdc.App", ingestor);
 
-    Map<String, String> scheduler = new HashMap<>(common);
+    schedulerEnv = new HashMap<>(common);
+    schedulerEnv.put("SCHEDULER_SESSION_TIMEOUT", SCHEDULER_SESSION_TIMEOUT.toSeconds() + "s");
+    schedulerEnv.put("SCHEDULER_STANDBY_REPLICAS", "1");
+    Map<String, String> scheduler = new HashMap<>(schedulerEnv);
     scheduler.put("SCHEDULER_STATE_DIR", runDir.resolve("scheduler-state").toString());
     addService(SCHEDULER, "scheduler-stream", "org.schedmsg.scheduler.App", scheduler);
 
@@ -139,11 +152,52 @@ final class Stack implements AutoCloseable {
     awaitAllReady(Duration.ofMinutes(3));
   }
 
+  /**
+   * A second scheduler instance (same application id, its own state directory and ops port),
+   * started and ready; from then on it is one of the stack's services (restored after each scenario
+   * like the others). Returns it when it exists already.
+   */
+  ManagedProcess secondScheduler(Duration timeout) {
+    if (!services.containsKey(SECOND_SCHEDULER)) {
+      Map<String, String> env = new HashMap<>(schedulerEnv);
+      env.put("SCHEDULER_STATE_DIR", runDir.resolve("scheduler-state-2").toString());
+      addService(SECOND_SCHEDULER, "scheduler-stream", "org.schedmsg.scheduler.App", env);
+    }
+    ManagedProcess second = services.get(SECOND_SCHEDULER);
+    if (!second.alive()) {
+      second.start();
+    }
+    awaitAllReady(timeout);
+    return second;
+  }
+
+  /**
+   * The first scheduler instance as another process whose wall clock runs {@code offset} ahead
+   * (same environment, state directory and ops port): start it only while that instance is stopped,
+   * and stop it before the stack restores the instance.
+   */
+  ManagedProcess schedulerWithClockAhead(Duration offset) {
+    Map<String, String> env = environments.get(SCHEDULER);
+    return new ManagedProcess(
+        SCHEDULER + "-clock-ahead",
+        launcher,
+        launcher.command(
+            "fault-suite",
+            ClockAheadSchedulerMain.class.getName(),
+            List.of(
+                "-Dfaults.log.file=" + runDir.resolve("logs/" + SCHEDULER + "-clock-ahead.log")),
+            List.of(offset.toString())),
+        env,
+        runDir.resolve("logs/" + SCHEDULER + "-clock-ahead.stdout.log"),
+        Integer.parseInt(env.get("OPS_PORT")));
+  }
+
   private void addService(String name, String module, String mainClass, Map<String, String> env) {
     int opsPort = freePort();
     Map<String, String> environment = new HashMap<>(env);
     environment.put("OPS_PORT", Integer.toString(opsPort));
     environment.put("OPS_BIND_ADDRESS", "127.0.0.1");
+    environments.put(name, environment);
     services.put(
         name,
         new ManagedProcess(
@@ -235,7 +289,7 @@ final class Stack implements AutoCloseable {
         DevCredentials.OWNER_PASSWORD);
   }
 
-  /** Starts any service that is not running, then waits until all four are ready. */
+  /** Starts any service that is not running, then waits until all of them are ready. */
   boolean restoreAll(Duration timeout) {
     if (!broker.alive()) {
       broker.start();

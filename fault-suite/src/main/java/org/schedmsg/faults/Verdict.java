@@ -18,6 +18,9 @@ import java.util.List;
  * @param late I5: acceptances after scheduled_time + delivery window
  * @param inversions I4: pairs due together where the less urgent reached the platform more than the
  *     tolerance before the more urgent
+ * @param crashWindowInversions I4 pairs whose more urgent row was retried after a crash or an
+ *     unknown outcome (its claim lease had to run out first): the documented exception, counted
+ *     apart and not failing the scenario
  * @param leaks I6: log lines holding a text, a recipient id or a secret
  * @param failed rows that ended failed (not an invariant: faults may legitimately cause it)
  * @param findings what failed, by row id and reason only (no content)
@@ -33,6 +36,7 @@ record Verdict(
     int early,
     int late,
     int inversions,
+    int crashWindowInversions,
     int leaks,
     int failed,
     List<String> findings) {
@@ -62,6 +66,7 @@ record Verdict(
         early,
         late,
         inversions,
+        crashWindowInversions,
         leakCount,
         failed,
         List.copyOf(all));

@@ -211,6 +211,42 @@ class JudgeTest {
   }
 
   @Test
+  void shouldCountInversionApartWhenUrgentRowWasRetriedAfterCrash() {
+    RowState urgentCut = row("u", "1", T, "sent", 1, "g", 1);
+    RowState urgent = row("v", "3", T, "sent", 2, "g", 0);
+    RowState bulk = row("b", "2", T, "sent", 9, "g", 0);
+    List<JournalEntry> journal =
+        List.of(
+            sent("b", "2", T.plusMillis(100)),
+            sent("v", "3", T.plusMillis(150)),
+            sent("u", "1", T.plusSeconds(45)));
+
+    Verdict verdict = judge.judge(List.of(urgentCut, urgent, bulk), List.of(), journal, 8, JUDGED);
+
+    assertThat(verdict.crashWindowInversions()).isEqualTo(2);
+    assertThat(verdict.inversions()).isZero();
+    assertThat(verdict.passed()).isTrue();
+  }
+
+  @Test
+  void shouldCountInversionApartWhenKilledSchedulerInstanceHeldTheUrgentRow() {
+    RowState held = row("u", "1", T, "sent", 1, "g", 0);
+    RowState bulk = row("b", "2", T, "sent", 9, "g", 0);
+    List<JournalEntry> journal =
+        List.of(sent("b", "2", T.plusMillis(100)), sent("u", "1", T.plusSeconds(12)));
+
+    Verdict excused =
+        judge.judge(
+            List.of(held, bulk), List.of(), journal, 0, JUDGED, java.util.Set.of(held.id()));
+    Verdict counted = judge.judge(List.of(held, bulk), List.of(), journal, 0, JUDGED);
+
+    assertThat(excused.crashWindowInversions()).isEqualTo(1);
+    assertThat(excused.passed()).isTrue();
+    assertThat(counted.inversions()).isEqualTo(1);
+    assertThat(counted.passed()).isFalse();
+  }
+
+  @Test
   void shouldIgnoreJournalEntriesOfOtherScenarios() {
     List<JournalEntry> journal = new ArrayList<>();
     journal.add(sent("a", "1", T));
