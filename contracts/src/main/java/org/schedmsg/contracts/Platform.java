@@ -2,12 +2,48 @@ package org.schedmsg.contracts;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
-/** A delivery platform; its wire and database name is the lower-case {@link #id()}. */
+/**
+ * A delivery platform and the facts about it that more than one service uses, in one place: its
+ * wire and database name (the lower-case {@link #id()}), the recipients and texts it takes (the
+ * scheduler rejects what the platform's client would refuse, with the same rule), its default
+ * rates, and its stable code in the scheduler's keys. Root README, "Adding a platform".
+ */
 public enum Platform {
-  TELEGRAM,
-  WHATSAPP;
+  /**
+   * Telegram Bot API: a chat id (an integer, negative for groups) or {@code @channelusername};
+   * {@code sendMessage} takes up to 4096 characters, counted in UTF-16 code units; about 30
+   * messages per second per bot, one per second per chat.
+   */
+  TELEGRAM(1, "-?[0-9]{1,19}|@[A-Za-z][A-Za-z0-9_]{4,31}", 4096, 30, Duration.ofSeconds(1)),
+
+  /**
+   * WhatsApp Cloud API: an E.164 number (optional {@code +}, 7 to 15 digits, no leading 0); a text
+   * body of up to 4096 characters; 80 messages per second per business phone number.
+   */
+  WHATSAPP(2, "\\+?[1-9][0-9]{6,14}", 4096, 80, Duration.ZERO);
+
+  private final byte code;
+  private final Pattern recipient;
+  private final int maxTextLength;
+  private final int defaultMessagesPerSecond;
+  private final Duration defaultRecipientInterval;
+
+  Platform(
+      int code,
+      String recipient,
+      int maxTextLength,
+      int defaultMessagesPerSecond,
+      Duration defaultRecipientInterval) {
+    this.code = (byte) code;
+    this.recipient = Pattern.compile(recipient);
+    this.maxTextLength = maxTextLength;
+    this.defaultMessagesPerSecond = defaultMessagesPerSecond;
+    this.defaultRecipientInterval = defaultRecipientInterval;
+  }
 
   @JsonValue
   public String id() {
@@ -22,5 +58,45 @@ public enum Platform {
       }
     }
     throw new IllegalArgumentException("unknown platform: " + id);
+  }
+
+  /** The stable one-byte code of this platform in stored keys (never its ordinal). */
+  public byte code() {
+    return code;
+  }
+
+  /** The platform of a stored {@link #code()}. */
+  public static Platform fromCode(byte code) {
+    for (Platform platform : values()) {
+      if (platform.code == code) {
+        return platform;
+      }
+    }
+    throw new IllegalArgumentException("unknown platform code " + code);
+  }
+
+  /** Whether the platform takes {@code recipientId} (surrounding blanks ignored, as clients do). */
+  public boolean isValidRecipient(String recipientId) {
+    return recipientId != null && recipient.matcher(recipientId.strip()).matches();
+  }
+
+  /** The longest text the platform takes, in UTF-16 code units ({@link String#length()}). */
+  public int maxTextLength() {
+    return maxTextLength;
+  }
+
+  /** Whether {@code text} is longer than the platform takes. */
+  public boolean isTooLong(String text) {
+    return text != null && text.length() > maxTextLength;
+  }
+
+  /** The platform's own send limit: the default release and send rate. */
+  public int defaultMessagesPerSecond() {
+    return defaultMessagesPerSecond;
+  }
+
+  /** The platform's default minimum interval between two sends to one recipient. */
+  public Duration defaultRecipientInterval() {
+    return defaultRecipientInterval;
   }
 }

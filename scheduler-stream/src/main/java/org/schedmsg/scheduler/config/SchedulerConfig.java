@@ -115,10 +115,12 @@ public record SchedulerConfig(
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
   /** Telegram's default limit: about 30 messages per second per bot. */
-  public static final int DEFAULT_TELEGRAM_RELEASE_RATE = 30;
+  public static final int DEFAULT_TELEGRAM_RELEASE_RATE =
+      Platform.TELEGRAM.defaultMessagesPerSecond();
 
   /** WhatsApp Cloud API's default limit: 80 messages per second per phone number. */
-  public static final int DEFAULT_WHATSAPP_RELEASE_RATE = 80;
+  public static final int DEFAULT_WHATSAPP_RELEASE_RATE =
+      Platform.WHATSAPP.defaultMessagesPerSecond();
 
   public static final int DEFAULT_STANDBY_REPLICAS = 0;
 

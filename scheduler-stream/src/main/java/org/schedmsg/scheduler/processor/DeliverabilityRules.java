@@ -3,7 +3,6 @@ package org.schedmsg.scheduler.processor;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.ScheduledMessage;
 
@@ -14,10 +13,11 @@ import org.schedmsg.contracts.ScheduledMessage;
  *
  * <ol>
  *   <li>{@code invalid_priority}: priority outside 1..9;
- *   <li>{@code invalid_recipient}: Telegram needs a chat id (an integer) or {@code @channelname};
- *       WhatsApp an E.164 number (optional {@code +}, 8..15 digits);
- *   <li>{@code content_too_long}: more than {@value #MAX_TEXT_LENGTH} characters (code points), the
- *       text limit of both platforms;
+ *   <li>{@code invalid_recipient}: not a recipient the platform takes ({@link
+ *       Platform#isValidRecipient}: Telegram a chat id or {@code @channelname}, WhatsApp an E.164
+ *       number), the rule its client applies;
+ *   <li>{@code content_too_long}: longer than the platform takes ({@link Platform#isTooLong}: 4096
+ *       UTF-16 code units on both);
  *   <li>{@code invalid_parameters}: parameters present but neither a JSON object nor an array;
  *   <li>{@code max_attempts_exceeded:<last error>}: attempts at or above the maximum;
  *   <li>{@code delivery_window_expired}: {@code scheduled_time + delivery_window_seconds} before
@@ -25,13 +25,6 @@ import org.schedmsg.contracts.ScheduledMessage;
  * </ol>
  */
 public final class DeliverabilityRules {
-  /** Telegram's sendMessage text limit; WhatsApp's text body limit is the same. */
-  public static final int MAX_TEXT_LENGTH = 4096;
-
-  private static final Pattern TELEGRAM_CHAT =
-      Pattern.compile("-?[0-9]{1,19}|@[A-Za-z][A-Za-z0-9_]{4,31}");
-  private static final Pattern E164 = Pattern.compile("\\+?[0-9]{8,15}");
-
   private final int maxAttempts;
 
   public DeliverabilityRules(int maxAttempts) {
@@ -47,7 +40,7 @@ public final class DeliverabilityRules {
     if (!isValidRecipient(row.platform(), row.recipientId())) {
       return Optional.of(RejectionReasons.INVALID_RECIPIENT);
     }
-    if (isTooLong(row.messageContent())) {
+    if (row.platform().isTooLong(row.messageContent())) {
       return Optional.of(RejectionReasons.CONTENT_TOO_LONG);
     }
     if (!isValidParameters(row.parameters())) {
@@ -63,19 +56,7 @@ public final class DeliverabilityRules {
   }
 
   static boolean isValidRecipient(Platform platform, String recipientId) {
-    if (recipientId == null) {
-      return false;
-    }
-    return switch (platform) {
-      case TELEGRAM -> TELEGRAM_CHAT.matcher(recipientId).matches();
-      case WHATSAPP -> E164.matcher(recipientId).matches();
-    };
-  }
-
-  private static boolean isTooLong(String content) {
-    return content != null
-        && content.length() > MAX_TEXT_LENGTH
-        && content.codePointCount(0, content.length()) > MAX_TEXT_LENGTH;
+    return platform.isValidRecipient(recipientId);
   }
 
   private static boolean isValidParameters(JsonNode parameters) {

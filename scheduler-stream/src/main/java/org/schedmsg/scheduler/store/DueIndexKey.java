@@ -46,19 +46,11 @@ public record DueIndexKey(Platform platform, int priority, long dueEpochMillis, 
 
   /** The stable one-byte code of {@code platform} in a key (never its ordinal). */
   static byte code(Platform platform) {
-    return switch (platform) {
-      case TELEGRAM -> 1;
-      case WHATSAPP -> 2;
-    };
+    return platform.code();
   }
 
   static Platform platform(byte code) {
-    for (Platform platform : Platform.values()) {
-      if (code(platform) == code) {
-        return platform;
-      }
-    }
-    throw new IllegalArgumentException("unknown platform code in a due index key");
+    return Platform.fromCode(code);
   }
 
   public static int clampPriority(int priority) {

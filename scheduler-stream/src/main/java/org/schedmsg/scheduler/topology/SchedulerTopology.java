@@ -28,8 +28,6 @@ import org.schedmsg.scheduler.store.SchedulerStores;
 public final class SchedulerTopology {
   public static final String CDC_SOURCE = "cdc-source";
   public static final String SCHEDULE_PROCESSOR = "schedule-processor";
-  public static final String TELEGRAM_SINK = "telegram-sink";
-  public static final String WHATSAPP_SINK = "whatsapp-sink";
   public static final String REJECTIONS_SINK = "rejections-sink";
   public static final String MESSAGES_STORE = SchedulerStores.MESSAGES;
   public static final String DUE_INDEX_STORE = SchedulerStores.DUE_INDEX;
@@ -38,10 +36,7 @@ public final class SchedulerTopology {
 
   /** The sink node that writes to {@code platform}'s delivery topic. */
   public static String sinkName(Platform platform) {
-    return switch (platform) {
-      case TELEGRAM -> TELEGRAM_SINK;
-      case WHATSAPP -> WHATSAPP_SINK;
-    };
+    return platform.id() + "-sink";
   }
 
   /** Builds the topology with meters nobody reads; performs no I/O. */

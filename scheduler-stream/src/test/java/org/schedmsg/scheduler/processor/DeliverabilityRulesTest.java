@@ -46,13 +46,23 @@ class DeliverabilityRulesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"+4915112345678", "4915112345678", "12345678", "123456789012345"})
+  @ValueSource(
+      strings = {"+4915112345678", "4915112345678", "12345678", "123456789012345", "6831234"})
   void shouldAcceptWhatsAppRecipientWhenE164(String recipient) {
     assertThat(rules.rejection(whatsapp(recipient), T)).isEmpty();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"1234567", "1234567890123456", "+49 151 123", "@channel", "++49151123"})
+  @ValueSource(
+      strings = {
+        "123456",
+        "1234567890123456",
+        "+49 151 123",
+        "@channel",
+        "++49151123",
+        "04915112345678",
+        "+04915112345678"
+      })
   void shouldRejectInvalidRecipientWhenNotAnE164Number(String recipient) {
     assertThat(rules.rejection(whatsapp(recipient), T))
         .contains(RejectionReasons.INVALID_RECIPIENT);
@@ -60,18 +70,24 @@ class DeliverabilityRulesTest {
 
   @Test
   void shouldRejectContentTooLongWhenOverPlatformLimit() {
-    String limit = "x".repeat(DeliverabilityRules.MAX_TEXT_LENGTH);
+    String limit = "x".repeat(4096);
 
     assertThat(rules.rejection(row().content(limit).build(), T)).isEmpty();
     assertThat(rules.rejection(row().content(limit + "x").build(), T))
         .contains(RejectionReasons.CONTENT_TOO_LONG);
   }
 
+  /**
+   * Telegram counts a text's length in UTF-16 code units (as its entity offsets), so an emoji
+   * outside the Basic Multilingual Plane counts twice, here as in the client.
+   */
   @Test
-  void shouldCountCodePointsWhenContentHasEmoji() {
-    String emoji = "\uD83D\uDC8A".repeat(DeliverabilityRules.MAX_TEXT_LENGTH);
+  void shouldCountUtf16CodeUnitsWhenContentHasEmoji() {
+    String emoji = "\uD83D\uDC8A";
 
-    assertThat(rules.rejection(row().content(emoji).build(), T)).isEmpty();
+    assertThat(rules.rejection(row().content(emoji.repeat(2048)).build(), T)).isEmpty();
+    assertThat(rules.rejection(row().content(emoji.repeat(2049)).build(), T))
+        .contains(RejectionReasons.CONTENT_TOO_LONG);
   }
 
   @Test

@@ -101,10 +101,12 @@ public record SenderConfig(
       AmbiguousOutcomePolicy.RETRY;
 
   /** Telegram: about 30 messages per second per bot. */
-  public static final int DEFAULT_TELEGRAM_MESSAGES_PER_SECOND = 30;
+  public static final int DEFAULT_TELEGRAM_MESSAGES_PER_SECOND =
+      Platform.TELEGRAM.defaultMessagesPerSecond();
 
   /** WhatsApp: 80 messages per second per phone number (Meta raises it up to 1,000). */
-  public static final int DEFAULT_WHATSAPP_MESSAGES_PER_SECOND = 80;
+  public static final int DEFAULT_WHATSAPP_MESSAGES_PER_SECOND =
+      Platform.WHATSAPP.defaultMessagesPerSecond();
 
   /**
    * The fastest tier the platforms sell is 1,000 messages per second; the higher ceiling is for
@@ -113,9 +115,11 @@ public record SenderConfig(
   public static final int MAX_MESSAGES_PER_SECOND = 20_000;
 
   /** Telegram: about one message per second per chat; WhatsApp: none. */
-  public static final Duration DEFAULT_TELEGRAM_RECIPIENT_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_TELEGRAM_RECIPIENT_INTERVAL =
+      Platform.TELEGRAM.defaultRecipientInterval();
 
-  public static final Duration DEFAULT_WHATSAPP_RECIPIENT_INTERVAL = Duration.ZERO;
+  public static final Duration DEFAULT_WHATSAPP_RECIPIENT_INTERVAL =
+      Platform.WHATSAPP.defaultRecipientInterval();
   public static final Duration DEFAULT_RATE_LIMIT_BACKOFF = Duration.ofSeconds(5);
   public static final Duration DEFAULT_RECIPIENT_BACKOFF = Duration.ofSeconds(10);
   public static final Duration DEFAULT_FATAL_RETRY_INTERVAL = Duration.ofSeconds(30);
@@ -245,19 +249,13 @@ public record SenderConfig(
   }
 
   private static ThrottleSettings throttle(Env env, Platform platform) {
-    boolean telegram = platform == Platform.TELEGRAM;
-    int perSecond =
-        env.integer(
-            SENDER_MESSAGES_PER_SECOND,
-            telegram ? DEFAULT_TELEGRAM_MESSAGES_PER_SECOND : DEFAULT_WHATSAPP_MESSAGES_PER_SECOND);
+    int perSecond = env.integer(SENDER_MESSAGES_PER_SECOND, platform.defaultMessagesPerSecond());
     require(
         perSecond >= 1,
         SENDER_MESSAGES_PER_SECOND + " must be between 1 and " + MAX_MESSAGES_PER_SECOND);
     return new ThrottleSettings(
         perSecond,
-        env.duration(
-            SENDER_RECIPIENT_INTERVAL,
-            telegram ? DEFAULT_TELEGRAM_RECIPIENT_INTERVAL : DEFAULT_WHATSAPP_RECIPIENT_INTERVAL),
+        env.duration(SENDER_RECIPIENT_INTERVAL, platform.defaultRecipientInterval()),
         env.duration(SENDER_RATE_LIMIT_BACKOFF, DEFAULT_RATE_LIMIT_BACKOFF),
         env.duration(SENDER_RECIPIENT_BACKOFF, DEFAULT_RECIPIENT_BACKOFF),
         env.duration(SENDER_FATAL_RETRY_INTERVAL, DEFAULT_FATAL_RETRY_INTERVAL));

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.Platform;
 import org.schedmsg.sender.core.client.PlatformClient;
 import org.schedmsg.sender.core.client.PlatformHttpClient;
 import org.schedmsg.sender.core.client.SendResult;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TelegramClient implements PlatformClient {
   /** Telegram's limit for a message text (after entity parsing). */
-  public static final int MAX_TEXT_LENGTH = 4096;
+  public static final int MAX_TEXT_LENGTH = Platform.TELEGRAM.maxTextLength();
 
   private static final Logger LOG = LoggerFactory.getLogger(TelegramClient.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -83,7 +84,7 @@ public final class TelegramClient implements PlatformClient {
     if (request.text() == null || request.text().isBlank()) {
       return new SendResult.Permanent("telegram:no_text");
     }
-    if (request.text().length() > MAX_TEXT_LENGTH) {
+    if (Platform.TELEGRAM.isTooLong(request.text())) {
       return new SendResult.Permanent("telegram:message_too_long");
     }
     return null;

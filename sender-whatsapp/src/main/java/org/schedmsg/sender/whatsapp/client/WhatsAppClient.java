@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Objects;
 import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.Platform;
 import org.schedmsg.sender.core.client.PlatformClient;
 import org.schedmsg.sender.core.client.PlatformHttpClient;
 import org.schedmsg.sender.core.client.SendResult;
@@ -107,7 +108,7 @@ public final class WhatsAppClient implements PlatformClient {
     if (to.isEmpty()) {
       throw new InvalidRequestException("whatsapp:no_recipient");
     }
-    if (!to.matches("\\+?[1-9]\\d{6,14}")) {
+    if (!Platform.WHATSAPP.isValidRecipient(to)) {
       throw new InvalidRequestException("whatsapp:invalid_recipient");
     }
     ObjectNode body =
