@@ -51,33 +51,24 @@ final class DeliveryLog {
   }
 
   static Outcome intendedOutcome(Decision decision, SendResult result) {
-    if (decision instanceof Decision.MarkSent) {
-      return Outcome.SENT;
-    }
-    if (decision instanceof Decision.MarkFailed) {
-      return Outcome.FAILED;
-    }
-    if (decision instanceof Decision.ReleaseClaim) {
-      return result instanceof SendResult.RateLimited limited
-              && limited.scope() == SendResult.Scope.RECIPIENT
-          ? Outcome.DEFERRED
-          : Outcome.HELD;
-    }
-    return Outcome.RETRY_LATER;
+    return switch (decision.kind()) {
+      case SENT -> Outcome.SENT;
+      case FAILED -> Outcome.FAILED;
+      case GIVE_BACK ->
+          result instanceof SendResult.RateLimited limited
+                  && limited.scope() == SendResult.Scope.RECIPIENT
+              ? Outcome.DEFERRED
+              : Outcome.HELD;
+      case RETRYABLE -> Outcome.RETRY_LATER;
+    };
   }
 
   static String reasonOf(Decision decision) {
-    if (decision instanceof Decision.MarkFailed failed) {
-      return failed.reason();
+    if (decision.kind() == Decision.Kind.SENT) {
+      return "-";
     }
-    if (decision instanceof Decision.ReleaseClaim release) {
-      return release.reason();
-    }
-    if (decision instanceof Decision.KeepPending pending) {
-      return pending.retryAfter() == null
-          ? pending.reason()
-          : pending.reason() + " (retry after " + pending.retryAfter() + ")";
-    }
-    return "-";
+    return decision.retryAfter() == null
+        ? decision.text()
+        : decision.text() + " (retry after " + decision.retryAfter() + ")";
   }
 }

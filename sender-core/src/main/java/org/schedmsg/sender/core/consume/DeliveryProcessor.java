@@ -293,7 +293,7 @@ public final class DeliveryProcessor {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       turn.pass();
-      Decision giveBack = new Decision.ReleaseClaim("shutdown");
+      Decision giveBack = Decision.releaseClaim("shutdown");
       return recorder.record(
           OutcomeRecorder.write(claimed, giveBack, clock.instant(), false), Outcome.HELD);
     }

@@ -33,29 +33,14 @@ final class OutcomeRecorder {
   /** The write {@code decision} stands for, for {@code claim}, at {@code at}. */
   static StatusWrite write(
       Claim.Claimed claim, Decision decision, java.time.Instant at, boolean lost) {
-    StatusWrite.Kind kind;
-    String text;
-    if (decision instanceof Decision.MarkSent sent) {
-      kind = StatusWrite.Kind.SENT;
-      text = sent.platformMessageId();
-    } else if (decision instanceof Decision.MarkFailed failed) {
-      kind = StatusWrite.Kind.FAILED;
-      text = failed.reason();
-    } else if (decision instanceof Decision.ReleaseClaim release) {
-      kind = StatusWrite.Kind.GIVE_BACK;
-      text = release.reason();
-    } else {
-      kind = StatusWrite.Kind.RETRYABLE;
-      text = ((Decision.KeepPending) decision).reason();
-    }
     return new StatusWrite(
-        kind,
+        decision.kind(),
         claim.current().messageId(),
         claim.attemptId(),
         claim.current().rowVersion(),
         claim.attempt(),
         claim.claimedAt(),
-        text,
+        decision.text(),
         at,
         lost);
   }

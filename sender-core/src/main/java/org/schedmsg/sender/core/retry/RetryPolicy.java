@@ -73,20 +73,20 @@ public final class RetryPolicy {
   private Decision decide(SendResult result, int attempt, AmbiguousOutcomePolicy ambiguity) {
     Objects.requireNonNull(result, "result");
     if (result instanceof SendResult.Delivered delivered) {
-      return new Decision.MarkSent(delivered.platformMessageId());
+      return Decision.markSent(delivered.platformMessageId());
     }
     if (result instanceof SendResult.Permanent permanent) {
-      return new Decision.MarkFailed(permanent.reason());
+      return Decision.markFailed(permanent.reason());
     }
     if (result instanceof SendResult.RateLimited limited) {
-      return new Decision.ReleaseClaim(limited.reason());
+      return Decision.releaseClaim(limited.reason());
     }
     if (result instanceof SendResult.Fatal fatal) {
-      return new Decision.ReleaseClaim(fatal.reason());
+      return Decision.releaseClaim(fatal.reason());
     }
     if (result instanceof SendResult.Ambiguous ambiguous) {
       return ambiguity == AmbiguousOutcomePolicy.FAIL
-          ? new Decision.MarkFailed(OUTCOME_UNKNOWN + ":" + ambiguous.reason())
+          ? Decision.markFailed(OUTCOME_UNKNOWN + ":" + ambiguous.reason())
           : retry(ambiguous.reason(), null, attempt);
     }
     SendResult.Retryable retryable = (SendResult.Retryable) result;
@@ -95,8 +95,8 @@ public final class RetryPolicy {
 
   private Decision retry(String reason, java.time.Duration retryAfter, int attempt) {
     if (attempt >= maxAttempts) {
-      return new Decision.MarkFailed(MAX_ATTEMPTS_EXCEEDED + ":" + reason);
+      return Decision.markFailed(MAX_ATTEMPTS_EXCEEDED + ":" + reason);
     }
-    return new Decision.KeepPending(reason, retryAfter);
+    return Decision.keepPending(reason, retryAfter);
   }
 }

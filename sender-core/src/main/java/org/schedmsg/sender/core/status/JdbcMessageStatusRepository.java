@@ -24,6 +24,7 @@ import org.schedmsg.contracts.RejectedMessage;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.contracts.serde.Json;
 import org.schedmsg.recurrence.InvalidRecurrenceException;
+import org.schedmsg.sender.core.retry.Decision;
 import org.schedmsg.sender.core.retry.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -300,7 +301,7 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
     try (PreparedStatement ps = c.prepareStatement(CLOSE_ATTEMPT)) {
       ps.setString(1, write.attemptState());
       ps.setObject(2, timestamp(write.at()));
-      ps.setString(3, write.kind() == StatusWrite.Kind.SENT ? null : truncate(write.text()));
+      ps.setString(3, write.kind() == Decision.Kind.SENT ? null : truncate(write.text()));
       ps.setLong(4, write.attemptId());
       if (ps.executeUpdate() != 1) {
         return false; // the attempt was settled by someone else (its lease ran out)
@@ -344,8 +345,7 @@ public final class JdbcMessageStatusRepository implements MessageStatusRepositor
       ps.setObject(1, timestamp(write.at()));
       ps.setObject(2, timestamp(write.at()));
       ps.setObject(3, timestamp(write.claimedAt()));
-      ps.setString(
-          4, write.kind() == StatusWrite.Kind.SENT ? write.text() : truncate(write.text()));
+      ps.setString(4, write.kind() == Decision.Kind.SENT ? write.text() : truncate(write.text()));
       ps.setObject(5, write.messageId());
       ps.setLong(6, write.rowVersion());
     };

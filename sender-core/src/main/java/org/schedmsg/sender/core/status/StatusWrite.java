@@ -3,23 +3,24 @@ package org.schedmsg.sender.core.status;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+import org.schedmsg.sender.core.retry.Decision;
 
 /**
  * One outcome a sender writes for an attempt it claimed: it closes the attempt and, except for
- * {@link Kind#GIVE_BACK}, writes the row, in one transaction, by compare-and-set on the row version
- * of the claim.
+ * {@link Decision.Kind#GIVE_BACK}, writes the row, in one transaction, by compare-and-set on the
+ * row version of the claim.
  *
  * @param attemptId the attempt's {@code delivery_attempts} row
  * @param rowVersion the row's {@code row_version} at the claim (the compare-and-set value)
  * @param attempt the attempt's number (the row's {@code attempts} afterwards, unless given back)
  * @param claimedAt when it was claimed: {@code last_attempt_time}
- * @param text the platform message id ({@link Kind#SENT}) or the reason (every other kind)
+ * @param text the platform message id ({@link Decision.Kind#SENT}) or the reason (every other kind)
  * @param at when the outcome happened (the platform's answer): {@code sent_at} / {@code failed_at}
  *     and {@code updated_at}
  * @param lost the attempt's lease ran out without an outcome; closed as {@code abandoned}
  */
 public record StatusWrite(
-    Kind kind,
+    Decision.Kind kind,
     UUID messageId,
     long attemptId,
     long rowVersion,
@@ -28,32 +29,6 @@ public record StatusWrite(
     String text,
     Instant at,
     boolean lost) {
-
-  /** What the write does to the row. */
-  public enum Kind {
-    /** {@code sent}, {@code sent_at}, {@code metadata.platform_message_id}, attempt counted. */
-    SENT("sent"),
-    /** {@code failed}, {@code failed_at}, {@code error_message}, attempt counted. */
-    FAILED("failed"),
-    /** Stays {@code pending}, {@code error_message}, attempt counted: the scheduler retries. */
-    RETRYABLE("retry"),
-    /**
-     * The row is not written at all (no attempt counted, no change event): rate limits, fatal
-     * platform errors, a send that never started.
-     */
-    GIVE_BACK("given_back");
-
-    private final String attemptState;
-
-    Kind(String attemptState) {
-      this.attemptState = attemptState;
-    }
-
-    /** The {@code delivery_attempts.state} this outcome closes the attempt with. */
-    public String attemptState() {
-      return attemptState;
-    }
-  }
 
   public StatusWrite {
     Objects.requireNonNull(kind, "kind");

@@ -16,29 +16,28 @@ class RetryPolicyTest {
 
   @Test
   void shouldMarkSentWhenDelivered() {
-    assertThat(policy.decide(new SendResult.Delivered("42"), 1))
-        .isEqualTo(new Decision.MarkSent("42"));
+    assertThat(policy.decide(new SendResult.Delivered("42"), 1)).isEqualTo(Decision.markSent("42"));
   }
 
   @Test
   void shouldMarkFailedWithReasonWhenPermanent() {
     assertThat(policy.decide(new SendResult.Permanent("telegram:400:chat_not_found"), 1))
-        .isEqualTo(new Decision.MarkFailed("telegram:400:chat_not_found"));
+        .isEqualTo(Decision.markFailed("telegram:400:chat_not_found"));
   }
 
   @Test
   void shouldKeepPendingWithReasonWhenRetryableBelowMaxAttempts() {
     Duration wait = Duration.ofSeconds(7);
     assertThat(policy.decide(new SendResult.Retryable("telegram:429", wait), 4))
-        .isEqualTo(new Decision.KeepPending("telegram:429", wait));
+        .isEqualTo(Decision.keepPending("telegram:429", wait));
   }
 
   @Test
   void shouldFailWithMaxAttemptsExceededWhenRetryableOnLastAttempt() {
     assertThat(policy.decide(new SendResult.Retryable("timeout"), 5))
-        .isEqualTo(new Decision.MarkFailed("max_attempts_exceeded:timeout"));
+        .isEqualTo(Decision.markFailed("max_attempts_exceeded:timeout"));
     assertThat(policy.decide(new SendResult.Retryable("timeout"), 6))
-        .isEqualTo(new Decision.MarkFailed("max_attempts_exceeded:timeout"));
+        .isEqualTo(Decision.markFailed("max_attempts_exceeded:timeout"));
   }
 
   @Test
@@ -66,7 +65,7 @@ class RetryPolicyTest {
   @Test
   void shouldKeepPendingWhenAmbiguousAndPolicyIsRetry() {
     assertThat(policy.decide(new SendResult.Ambiguous("timeout"), 1))
-        .isEqualTo(new Decision.KeepPending("timeout", null));
+        .isEqualTo(Decision.keepPending("timeout", null));
   }
 
   @Test
@@ -74,7 +73,7 @@ class RetryPolicyTest {
     RetryPolicy failing = new RetryPolicy(5, AmbiguousOutcomePolicy.FAIL);
 
     assertThat(failing.decide(new SendResult.Ambiguous("telegram:500"), 1))
-        .isEqualTo(new Decision.MarkFailed("outcome_unknown:telegram:500"));
+        .isEqualTo(Decision.markFailed("outcome_unknown:telegram:500"));
   }
 
   @Test
@@ -84,15 +83,15 @@ class RetryPolicyTest {
     RetryPolicy failing = new RetryPolicy(5, AmbiguousOutcomePolicy.FAIL);
 
     assertThat(policy.decide(new SendResult.Ambiguous("timeout"), 1, failIfUnknown))
-        .isEqualTo(new Decision.MarkFailed("outcome_unknown:timeout"));
+        .isEqualTo(Decision.markFailed("outcome_unknown:timeout"));
     assertThat(failing.decide(new SendResult.Ambiguous("timeout"), 1, retryIfUnknown))
-        .isEqualTo(new Decision.KeepPending("timeout", null));
+        .isEqualTo(Decision.keepPending("timeout", null));
   }
 
   @Test
   void shouldFailWithMaxAttemptsExceededWhenRetriedAmbiguousOnLastAttempt() {
     assertThat(policy.decide(new SendResult.Ambiguous("timeout"), 5))
-        .isEqualTo(new Decision.MarkFailed("max_attempts_exceeded:timeout"));
+        .isEqualTo(Decision.markFailed("max_attempts_exceeded:timeout"));
   }
 
   @Test
@@ -101,13 +100,13 @@ class RetryPolicyTest {
         new SendResult.RateLimited(
             "telegram:429", SendResult.Scope.PLATFORM, Duration.ofSeconds(3));
 
-    assertThat(policy.decide(limited, 5)).isEqualTo(new Decision.ReleaseClaim("telegram:429"));
+    assertThat(policy.decide(limited, 5)).isEqualTo(Decision.releaseClaim("telegram:429"));
   }
 
   @Test
   void shouldReleaseClaimWhenFatal() {
     assertThat(policy.decide(new SendResult.Fatal("telegram:401_unauthorized"), 5))
-        .isEqualTo(new Decision.ReleaseClaim("telegram:401_unauthorized"));
+        .isEqualTo(Decision.releaseClaim("telegram:401_unauthorized"));
   }
 
   private static DeliveryRequest withMetadata(String json) {

@@ -16,6 +16,7 @@ import org.schedmsg.infra.testing.TestDatabase;
 import org.schedmsg.infra.testing.TestInfrastructure;
 import org.schedmsg.infra.testing.TlsPostgres;
 import org.schedmsg.sender.core.config.SenderConfig;
+import org.schedmsg.sender.core.retry.Decision;
 import org.schedmsg.sender.core.testing.MessageRows;
 
 /**
@@ -57,7 +58,7 @@ class DatabaseTlsIT {
     boolean recorded =
         repository.record(
             new StatusWrite(
-                StatusWrite.Kind.SENT,
+                Decision.Kind.SENT,
                 request.messageId(),
                 claimed.attemptId(),
                 claimed.current().rowVersion(),

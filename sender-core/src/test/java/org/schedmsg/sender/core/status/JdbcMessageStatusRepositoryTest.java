@@ -19,6 +19,7 @@ import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.RejectedMessage;
 import org.schedmsg.contracts.ScheduledMessage;
+import org.schedmsg.sender.core.retry.Decision;
 import org.schedmsg.sender.core.testing.TestRequests;
 
 class JdbcMessageStatusRepositoryTest {
@@ -64,7 +65,7 @@ class JdbcMessageStatusRepositoryTest {
     DeliveryRequest request = request();
     StatusWrite write =
         new StatusWrite(
-            StatusWrite.Kind.SENT,
+            Decision.Kind.SENT,
             request.messageId(),
             7,
             1,
@@ -139,7 +140,7 @@ class JdbcMessageStatusRepositoryTest {
   void shouldCloseAttemptAsAbandonedWhenLeaseWasLost() {
     StatusWrite lost =
         new StatusWrite(
-            StatusWrite.Kind.RETRYABLE,
+            Decision.Kind.RETRYABLE,
             request().messageId(),
             7,
             3,
@@ -150,7 +151,7 @@ class JdbcMessageStatusRepositoryTest {
             true);
     StatusWrite answered =
         new StatusWrite(
-            StatusWrite.Kind.GIVE_BACK,
+            Decision.Kind.GIVE_BACK,
             request().messageId(),
             7,
             3,

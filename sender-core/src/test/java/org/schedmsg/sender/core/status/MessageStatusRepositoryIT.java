@@ -27,6 +27,7 @@ import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.RejectedMessage;
 import org.schedmsg.infra.testing.TestDatabase;
 import org.schedmsg.infra.testing.TestInfrastructure;
+import org.schedmsg.sender.core.retry.Decision;
 import org.schedmsg.sender.core.testing.MessageRows;
 import org.schedmsg.sender.core.testing.TestRequests;
 
@@ -75,7 +76,7 @@ class MessageStatusRepositoryIT {
   }
 
   private static StatusWrite write(
-      StatusWrite.Kind kind, Claim.Claimed claimed, String text, Instant at) {
+      Decision.Kind kind, Claim.Claimed claimed, String text, Instant at) {
     return new StatusWrite(
         kind,
         claimed.current().messageId(),
@@ -231,7 +232,7 @@ class MessageStatusRepositoryIT {
     assertThat(claimed.current().text()).isEqualTo("take the red pill");
     assertThat(claimed.current().rowVersion()).isEqualTo(2);
 
-    assertThat(repository.record(write(StatusWrite.Kind.SENT, claimed, "5501", now()))).isTrue();
+    assertThat(repository.record(write(Decision.Kind.SENT, claimed, "5501", now()))).isTrue();
     assertThat(repository.claim(old, LEASE)).isEqualTo(refused(Claim.Refusal.STALE));
   }
 
@@ -254,7 +255,7 @@ class MessageStatusRepositoryIT {
     assertThat(rows.rowVersion(request.messageId())).isOne();
 
     Instant sentAt = now();
-    assertThat(repository.record(write(StatusWrite.Kind.SENT, claimed, "5501", sentAt))).isTrue();
+    assertThat(repository.record(write(Decision.Kind.SENT, claimed, "5501", sentAt))).isTrue();
     assertThat(rows.read(request.messageId()).status()).isEqualTo("sent");
 
     assertThat(rows.cancelIfPending(request.messageId())).isZero();
@@ -427,9 +428,9 @@ class MessageStatusRepositoryIT {
     Claim.Claimed first = claimed(request);
     Instant at = now();
 
-    assertThat(repository.record(write(StatusWrite.Kind.GIVE_BACK, first, "telegram:429", at)))
+    assertThat(repository.record(write(Decision.Kind.GIVE_BACK, first, "telegram:429", at)))
         .isTrue();
-    assertThat(repository.record(write(StatusWrite.Kind.GIVE_BACK, first, "telegram:429", at)))
+    assertThat(repository.record(write(Decision.Kind.GIVE_BACK, first, "telegram:429", at)))
         .as("an attempt is closed once")
         .isFalse();
 
@@ -465,13 +466,12 @@ class MessageStatusRepositoryIT {
             HOUR,
             "{\"campaign\":\"flu\"}");
     Claim.Claimed first = claimed(request);
-    assertThat(repository.record(write(StatusWrite.Kind.RETRYABLE, first, "timeout", now())))
-        .isTrue();
+    assertThat(repository.record(write(Decision.Kind.RETRYABLE, first, "timeout", now()))).isTrue();
     Claim.Claimed second = claimed(TestRequests.withAttempts(request, 1));
     assertThat(second.attempt()).isEqualTo(2);
     Instant sentAt = now();
 
-    assertThat(repository.record(write(StatusWrite.Kind.SENT, second, "5501", sentAt))).isTrue();
+    assertThat(repository.record(write(Decision.Kind.SENT, second, "5501", sentAt))).isTrue();
 
     MessageRows.Row row = rows.read(request.messageId());
     assertThat(row.status()).isEqualTo("sent");
@@ -498,7 +498,7 @@ class MessageStatusRepositoryIT {
 
     assertThat(
             repository.record(
-                write(StatusWrite.Kind.FAILED, claimed, "telegram:400:" + "x".repeat(300), at)))
+                write(Decision.Kind.FAILED, claimed, "telegram:400:" + "x".repeat(300), at)))
         .isTrue();
 
     MessageRows.Row row = rows.read(request.messageId());
@@ -516,7 +516,7 @@ class MessageStatusRepositoryIT {
     Claim.Claimed claimed = claimed(request);
     Instant at = now();
 
-    assertThat(repository.record(write(StatusWrite.Kind.RETRYABLE, claimed, "telegram:429", at)))
+    assertThat(repository.record(write(Decision.Kind.RETRYABLE, claimed, "telegram:429", at)))
         .isTrue();
 
     MessageRows.Row row = rows.read(request.messageId());
@@ -535,10 +535,10 @@ class MessageStatusRepositoryIT {
   void shouldChangeNothingWhenWriteCarriesAnotherRowVersionOrAttemptIsClosed() {
     DeliveryRequest request = pending();
     Claim.Claimed claimed = claimed(request);
-    StatusWrite right = write(StatusWrite.Kind.SENT, claimed, "1", now());
+    StatusWrite right = write(Decision.Kind.SENT, claimed, "1", now());
     StatusWrite wrongVersion =
         new StatusWrite(
-            StatusWrite.Kind.SENT,
+            Decision.Kind.SENT,
             right.messageId(),
             right.attemptId(),
             right.rowVersion() + 1,
@@ -582,7 +582,7 @@ class MessageStatusRepositoryIT {
     Instant at = now();
     StatusWrite settle =
         new StatusWrite(
-            StatusWrite.Kind.RETRYABLE,
+            Decision.Kind.RETRYABLE,
             request.messageId(),
             lost.attemptId(),
             lost.current().rowVersion(),
@@ -606,7 +606,7 @@ class MessageStatusRepositoryIT {
               assertThat(a.state()).isEqualTo("abandoned");
               assertThat(a.finishedAt()).isEqualTo(at);
             });
-    assertThat(repository.record(write(StatusWrite.Kind.SENT, dead, "5501", now())))
+    assertThat(repository.record(write(Decision.Kind.SENT, dead, "5501", now())))
         .as("the sender that lost its lease comes back too late")
         .isFalse();
     assertThat(rows.read(request.messageId()).status()).isEqualTo("pending");
@@ -628,7 +628,7 @@ class MessageStatusRepositoryIT {
     Claim.Claimed lost = ((Claim.Abandoned) claim).lost();
     StatusWrite settle =
         new StatusWrite(
-            StatusWrite.Kind.RETRYABLE,
+            Decision.Kind.RETRYABLE,
             request.messageId(),
             lost.attemptId(),
             lost.current().rowVersion(),
@@ -666,7 +666,7 @@ class MessageStatusRepositoryIT {
   void shouldChangeNothingWhenRejectionIsStale() {
     DeliveryRequest request = pending();
     Claim.Claimed claimed = claimed(request);
-    repository.record(write(StatusWrite.Kind.RETRYABLE, claimed, "http_503", now()));
+    repository.record(write(Decision.Kind.RETRYABLE, claimed, "http_503", now()));
 
     assertThat(repository.reject(rejection(request, "delivery_window_expired"), now())).isFalse();
 
@@ -682,7 +682,7 @@ class MessageStatusRepositoryIT {
     assertThat(repository.reject(rejection(request, "max_attempts_exceeded"), now())).isFalse();
 
     assertThat(rows.read(request.messageId()).status()).isEqualTo("pending");
-    assertThat(repository.record(write(StatusWrite.Kind.SENT, claimed, "5501", now()))).isTrue();
+    assertThat(repository.record(write(Decision.Kind.SENT, claimed, "5501", now()))).isTrue();
     assertThat(rows.read(request.messageId()).status()).isEqualTo("sent");
   }
 

@@ -17,6 +17,7 @@ import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.infra.testing.TestDatabase;
 import org.schedmsg.infra.testing.TestInfrastructure;
+import org.schedmsg.sender.core.retry.Decision;
 import org.schedmsg.sender.core.testing.MessageRows;
 
 /**
@@ -151,7 +152,7 @@ class MetadataObjectIT {
     assertThat(
             repository.record(
                 new StatusWrite(
-                    StatusWrite.Kind.SENT,
+                    Decision.Kind.SENT,
                     request.messageId(),
                     claimed.attemptId(),
                     claimed.current().rowVersion(),

@@ -19,6 +19,7 @@ import org.schedmsg.contracts.RejectedMessage;
 import org.schedmsg.infra.testing.TestDatabase;
 import org.schedmsg.infra.testing.TestInfrastructure;
 import org.schedmsg.recurrence.NextOccurrence;
+import org.schedmsg.sender.core.retry.Decision;
 import org.schedmsg.sender.core.testing.MessageRows;
 import org.schedmsg.sender.core.testing.TestRequests;
 
@@ -66,7 +67,7 @@ class RecurringSeriesIT {
     return (Claim.Claimed) claim;
   }
 
-  private static StatusWrite write(StatusWrite.Kind kind, Claim.Claimed claimed, String text) {
+  private static StatusWrite write(Decision.Kind kind, Claim.Claimed claimed, String text) {
     return new StatusWrite(
         kind,
         claimed.current().messageId(),
@@ -90,7 +91,7 @@ class RecurringSeriesIT {
     DeliveryRequest request =
         rows.insertRecurring(Platform.TELEGRAM, "4242", first.toInstant(), 14 * HOUR, DAILY_BERLIN);
 
-    assertThat(repository.record(write(StatusWrite.Kind.SENT, claimed(request), "5501"))).isTrue();
+    assertThat(repository.record(write(Decision.Kind.SENT, claimed(request), "5501"))).isTrue();
 
     List<MessageRows.Recurring> next = rows.following(request.messageId());
     assertThat(next).hasSize(1);
@@ -116,9 +117,8 @@ class RecurringSeriesIT {
     DeliveryRequest single =
         rows.insertPending(Platform.TELEGRAM, "4244", "a single reminder", justDue(), 60, null);
 
-    assertThat(repository.record(write(StatusWrite.Kind.SENT, claimed(single), "5602"))).isTrue();
-    assertThat(repository.record(write(StatusWrite.Kind.SENT, claimed(occurrence), "5601")))
-        .isTrue();
+    assertThat(repository.record(write(Decision.Kind.SENT, claimed(single), "5602"))).isTrue();
+    assertThat(repository.record(write(Decision.Kind.SENT, claimed(occurrence), "5601"))).isTrue();
 
     assertThat(rows.following(occurrence.messageId())).hasSize(1);
     assertThat(rows.following(single.messageId())).isEmpty();
@@ -129,10 +129,9 @@ class RecurringSeriesIT {
   void shouldInsertNothingWhenOutcomeKeepsRowPendingOrIsGivenBack() {
     DeliveryRequest request = dailyUtc();
 
-    assertThat(
-            repository.record(write(StatusWrite.Kind.GIVE_BACK, claimed(request), "telegram:429")))
+    assertThat(repository.record(write(Decision.Kind.GIVE_BACK, claimed(request), "telegram:429")))
         .isTrue();
-    assertThat(repository.record(write(StatusWrite.Kind.RETRYABLE, claimed(request), "http_503")))
+    assertThat(repository.record(write(Decision.Kind.RETRYABLE, claimed(request), "http_503")))
         .isTrue();
 
     assertThat(rows.following(request.messageId())).isEmpty();
@@ -142,7 +141,7 @@ class RecurringSeriesIT {
   @Test
   void shouldInsertNothingWhenTerminalTransactionIsRepeated() {
     DeliveryRequest request = dailyUtc();
-    repository.record(write(StatusWrite.Kind.SENT, claimed(request), "5501"));
+    repository.record(write(Decision.Kind.SENT, claimed(request), "5501"));
     // a repeat of the terminal write on a row found pending again (e.g. put back by an operator
     // after a lost commit acknowledgement): the same next occurrence, same id, nothing new
     rows.setStatus(request.messageId(), "pending");
@@ -150,7 +149,7 @@ class RecurringSeriesIT {
         TestRequests.withRowVersion(
             TestRequests.withAttempts(request, 1), rows.rowVersion(request.messageId()));
 
-    assertThat(repository.record(write(StatusWrite.Kind.SENT, claimed(again), "5501"))).isTrue();
+    assertThat(repository.record(write(Decision.Kind.SENT, claimed(again), "5501"))).isTrue();
 
     assertThat(rows.following(request.messageId())).hasSize(1);
   }
@@ -161,7 +160,7 @@ class RecurringSeriesIT {
     Instant first = justDue().minus(Duration.ofDays(1));
     DeliveryRequest request =
         rows.insertRecurring(Platform.TELEGRAM, "4242", first, 2 * DAY, DAILY_UTC);
-    repository.record(write(StatusWrite.Kind.SENT, claimed(request), "5501"));
+    repository.record(write(Decision.Kind.SENT, claimed(request), "5501"));
     MessageRows.Recurring second = rows.following(request.messageId()).get(0);
     assertThat(second.scheduledTime()).isEqualTo(first.plus(Duration.ofDays(1)));
     DeliveryRequest secondRequest =
@@ -170,7 +169,7 @@ class RecurringSeriesIT {
     assertThat(
             repository.record(
                 write(
-                    StatusWrite.Kind.FAILED,
+                    Decision.Kind.FAILED,
                     claimed(secondRequest),
                     "telegram:400:message_is_too_long")))
         .isTrue();
@@ -190,7 +189,7 @@ class RecurringSeriesIT {
     assertThat(
             repository.record(
                 write(
-                    StatusWrite.Kind.FAILED,
+                    Decision.Kind.FAILED,
                     claimed(request),
                     "telegram:403:bot_was_blocked_by_the_user")))
         .isTrue();
@@ -267,7 +266,7 @@ class RecurringSeriesIT {
             HOUR,
             "{\"rrule\": \"FREQ=DAILY\", \"timezone\": \"UTC\", \"count\": 1}");
 
-    assertThat(repository.record(write(StatusWrite.Kind.SENT, claimed(request), "1"))).isTrue();
+    assertThat(repository.record(write(Decision.Kind.SENT, claimed(request), "1"))).isTrue();
 
     assertThat(rows.following(request.messageId())).isEmpty();
   }
@@ -276,8 +275,7 @@ class RecurringSeriesIT {
   void shouldWriteRowWithoutNextOccurrenceWhenRecordedPlain() {
     DeliveryRequest request = dailyUtc();
 
-    assertThat(repository.recordPlain(write(StatusWrite.Kind.SENT, claimed(request), "1")))
-        .isTrue();
+    assertThat(repository.recordPlain(write(Decision.Kind.SENT, claimed(request), "1"))).isTrue();
 
     assertThat(rows.read(request.messageId()).status()).isEqualTo("sent");
     assertThat(rows.following(request.messageId())).isEmpty();

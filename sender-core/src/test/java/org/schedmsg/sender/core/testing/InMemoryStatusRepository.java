@@ -17,6 +17,7 @@ import org.schedmsg.contracts.DeliveryRequest;
 import org.schedmsg.contracts.MessageStatus;
 import org.schedmsg.contracts.RejectedMessage;
 import org.schedmsg.contracts.ScheduledMessage;
+import org.schedmsg.sender.core.retry.Decision;
 import org.schedmsg.sender.core.retry.RetryPolicy;
 import org.schedmsg.sender.core.status.Claim;
 import org.schedmsg.sender.core.status.MessageStatusRepository;
@@ -269,7 +270,7 @@ public final class InMemoryStatusRepository implements MessageStatusRepository {
             attempt.attempt(),
             attempt.leaseUntil(),
             write.attemptState()));
-    if (write.kind() == StatusWrite.Kind.GIVE_BACK) {
+    if (write.kind() == Decision.Kind.GIVE_BACK) {
       return true;
     }
     Row row = rows.get(write.messageId());
