@@ -135,11 +135,13 @@ final class Stack implements AutoCloseable {
     sender.put("SENDER_SEND_CONCURRENCY", Integer.toString(SEND_CONCURRENCY));
 
     Map<String, String> telegramEnv = new HashMap<>(sender);
+    telegramEnv.put("SENDER_INSTANCE_ID", SENDER_TELEGRAM + "-1");
     telegramEnv.put("TELEGRAM_BOT_TOKEN", TELEGRAM_TOKEN);
     telegramEnv.put("TELEGRAM_API_BASE_URL", telegram.baseUrl());
     addService(SENDER_TELEGRAM, "sender-telegram", "org.schedmsg.sender.telegram.App", telegramEnv);
 
     Map<String, String> whatsappEnv = new HashMap<>(sender);
+    whatsappEnv.put("SENDER_INSTANCE_ID", SENDER_WHATSAPP + "-1");
     whatsappEnv.put("WHATSAPP_ACCESS_TOKEN", WHATSAPP_TOKEN);
     whatsappEnv.put("WHATSAPP_PHONE_NUMBER_ID", WHATSAPP_PHONE_NUMBER_ID);
     whatsappEnv.put("WHATSAPP_API_BASE_URL", whatsapp.baseUrl());

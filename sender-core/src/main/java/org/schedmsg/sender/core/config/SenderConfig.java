@@ -30,6 +30,9 @@ import org.schedmsg.sender.core.throttle.ThrottleSettings;
  *     #toString()}
  * @param kafkaClient the properties every Kafka client of the sender starts from (security); {@link
  *     #toString()} shows their keys only
+ * @param instanceId the consumers' {@code group.instance.id} (static membership: a restarted sender
+ *     with the same id gets its partitions back at once instead of after the session timeout), or
+ *     null for dynamic membership
  */
 public record SenderConfig(
     Platform platform,
@@ -47,7 +50,8 @@ public record SenderConfig(
     ThrottleSettings throttle,
     String rejectionsGroupId,
     int batchSize,
-    int sendConcurrency) {
+    int sendConcurrency,
+    String instanceId) {
 
   public static final String DATABASE_URL = SettingKeys.DATABASE_URL;
   public static final String DATABASE_USER = SettingKeys.DATABASE_USER;
@@ -68,6 +72,7 @@ public record SenderConfig(
   public static final String SENDER_REJECTIONS_GROUP_ID = "SENDER_REJECTIONS_GROUP_ID";
   public static final String SENDER_BATCH_SIZE = "SENDER_BATCH_SIZE";
   public static final String SENDER_SEND_CONCURRENCY = "SENDER_SEND_CONCURRENCY";
+  public static final String SENDER_INSTANCE_ID = "SENDER_INSTANCE_ID";
 
   /** Every key this record reads, in README order. */
   public static final List<String> KEYS =
@@ -90,7 +95,8 @@ public record SenderConfig(
                   SENDER_FATAL_RETRY_INTERVAL,
                   SENDER_REJECTIONS_GROUP_ID,
                   SENDER_BATCH_SIZE,
-                  SENDER_SEND_CONCURRENCY))
+                  SENDER_SEND_CONCURRENCY,
+                  SENDER_INSTANCE_ID))
           .flatMap(List::stream)
           .toList();
 
@@ -179,6 +185,9 @@ public record SenderConfig(
     require(batchSize >= 1, SENDER_BATCH_SIZE + " must be at least 1");
     require(sendConcurrency >= 1, SENDER_SEND_CONCURRENCY + " must be at least 1");
     require(
+        instanceId == null || instanceId.matches("[a-zA-Z0-9._-]{1,200}"),
+        SENDER_INSTANCE_ID + " may hold only letters, digits, '.', '_' and '-' (at most 200)");
+    require(
         worstCaseBatch(batchSize, sendConcurrency, httpTimeout)
                 .compareTo(MAX_POLL_INTERVAL.dividedBy(2))
             <= 0,
@@ -233,7 +242,8 @@ public record SenderConfig(
         throttle(env, platform),
         env.string(SENDER_REJECTIONS_GROUP_ID, defaultRejectionsGroupId(namespace, platform)),
         env.integer(SENDER_BATCH_SIZE, DEFAULT_BATCH_SIZE),
-        env.integer(SENDER_SEND_CONCURRENCY, DEFAULT_SEND_CONCURRENCY));
+        env.integer(SENDER_SEND_CONCURRENCY, DEFAULT_SEND_CONCURRENCY),
+        env.optional(SENDER_INSTANCE_ID).orElse(null));
   }
 
   private static AmbiguousOutcomePolicy ambiguousOutcome(Env env) {
@@ -312,6 +322,10 @@ public record SenderConfig(
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(batchSize));
     props.put(
         ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(MAX_POLL_INTERVAL.toMillis()));
+    if (instanceId != null) {
+      // unique within each group; the delivery and rejection groups are two groups
+      props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+    }
     return kafkaClient.clientProperties(platform.id() + " sender consumer", props);
   }
 
@@ -345,6 +359,12 @@ public record SenderConfig(
         + throttle
         + ", rejectionsGroupId="
         + rejectionsGroupId
+        + ", batchSize="
+        + batchSize
+        + ", sendConcurrency="
+        + sendConcurrency
+        + ", instanceId="
+        + (instanceId == null ? "<none>" : instanceId)
         + ']';
   }
 

@@ -3,6 +3,8 @@ package org.schedmsg.sender.core.consume;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -125,7 +127,9 @@ abstract class PollLoop<V> implements Runnable, AutoCloseable {
   private void closeConsumer() {
     boolean interrupted = Thread.interrupted(); // let close() commit and leave the group
     try {
-      consumer.close();
+      // a clean stop leaves the group even as a static member (SENDER_INSTANCE_ID), so its
+      // partitions move at once; only a crash keeps them for the instance's restart
+      consumer.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP));
     } catch (KafkaException e) {
       log.warn("closing the consumer of {} failed", topicName, e);
     } finally {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.schedmsg.contracts.Platform;
@@ -36,6 +37,39 @@ class SenderConfigTest {
     assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(500));
     assertThat(config.databaseUser()).isNull();
     assertThat(config.inputTopic().name()).isEqualTo("schedmsg.delivery.telegram.v1");
+  }
+
+  @Test
+  void shouldJoinBothGroupsAsStaticMemberWhenInstanceIdSet() {
+    Map<String, String> env = required();
+    env.put("SENDER_INSTANCE_ID", "sender-telegram-7d9f-0");
+
+    SenderConfig config = SenderConfig.fromEnv(new Env(env), Platform.TELEGRAM);
+
+    assertThat(config.consumerProperties())
+        .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "sender-telegram-7d9f-0");
+    assertThat(config.rejectionConsumerProperties())
+        .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "sender-telegram-7d9f-0");
+    assertThat(config.toString()).contains("instanceId=sender-telegram-7d9f-0");
+  }
+
+  @Test
+  void shouldJoinAsDynamicMemberWhenInstanceIdNotSet() {
+    SenderConfig config = SenderConfig.fromEnv(new Env(required()), Platform.TELEGRAM);
+
+    assertThat(config.instanceId()).isNull();
+    assertThat(config.consumerProperties())
+        .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+  }
+
+  @Test
+  void shouldRejectInstanceIdWithSpaces() {
+    Map<String, String> env = required();
+    env.put("SENDER_INSTANCE_ID", "sender one");
+
+    assertThatThrownBy(() -> SenderConfig.fromEnv(new Env(env), Platform.TELEGRAM))
+        .hasMessageContaining("SENDER_INSTANCE_ID")
+        .hasMessageNotContaining("sender one");
   }
 
   @Test
