@@ -116,6 +116,46 @@ class DeliveryConsumerTest {
     assertThat(repository.row(second.messageId()).status()).isEqualTo(MessageStatus.SENT);
   }
 
+  /**
+   * The scheduler's releases of one punctuation become visible partition by partition: a poll may
+   * catch bulk messages before the urgent one of the same release. The linger poll merges them, so
+   * the batch goes out most urgent first (DeliveryConsumer.LINGER).
+   */
+  @Test
+  void shouldSendUrgentFirstWhenItArrivesInTheLingerPollAfterBulk() {
+    TopicPartition other = new TopicPartition(topic.name(), 1);
+    DeliveryRequest bulk = TestRequests.withPriority(pending(), 9);
+    DeliveryRequest urgent = TestRequests.withPriority(pending(), 1);
+    kafka.schedulePollTask(
+        () -> {
+          kafka.rebalance(List.of(partition, other));
+          kafka.updateBeginningOffsets(Map.of(partition, 0L, other, 0L));
+          kafka.addRecord(record(0, bulk));
+        });
+    kafka.schedulePollTask(
+        () -> kafka.addRecord(new ConsumerRecord<>(topic.name(), 1, 0, "98", urgent)));
+    processor =
+        new DeliveryProcessor(
+            Platform.TELEGRAM, repository, r -> client.send(r), new RetryPolicy(5), clock, pause);
+    consumer =
+        new DeliveryConsumer(
+            kafka,
+            topic,
+            processor,
+            Duration.ofMillis(5),
+            pause,
+            Duration.ofMillis(500),
+            clock,
+            100,
+            DeliveryConsumer.LINGER);
+    consumer.start("test-consumer");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> sent.size() == 2);
+    assertThat(sent)
+        .extracting(DeliveryRequest::messageId)
+        .containsExactly(urgent.messageId(), bulk.messageId());
+  }
+
   /** Several instances of one platform: each paces at its share of the delivery topic. */
   @Test
   void shouldPaceAtItsShareOfPartitionsWhenAssignedPartOfTopic() {
