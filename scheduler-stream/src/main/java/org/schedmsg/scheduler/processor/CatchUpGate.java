@@ -11,12 +11,13 @@ import org.slf4j.LoggerFactory;
  * several polls, all already overdue, are released most urgent first instead of in the order they
  * arrived (scheduler-stream README, "Catching up").
  *
- * <p>The rule: a change that arrives more than {@code lag} after its source transaction committed
- * starts a hold. The hold ends when no such change has arrived for {@link #QUIET}, or after {@link
- * #MAX_HOLD} at the latest; a hold that reached its maximum is not started again until the input
- * has been quiet once (a long catch-up then releases as it reads, rather than one punctuation every
- * {@link #MAX_HOLD}). Time is the task's wall clock, in epoch milliseconds. One instance per stream
- * task; not thread-safe (a task runs on one thread).
+ * <p>The rule: a change that arrives more than {@code lag} after its source transaction committed,
+ * or a snapshot read (a snapshot is a catch-up by definition; its rows carry the time they were
+ * read), starts a hold. The hold ends when no such change has arrived for {@link #QUIET}, or after
+ * {@link #MAX_HOLD} at the latest; a hold that reached its maximum is not started again until the
+ * input has been quiet once (a long catch-up then releases as it reads, rather than one punctuation
+ * every {@link #MAX_HOLD}). Time is the task's wall clock, in epoch milliseconds. One instance per
+ * stream task; not thread-safe (a task runs on one thread).
  */
 public final class CatchUpGate {
   /** No late change for this long: the input has caught up. */
@@ -45,9 +46,14 @@ public final class CatchUpGate {
     this.task = task;
   }
 
-  /** A change committed at {@code committedAt} (null: unknown) arrived at {@code now}. */
-  public void arrived(Instant committedAt, long now) {
-    if (lagMillis <= 0 || committedAt == null || now - committedAt.toEpochMilli() <= lagMillis) {
+  /**
+   * A change committed at {@code committedAt} (null: unknown) arrived at {@code now}; {@code
+   * snapshot}: it is a snapshot read.
+   */
+  public void arrived(Instant committedAt, boolean snapshot, long now) {
+    boolean late =
+        snapshot || (committedAt != null && now - committedAt.toEpochMilli() > lagMillis);
+    if (lagMillis <= 0 || !late) {
       return;
     }
     lastLateArrival = now;
@@ -55,10 +61,11 @@ public final class CatchUpGate {
     if (holdingSince == NONE && !gaveUp) {
       holdingSince = now;
       log.info(
-          "task {}: CDC input is catching up (a change committed {} ms ago arrived);"
-              + " releases wait until it has caught up",
+          "task {}: CDC input is catching up ({}); releases wait until it has caught up",
           task,
-          now - committedAt.toEpochMilli());
+          snapshot
+              ? "a snapshot read arrived"
+              : "a change committed " + (now - committedAt.toEpochMilli()) + " ms ago arrived");
     }
   }
 

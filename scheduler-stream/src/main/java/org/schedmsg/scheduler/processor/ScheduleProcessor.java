@@ -33,6 +33,9 @@ public final class ScheduleProcessor
     implements Processor<String, ScheduledMessageChange, String, Object> {
   private static final Logger log = LoggerFactory.getLogger(ScheduleProcessor.class);
 
+  /** Debezium's op of a snapshot read. */
+  private static final String SNAPSHOT_READ = "r";
+
   private final ScheduleSettings settings;
   private final SchedulerMetrics metrics;
 
@@ -110,7 +113,8 @@ public final class ScheduleProcessor
       remove(id, "deleted");
       return;
     }
-    catchUp.arrived(change.committedAt(), context.currentSystemTimeMs());
+    catchUp.arrived(
+        change.committedAt(), SNAPSHOT_READ.equals(change.op()), context.currentSystemTimeMs());
     ScheduledMessage row = change.message();
     if (!isSchedulable(id, row)) {
       return;

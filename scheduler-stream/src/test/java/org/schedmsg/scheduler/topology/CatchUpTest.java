@@ -62,6 +62,25 @@ class CatchUpTest {
     assertThat(released.subList(2, 7)).containsExactlyInAnyOrderElementsOf(bulk);
   }
 
+  /**
+   * A snapshot (the first start on a table, or a re-snapshot after a lost slot) reads every row
+   * now, so its commit times say nothing; it is a catch-up by definition.
+   */
+  @Test
+  void shouldReleaseMostUrgentFirstWhenDueRowsArriveAsSnapshotReadsOverSeveralPolls() {
+    driver = SchedulerDriver.withDefaults(stateDir);
+    ScheduledMessage bulk = MessageRow.pendingAt(WRITTEN).priority(9).build();
+    ScheduledMessage urgent = MessageRow.pendingAt(WRITTEN).priority(1).build();
+    driver.pipeSnapshotRead(bulk);
+    driver.advance(INTERVAL);
+    driver.pipeSnapshotRead(urgent);
+
+    driver.advance(CatchUpGate.QUIET.plus(INTERVAL));
+
+    assertThat(SchedulerDriver.ids(driver.telegram.readValuesToList()))
+        .containsExactly(urgent.id(), bulk.id());
+  }
+
   @Test
   void shouldReleaseInNextPunctuationWhenChangeArrivesWithinTheCatchUpLag() {
     driver = SchedulerDriver.withDefaults(stateDir);

@@ -220,6 +220,13 @@ final class SchedulerDriver implements AutoCloseable {
     pipeCommitted(row, now);
   }
 
+  /** A snapshot read of {@code row} (op {@code r}), read now. */
+  void pipeSnapshotRead(ScheduledMessage row) {
+    cdc.pipeInput(
+        row.id().toString(),
+        new ScheduledMessageChange(ScheduledMessageChange.SCHEMA_VERSION, "r", null, now, row));
+  }
+
   /** A change of {@code row} whose source transaction committed at {@code committedAt}. */
   void pipeCommitted(ScheduledMessage row, Instant committedAt) {
     cdc.pipeInput(
