@@ -68,6 +68,18 @@ final class ManagedProcess {
     }
   }
 
+  /** The exit status of the last run, or null while it runs or before the first start. */
+  synchronized Integer exitCode() {
+    return process == null || process.isAlive() ? null : process.exitValue();
+  }
+
+  /** The same service with {@code overrides} added to its environment (not started). */
+  ManagedProcess withEnvironment(Map<String, String> overrides) {
+    Map<String, String> merged = new java.util.HashMap<>(environment);
+    merged.putAll(overrides);
+    return new ManagedProcess(name, launcher, command, merged, logFile, opsPort);
+  }
+
   synchronized long pid() {
     return process == null ? -1 : process.pid();
   }

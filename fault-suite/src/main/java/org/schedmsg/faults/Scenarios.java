@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +43,7 @@ final class Scenarios {
         new RollingRestart(),
         new IngestorDownWhileTablesChurn(),
         new ColumnAddedWhileIngestorDown(),
+        new LostSlotRecoveredByRunbook(),
         new SchedulerClockAhead(),
         new KillOneOfTwoSchedulers());
   }
@@ -625,6 +627,74 @@ final class Scenarios {
       LoadGenerator.pause(Duration.ofSeconds(3));
       ingestor.start();
       ManagedProcess.await(ingestor::ready, Duration.ofSeconds(120));
+    }
+  }
+
+  /**
+   * The replication slot dropped while cdc-ingestor is down and the load written: the changes of
+   * the gap are gone from the WAL. The restarted ingestor must refuse to stream (exit 1, {@code
+   * LostSlotException}), and the cdc-ingestor README's runbook must bring every row back: drop a
+   * slot created meanwhile, start with a new {@code CDC_ENGINE_NAME} (no offsets: a new slot and a
+   * re-snapshot of every row).
+   */
+  static final class LostSlotRecoveredByRunbook implements Scenario {
+    static final String SLOT = "schedmsg_cdc";
+    static final String RECOVERY_ENGINE = "schedmsg-cdc-ingestor-after-lost-slot";
+
+    public String name() {
+      return "lost-slot";
+    }
+
+    public String fault() {
+      return "replication slot dropped while cdc-ingestor is down, load written; recovered by the"
+          + " runbook (new CDC_ENGINE_NAME, re-snapshot)";
+    }
+
+    public Duration settle() {
+      return Duration.ofSeconds(180);
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      ManagedProcess ingestor = context.stack().service(Stack.INGESTOR);
+      ingestor.stop(Duration.ofSeconds(30));
+      dropSlot(context);
+      context.fault("replication slot " + SLOT + " dropped while cdc-ingestor was down");
+      context.load();
+      ingestor.start();
+      boolean exited = ManagedProcess.await(() -> !ingestor.alive(), Duration.ofSeconds(90));
+      context.note(
+          exited
+              ? "cdc-ingestor refused the lost slot and exited " + ingestor.exitCode()
+              : "cdc-ingestor did not exit within 90 s of the lost slot");
+      if (!exited) {
+        ingestor.stop(Duration.ofSeconds(30));
+      }
+      // the runbook: drop a slot created meanwhile, start under a new engine name
+      dropSlot(context);
+      ManagedProcess recovered =
+          context
+              .stack()
+              .replaceService(Stack.INGESTOR, Map.of("CDC_ENGINE_NAME", RECOVERY_ENGINE));
+      recovered.start();
+      context.note("runbook applied: cdc-ingestor started as " + RECOVERY_ENGINE);
+      if (!ManagedProcess.await(recovered::ready, Duration.ofSeconds(120))) {
+        context.note("the recovered cdc-ingestor was not ready within 120 s");
+      }
+    }
+
+    private static void dropSlot(ScenarioContext context) throws java.sql.SQLException {
+      try (Connection c = context.stack().owner();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                      + " WHERE slot_name = '"
+                      + SLOT
+                      + "' AND NOT active")) {
+        while (rs.next()) {
+          context.note("dropped replication slot " + SLOT);
+        }
+      }
     }
   }
 

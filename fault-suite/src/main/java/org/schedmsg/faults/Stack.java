@@ -291,6 +291,20 @@ final class Stack implements AutoCloseable {
         DevCredentials.OWNER_PASSWORD);
   }
 
+  /**
+   * Replaces the stopped service {@code name} by the same service with {@code overrides} in its
+   * environment, for the rest of the run (not started).
+   */
+  ManagedProcess replaceService(String name, Map<String, String> overrides) {
+    ManagedProcess current = services.get(name);
+    if (current.alive()) {
+      throw new IllegalStateException(name + " is still running");
+    }
+    ManagedProcess replacement = current.withEnvironment(overrides);
+    services.put(name, replacement);
+    return replacement;
+  }
+
   /** Starts any service that is not running, then waits until all of them are ready. */
   boolean restoreAll(Duration timeout) {
     if (!broker.alive()) {
