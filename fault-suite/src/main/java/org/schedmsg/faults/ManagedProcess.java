@@ -73,6 +73,11 @@ final class ManagedProcess {
     return process == null || process.isAlive() ? null : process.exitValue();
   }
 
+  /** The environment it starts with. */
+  Map<String, String> environment() {
+    return environment;
+  }
+
   /** The same service with {@code overrides} added to its environment (not started). */
   ManagedProcess withEnvironment(Map<String, String> overrides) {
     Map<String, String> merged = new java.util.HashMap<>(environment);

@@ -39,6 +39,7 @@ final class Scenarios {
         new TerminateWalSender(),
         new PlatformErrorStorm(),
         new ReplayAfterSent(),
+        new CdcReplayAfterSent(),
         new CancelRace(),
         new RollingRestart(),
         new IngestorDownWhileTablesChurn(),
@@ -106,6 +107,7 @@ final class Scenarios {
               entry -> isGroupOf(entry, context, name()),
               () -> {
                 scheduler.kill9();
+                context.schedulerKilled();
                 context.fault("kill -9 scheduler-stream");
               },
               "the group never reached a platform: fault not injected")
@@ -627,6 +629,55 @@ final class Scenarios {
       LoadGenerator.pause(Duration.ofSeconds(3));
       ingestor.start();
       ManagedProcess.await(ingestor::ready, Duration.ofSeconds(120));
+    }
+  }
+
+  /**
+   * After every row of the load was sent, the scheduler is replaced by one with a new application
+   * id: no committed offsets and empty stores, so it reads the CDC topic from offset 0 (every
+   * version of every row the run wrote, older pending ones included). The senders' claim must keep
+   * any re-release from sending again. The new scheduler stays for the rest of the run.
+   */
+  static final class CdcReplayAfterSent implements Scenario {
+    static final String REPLAY_APPLICATION = "schedmsg-scheduler-replayed";
+
+    public String name() {
+      return "replay-cdc";
+    }
+
+    public String fault() {
+      return "scheduler replaced by a new application id after everything was sent: the CDC topic"
+          + " read again from offset 0";
+    }
+
+    public Duration settle() {
+      return Duration.ofSeconds(60);
+    }
+
+    public void run(ScenarioContext context) throws Exception {
+      context.load();
+      if (!context.awaitRowsEnded(Duration.ofSeconds(120))) {
+        context.note("rows still pending before the replay");
+      }
+      ManagedProcess scheduler = context.stack().service(Stack.SCHEDULER);
+      scheduler.stop(Duration.ofSeconds(30));
+      ManagedProcess replayed =
+          context
+              .stack()
+              .replaceService(
+                  Stack.SCHEDULER,
+                  Map.of(
+                      "SCHEDULER_APPLICATION_ID",
+                      REPLAY_APPLICATION,
+                      "SCHEDULER_STATE_DIR",
+                      context.stack().dataDir("scheduler-state-replayed").toString()));
+      replayed.start();
+      context.fault("CDC topic replayed from offset 0 by a new scheduler application");
+      if (!ManagedProcess.await(replayed::ready, Duration.ofSeconds(120))) {
+        context.note("the replaying scheduler was not ready within 120 s");
+      }
+      // every version has been read and any stale release tried by then
+      LoadGenerator.pause(Duration.ofSeconds(30));
     }
   }
 

@@ -76,9 +76,7 @@ final class Stack implements AutoCloseable {
   private FakeWhatsAppServer whatsapp;
   private final Journal journal = new Journal();
   private final Map<String, ManagedProcess> services = new LinkedHashMap<>();
-  private final Map<String, Map<String, String>> environments = new HashMap<>();
   private String bootstrapServers;
-  private Map<String, String> schedulerEnv;
 
   Stack(Path runDir, ProcessLauncher launcher) {
     this.runDir = runDir;
@@ -121,10 +119,9 @@ final class Stack implements AutoCloseable {
     ingestor.put("DATABASE_PASSWORD", DevCredentials.INGESTOR_PASSWORD);
     addService(INGESTOR, "cdc-ingestor", "org.schedmsg.cdc.App", ingestor);
 
-    schedulerEnv = new HashMap<>(common);
-    schedulerEnv.put("SCHEDULER_SESSION_TIMEOUT", SCHEDULER_SESSION_TIMEOUT.toSeconds() + "s");
-    schedulerEnv.put("SCHEDULER_STANDBY_REPLICAS", "1");
-    Map<String, String> scheduler = new HashMap<>(schedulerEnv);
+    Map<String, String> scheduler = new HashMap<>(common);
+    scheduler.put("SCHEDULER_SESSION_TIMEOUT", SCHEDULER_SESSION_TIMEOUT.toSeconds() + "s");
+    scheduler.put("SCHEDULER_STANDBY_REPLICAS", "1");
     scheduler.put("SCHEDULER_STATE_DIR", runDir.resolve("scheduler-state").toString());
     addService(SCHEDULER, "scheduler-stream", "org.schedmsg.scheduler.App", scheduler);
 
@@ -161,7 +158,8 @@ final class Stack implements AutoCloseable {
    */
   ManagedProcess secondScheduler(Duration timeout) {
     if (!services.containsKey(SECOND_SCHEDULER)) {
-      Map<String, String> env = new HashMap<>(schedulerEnv);
+      // the first instance's settings as they are now (its application id included)
+      Map<String, String> env = new HashMap<>(services.get(SCHEDULER).environment());
       env.put("SCHEDULER_STATE_DIR", runDir.resolve("scheduler-state-2").toString());
       addService(SECOND_SCHEDULER, "scheduler-stream", "org.schedmsg.scheduler.App", env);
     }
@@ -179,7 +177,7 @@ final class Stack implements AutoCloseable {
    * and stop it before the stack restores the instance.
    */
   ManagedProcess schedulerWithClockAhead(Duration offset) {
-    Map<String, String> env = environments.get(SCHEDULER);
+    Map<String, String> env = services.get(SCHEDULER).environment();
     return new ManagedProcess(
         SCHEDULER + "-clock-ahead",
         launcher,
@@ -199,7 +197,6 @@ final class Stack implements AutoCloseable {
     Map<String, String> environment = new HashMap<>(env);
     environment.put("OPS_PORT", Integer.toString(opsPort));
     environment.put("OPS_BIND_ADDRESS", "127.0.0.1");
-    environments.put(name, environment);
     services.put(
         name,
         new ManagedProcess(
@@ -303,6 +300,11 @@ final class Stack implements AutoCloseable {
     ManagedProcess replacement = current.withEnvironment(overrides);
     services.put(name, replacement);
     return replacement;
+  }
+
+  /** A fresh directory for a service's data in this run's directory. */
+  Path dataDir(String name) {
+    return runDir.resolve(name);
   }
 
   /** Starts any service that is not running, then waits until all of them are ready. */
