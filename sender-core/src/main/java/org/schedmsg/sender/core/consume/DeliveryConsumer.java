@@ -78,41 +78,7 @@ public final class DeliveryConsumer extends PollLoop<DeliveryRequest> {
   /**
    * @param shutdownGrace how long {@link #close()} lets the in-flight message finish before
    *     interrupting it ({@link #SHUTDOWN_GRACE} in production)
-   */
-  public DeliveryConsumer(
-      Consumer<String, DeliveryRequest> consumer,
-      Topic<String, DeliveryRequest> topic,
-      DeliveryProcessor processor,
-      Duration pollTimeout,
-      OutagePause outagePause,
-      Duration shutdownGrace) {
-    this(consumer, topic, processor, pollTimeout, outagePause, shutdownGrace, Clock.systemUTC());
-  }
-
-  /**
    * @param clock for the readiness of the loop ({@link #stallProblem})
-   */
-  public DeliveryConsumer(
-      Consumer<String, DeliveryRequest> consumer,
-      Topic<String, DeliveryRequest> topic,
-      DeliveryProcessor processor,
-      Duration pollTimeout,
-      OutagePause outagePause,
-      Duration shutdownGrace,
-      Clock clock) {
-    this(
-        consumer,
-        topic,
-        processor,
-        pollTimeout,
-        outagePause,
-        shutdownGrace,
-        clock,
-        Integer.MAX_VALUE,
-        Duration.ZERO);
-  }
-
-  /**
    * @param batchSize the consumer's {@code max.poll.records}: a poll that returned fewer lingers
    * @param linger how long a poll that returned less than a full batch waits for more ({@link
    *     #LINGER} in production; zero: never)

@@ -71,7 +71,15 @@ class DeliveryConsumerTest {
             Platform.TELEGRAM, repository, r -> client.send(r), new RetryPolicy(5), clock, pause);
     consumer =
         new DeliveryConsumer(
-            kafka, topic, processor, Duration.ofMillis(5), pause, Duration.ofMillis(500), clock);
+            kafka,
+            topic,
+            processor,
+            Duration.ofMillis(5),
+            pause,
+            Duration.ofMillis(500),
+            clock,
+            Integer.MAX_VALUE,
+            Duration.ZERO);
     consumer.start("test-consumer");
   }
 
@@ -368,7 +376,15 @@ class DeliveryConsumerTest {
     assignAnd(() -> kafka.addRecord(record(0, request)));
     consumer =
         new DeliveryConsumer(
-            kafka, topic, processor, Duration.ofMillis(5), pause, Duration.ofMillis(500), clock);
+            kafka,
+            topic,
+            processor,
+            Duration.ofMillis(5),
+            pause,
+            Duration.ofMillis(500),
+            clock,
+            Integer.MAX_VALUE,
+            Duration.ZERO);
     consumer.start("test-consumer");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> !kafka.paused().isEmpty());
