@@ -69,18 +69,21 @@ class DeliveryConsumerTest {
     processor =
         new DeliveryProcessor(
             Platform.TELEGRAM, repository, r -> client.send(r), new RetryPolicy(5), clock, pause);
-    consumer =
-        new DeliveryConsumer(
-            kafka,
-            topic,
-            processor,
-            Duration.ofMillis(5),
-            pause,
-            Duration.ofMillis(500),
-            clock,
-            Integer.MAX_VALUE,
-            Duration.ZERO);
+    consumer = newConsumer(Integer.MAX_VALUE, Duration.ZERO);
     consumer.start("test-consumer");
+  }
+
+  private DeliveryConsumer newConsumer(int batchSize, Duration linger) {
+    return new DeliveryConsumer(
+        kafka,
+        topic,
+        processor,
+        Duration.ofMillis(5),
+        pause,
+        Duration.ofMillis(500),
+        clock,
+        batchSize,
+        linger);
   }
 
   private void assignAnd(Runnable then) {
@@ -145,17 +148,7 @@ class DeliveryConsumerTest {
     processor =
         new DeliveryProcessor(
             Platform.TELEGRAM, repository, r -> client.send(r), new RetryPolicy(5), clock, pause);
-    consumer =
-        new DeliveryConsumer(
-            kafka,
-            topic,
-            processor,
-            Duration.ofMillis(5),
-            pause,
-            Duration.ofMillis(500),
-            clock,
-            100,
-            DeliveryConsumer.LINGER);
+    consumer = newConsumer(100, DeliveryConsumer.LINGER);
     consumer.start("test-consumer");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> sent.size() == 2);
@@ -374,17 +367,7 @@ class DeliveryConsumerTest {
             new org.schedmsg.sender.core.metrics.SenderMetrics(
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "telegram"));
     assignAnd(() -> kafka.addRecord(record(0, request)));
-    consumer =
-        new DeliveryConsumer(
-            kafka,
-            topic,
-            processor,
-            Duration.ofMillis(5),
-            pause,
-            Duration.ofMillis(500),
-            clock,
-            Integer.MAX_VALUE,
-            Duration.ZERO);
+    consumer = newConsumer(Integer.MAX_VALUE, Duration.ZERO);
     consumer.start("test-consumer");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> !kafka.paused().isEmpty());
