@@ -348,7 +348,7 @@ class DeliveryConsumerTest {
             Duration.ofSeconds(5),
             Duration.ofSeconds(5),
             Duration.ofSeconds(30));
-    DeliveryProcessor processor =
+    processor =
         new DeliveryProcessor(
             Platform.TELEGRAM,
             repository,
