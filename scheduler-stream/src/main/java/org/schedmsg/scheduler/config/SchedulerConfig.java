@@ -2,11 +2,16 @@ package org.schedmsg.scheduler.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -24,8 +29,9 @@ import org.schedmsg.contracts.config.SettingKeys;
  * listed in {@link #KEYS} and in the module README.
  *
  * @param maxAttempts a pending row with at least this many attempts is rejected at its due time
- * @param telegramReleaseRate Telegram releases per second (per stream task)
- * @param whatsappReleaseRate WhatsApp releases per second (per stream task)
+ * @param releaseRates each platform's releases per second ({@link #releaseRateKey}), every platform
+ * @param senderGroups each platform's senders' consumer group ({@link #senderGroupKey}), every
+ *     platform
  * @param lease the senders' longest possible attempt: a released message is not released again
  *     before it has passed, and no retry is due earlier than it after the last attempt
  * @param catchUpLag a change committed longer ago than this when it arrives means the CDC input is
@@ -45,14 +51,12 @@ public record SchedulerConfig(
     Duration retryBackoffMax,
     int replicationFactor,
     int maxAttempts,
-    int telegramReleaseRate,
-    int whatsappReleaseRate,
+    Map<Platform, Integer> releaseRates,
     int standbyReplicas,
     Duration sessionTimeout,
     int maxUnsent,
     Duration maxUnsentTime,
-    String telegramSenderGroup,
-    String whatsappSenderGroup,
+    Map<Platform, String> senderGroups,
     Duration catchUpLag) {
 
   public static final String BOOTSTRAP_SERVERS = SettingKeys.KAFKA_BOOTSTRAP_SERVERS;
@@ -69,41 +73,45 @@ public record SchedulerConfig(
   public static final String RETRY_BACKOFF_MAX = "SCHEDULER_RETRY_BACKOFF_MAX";
   public static final String REPLICATION_FACTOR = "SCHEDULER_REPLICATION_FACTOR";
   public static final String MAX_ATTEMPTS = "SCHEDULER_MAX_ATTEMPTS";
-  public static final String TELEGRAM_RELEASE_RATE = "SCHEDULER_TELEGRAM_RELEASE_RATE";
-  public static final String WHATSAPP_RELEASE_RATE = "SCHEDULER_WHATSAPP_RELEASE_RATE";
   public static final String STANDBY_REPLICAS = "SCHEDULER_STANDBY_REPLICAS";
   public static final String SESSION_TIMEOUT = "SCHEDULER_SESSION_TIMEOUT";
   public static final String MAX_UNSENT = "SCHEDULER_MAX_UNSENT";
   public static final String MAX_UNSENT_TIME = "SCHEDULER_MAX_UNSENT_TIME";
-  public static final String TELEGRAM_SENDER_GROUP = "SCHEDULER_TELEGRAM_SENDER_GROUP";
-  public static final String WHATSAPP_SENDER_GROUP = "SCHEDULER_WHATSAPP_SENDER_GROUP";
   public static final String CATCH_UP_LAG = "SCHEDULER_CATCH_UP_LAG";
+
+  /** {@code SCHEDULER_<PLATFORM>_RELEASE_RATE}: {@code platform}'s releases per second. */
+  public static String releaseRateKey(Platform platform) {
+    return "SCHEDULER_" + platform.name() + "_RELEASE_RATE";
+  }
+
+  /** {@code SCHEDULER_<PLATFORM>_SENDER_GROUP}: {@code platform}'s senders' consumer group. */
+  public static String senderGroupKey(Platform platform) {
+    return "SCHEDULER_" + platform.name() + "_SENDER_GROUP";
+  }
 
   /** Every environment key this config reads. */
   public static final List<String> KEYS =
-      List.of(
-          BOOTSTRAP_SERVERS,
-          KAFKA_CLIENT_CONFIG_FILE,
-          TOPIC_NAMESPACE,
-          APPLICATION_ID,
-          STATE_DIR,
-          PUNCTUATE_INTERVAL,
-          COMMIT_INTERVAL,
-          MAX_RELEASES_PER_PUNCTUATION,
-          LEASE,
-          RETRY_BACKOFF_BASE,
-          RETRY_BACKOFF_MAX,
-          REPLICATION_FACTOR,
-          MAX_ATTEMPTS,
-          TELEGRAM_RELEASE_RATE,
-          WHATSAPP_RELEASE_RATE,
-          STANDBY_REPLICAS,
-          SESSION_TIMEOUT,
-          MAX_UNSENT,
-          MAX_UNSENT_TIME,
-          TELEGRAM_SENDER_GROUP,
-          WHATSAPP_SENDER_GROUP,
-          CATCH_UP_LAG);
+      Stream.of(
+              List.of(
+                  BOOTSTRAP_SERVERS,
+                  KAFKA_CLIENT_CONFIG_FILE,
+                  TOPIC_NAMESPACE,
+                  APPLICATION_ID,
+                  STATE_DIR,
+                  PUNCTUATE_INTERVAL,
+                  COMMIT_INTERVAL,
+                  MAX_RELEASES_PER_PUNCTUATION,
+                  LEASE,
+                  RETRY_BACKOFF_BASE,
+                  RETRY_BACKOFF_MAX,
+                  REPLICATION_FACTOR,
+                  MAX_ATTEMPTS),
+              Arrays.stream(Platform.values()).map(SchedulerConfig::releaseRateKey).toList(),
+              List.of(STANDBY_REPLICAS, SESSION_TIMEOUT, MAX_UNSENT, MAX_UNSENT_TIME),
+              Arrays.stream(Platform.values()).map(SchedulerConfig::senderGroupKey).toList(),
+              List.of(CATCH_UP_LAG))
+          .flatMap(List::stream)
+          .toList();
 
   public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofMillis(100);
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
@@ -115,13 +123,8 @@ public record SchedulerConfig(
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
   /** Telegram's default limit: about 30 messages per second per bot. */
-  public static final int DEFAULT_TELEGRAM_RELEASE_RATE =
-      Platform.TELEGRAM.defaultMessagesPerSecond();
 
   /** WhatsApp Cloud API's default limit: 80 messages per second per phone number. */
-  public static final int DEFAULT_WHATSAPP_RELEASE_RATE =
-      Platform.WHATSAPP.defaultMessagesPerSecond();
-
   public static final int DEFAULT_STANDBY_REPLICAS = 0;
 
   /**
@@ -188,8 +191,10 @@ public record SchedulerConfig(
           REPLICATION_FACTOR + " must be -1 (broker default) or at least 1");
     }
     requireAtLeast(maxAttempts, 1, MAX_ATTEMPTS);
-    requireAtLeast(telegramReleaseRate, 1, TELEGRAM_RELEASE_RATE);
-    requireAtLeast(whatsappReleaseRate, 1, WHATSAPP_RELEASE_RATE);
+    releaseRates = eachPlatform(releaseRates, "releaseRates");
+    for (Platform platform : Platform.values()) {
+      requireAtLeast(releaseRates.get(platform), 1, releaseRateKey(platform));
+    }
     requireAtLeast(standbyReplicas, 0, STANDBY_REPLICAS);
     requirePositive(sessionTimeout, SESSION_TIMEOUT);
     requireAtLeast(maxUnsent, 0, MAX_UNSENT);
@@ -197,8 +202,10 @@ public record SchedulerConfig(
     if (maxUnsentTime.isNegative()) {
       throw new IllegalArgumentException(MAX_UNSENT_TIME + " must not be negative");
     }
-    requireText(telegramSenderGroup, TELEGRAM_SENDER_GROUP);
-    requireText(whatsappSenderGroup, WHATSAPP_SENDER_GROUP);
+    senderGroups = eachPlatform(senderGroups, "senderGroups");
+    for (Platform platform : Platform.values()) {
+      requireText(senderGroups.get(platform), senderGroupKey(platform));
+    }
     Objects.requireNonNull(catchUpLag, CATCH_UP_LAG);
     if (catchUpLag.isNegative()) {
       throw new IllegalArgumentException(CATCH_UP_LAG + " must not be negative");
@@ -225,14 +232,12 @@ public record SchedulerConfig(
         env.duration(RETRY_BACKOFF_MAX, DEFAULT_RETRY_BACKOFF_MAX),
         env.integer(REPLICATION_FACTOR, DEFAULT_REPLICATION_FACTOR),
         env.integer(MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS),
-        env.integer(TELEGRAM_RELEASE_RATE, DEFAULT_TELEGRAM_RELEASE_RATE),
-        env.integer(WHATSAPP_RELEASE_RATE, DEFAULT_WHATSAPP_RELEASE_RATE),
+        perPlatform(p -> env.integer(releaseRateKey(p), p.defaultMessagesPerSecond())),
         env.integer(STANDBY_REPLICAS, DEFAULT_STANDBY_REPLICAS),
         env.duration(SESSION_TIMEOUT, DEFAULT_SESSION_TIMEOUT),
         env.integer(MAX_UNSENT, DEFAULT_MAX_UNSENT),
         env.duration(MAX_UNSENT_TIME, DEFAULT_MAX_UNSENT_TIME),
-        env.string(TELEGRAM_SENDER_GROUP, Topics.of(namespace).senderGroupId(Platform.TELEGRAM)),
-        env.string(WHATSAPP_SENDER_GROUP, Topics.of(namespace).senderGroupId(Platform.WHATSAPP)),
+        perPlatform(p -> env.string(senderGroupKey(p), Topics.of(namespace).senderGroupId(p))),
         env.duration(CATCH_UP_LAG, DEFAULT_CATCH_UP_LAG));
   }
 
@@ -252,31 +257,23 @@ public record SchedulerConfig(
         retryBackoffMax,
         replicationFactor,
         maxAttempts,
-        telegramReleaseRate,
-        whatsappReleaseRate,
+        releaseRates,
         standbyReplicas,
         sessionTimeout,
         maxUnsent,
         maxUnsentTime,
-        telegramSenderGroup,
-        whatsappSenderGroup,
+        senderGroups,
         lag);
   }
 
   /** The consumer group of {@code platform}'s senders, whose lag {@link #maxUnsent} bounds. */
   public String senderGroup(Platform platform) {
-    return switch (platform) {
-      case TELEGRAM -> telegramSenderGroup;
-      case WHATSAPP -> whatsappSenderGroup;
-    };
+    return senderGroups.get(platform);
   }
 
   /** Releases per second allowed to {@code platform}'s delivery topic. */
   public int releaseRate(Platform platform) {
-    return switch (platform) {
-      case TELEGRAM -> telegramReleaseRate;
-      case WHATSAPP -> whatsappReleaseRate;
-    };
+    return releaseRates.get(platform);
   }
 
   /** The topic catalog of {@link #topicNamespace()}. */
@@ -326,6 +323,25 @@ public record SchedulerConfig(
     own.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     own.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
     return kafkaClient.clientProperties("scheduler admin " + clientId, own);
+  }
+
+  /** A value for every platform, computed by {@code value}. */
+  public static <T> Map<Platform, T> perPlatform(Function<Platform, T> value) {
+    Map<Platform, T> values = new EnumMap<>(Platform.class);
+    for (Platform platform : Platform.values()) {
+      values.put(platform, value.apply(platform));
+    }
+    return Collections.unmodifiableMap(values);
+  }
+
+  private static <T> Map<Platform, T> eachPlatform(Map<Platform, T> values, String name) {
+    Objects.requireNonNull(values, name);
+    for (Platform platform : Platform.values()) {
+      if (!values.containsKey(platform)) {
+        throw new IllegalArgumentException(name + " has no value for " + platform.id());
+      }
+    }
+    return Collections.unmodifiableMap(new EnumMap<>(values));
   }
 
   private static void requireText(String value, String key) {

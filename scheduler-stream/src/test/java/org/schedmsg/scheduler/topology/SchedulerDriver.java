@@ -92,14 +92,12 @@ final class SchedulerDriver implements AutoCloseable {
             config.retryBackoffMax(),
             config.replicationFactor(),
             config.maxAttempts(),
-            config.telegramReleaseRate(),
-            config.whatsappReleaseRate(),
+            config.releaseRates(),
             config.standbyReplicas(),
             config.sessionTimeout(),
             config.maxUnsent(),
             config.maxUnsentTime(),
-            config.telegramSenderGroup(),
-            config.whatsappSenderGroup(),
+            config.senderGroups(),
             config.catchUpLag());
     return new SchedulerDriver(copied);
   }
@@ -174,14 +172,12 @@ final class SchedulerDriver implements AutoCloseable {
         SchedulerConfig.DEFAULT_RETRY_BACKOFF_MAX,
         SchedulerConfig.DEFAULT_REPLICATION_FACTOR,
         maxAttempts,
-        rate,
-        rate,
+        SchedulerConfig.perPlatform(p -> rate),
         SchedulerConfig.DEFAULT_STANDBY_REPLICAS,
         SchedulerConfig.DEFAULT_SESSION_TIMEOUT,
         maxUnsent,
         SchedulerConfig.DEFAULT_MAX_UNSENT_TIME,
-        "test-sender-telegram",
-        "test-sender-whatsapp",
+        SchedulerConfig.perPlatform(p -> "test-sender-" + p.id()),
         SchedulerConfig.DEFAULT_CATCH_UP_LAG);
   }
 
