@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -144,9 +143,5 @@ final class ScenarioContext {
 
   List<LoadGenerator.Load> loads() {
     return List.copyOf(loads);
-  }
-
-  static boolean await(BooleanSupplier condition, Duration timeout) {
-    return ManagedProcess.await(condition, timeout);
   }
 }

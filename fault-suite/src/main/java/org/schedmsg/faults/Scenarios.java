@@ -404,19 +404,7 @@ final class Scenarios {
 
     public void run(ScenarioContext context) throws Exception {
       context.load();
-      String prefix = context.generator().prefix(name());
-      RowReader reader = new RowReader();
-      boolean settled =
-          ScenarioContext.await(
-              () -> {
-                try (Connection c = context.stack().owner()) {
-                  return reader.pending(c, prefix) == 0;
-                } catch (java.sql.SQLException e) {
-                  return false;
-                }
-              },
-              Duration.ofSeconds(120));
-      if (!settled) {
+      if (!context.awaitRowsEnded(Duration.ofSeconds(120))) {
         context.note("rows still pending before the replay");
       }
       List<ManagedProcess> senders =
