@@ -34,9 +34,31 @@ public record DatabaseTls(
   public static final String SSL_KEY = "DATABASE_SSL_KEY";
   public static final String SSL_KEY_PASSWORD = "DATABASE_SSL_KEY_PASSWORD";
 
+  /** The definitions of the keys, in README order. */
+  public static final List<Setting> SETTINGS =
+      List.of(
+          Setting.text(SSL_MODE, "pgjdbc's `sslmode`; outside the sandbox use `verify-full`")
+              .withComputedDefault("(none; `verify-full` when a certificate or key is set)")
+              .withRule(
+                  SettingRule.oneOf(
+                      "disable", "allow", "prefer", "require", "verify-ca", "verify-full")),
+          Setting.text(
+              SSL_ROOT_CERT,
+              "CA certificate(s) (PEM) the server's certificate must chain to (a readable file)"),
+          Setting.text(
+              SSL_CERT,
+              "client certificate (PEM); its CN is the role's name when PostgreSQL checks"
+                  + " `clientcert=verify-full`"),
+          Setting.text(
+              SSL_KEY,
+              "client key: PKCS-8 DER (`.pk8`) or PEM (`BEGIN PRIVATE KEY`), or PKCS#12"
+                  + " (`.p12`); not PKCS#1 or encrypted PKCS-8"),
+          Setting.secret(SSL_KEY_PASSWORD, "password of a `.p12` client key"));
+
   /** Every key, in README order. */
-  public static final List<String> KEYS =
-      List.of(SSL_MODE, SSL_ROOT_CERT, SSL_CERT, SSL_KEY, SSL_KEY_PASSWORD);
+  public static final List<String> KEYS = SETTINGS.stream().map(Setting::key).toList();
+
+  private static final SettingsDefinition DEFINITION = new SettingsDefinition(SETTINGS);
 
   /** The pgjdbc URL parameters of these settings (Debezium: {@code database.} + the name). */
   public static final List<String> PARAMETERS =
@@ -76,16 +98,24 @@ public record DatabaseTls(
    * file must be readable. Errors name the key and the path, never a password.
    */
   public static DatabaseTls fromEnv(Env env) {
-    String rootCert = readableFile(env, SSL_ROOT_CERT);
-    String cert = readableFile(env, SSL_CERT);
-    String key = readableFile(env, SSL_KEY);
-    boolean files = rootCert != null || cert != null || key != null;
-    String mode = env.optional(SSL_MODE).orElse(files ? DEFAULT_MODE_WITH_FILES : null);
-    return new DatabaseTls(mode, rootCert, cert, key, env.secret(SSL_KEY_PASSWORD).orElse(null));
+    return from(DEFINITION.read(env));
   }
 
-  private static String readableFile(Env env, String key) {
-    String path = env.optional(key).orElse(null);
+  /** These settings from values read with a definition that includes {@link #SETTINGS}. */
+  public static DatabaseTls from(SettingValues values) {
+    String rootCert = readableFile(values, SSL_ROOT_CERT);
+    String cert = readableFile(values, SSL_CERT);
+    String key = readableFile(values, SSL_KEY);
+    boolean files = rootCert != null || cert != null || key != null;
+    String mode = values.has(SSL_MODE) ? values.text(SSL_MODE) : null;
+    if (mode == null && files) {
+      mode = DEFAULT_MODE_WITH_FILES;
+    }
+    return new DatabaseTls(mode, rootCert, cert, key, values.text(SSL_KEY_PASSWORD));
+  }
+
+  private static String readableFile(SettingValues values, String key) {
+    String path = values.text(key);
     if (path != null && !Files.isReadable(Path.of(path))) {
       throw new IllegalArgumentException(key + " names a file that cannot be read: " + path);
     }
