@@ -18,15 +18,17 @@ public enum Platform {
    * {@code sendMessage} takes up to 4096 characters, counted in UTF-16 code units; about 30
    * messages per second per bot, one per second per chat.
    */
-  TELEGRAM(1, "-?[0-9]{1,19}|@[A-Za-z][A-Za-z0-9_]{4,31}", 4096, 30, Duration.ofSeconds(1)),
+  TELEGRAM(
+      1, "Telegram", "-?[0-9]{1,19}|@[A-Za-z][A-Za-z0-9_]{4,31}", 4096, 30, Duration.ofSeconds(1)),
 
   /**
    * WhatsApp Cloud API: an E.164 number (optional {@code +}, 7 to 15 digits, no leading 0); a text
    * body of up to 4096 characters; 80 messages per second per business phone number.
    */
-  WHATSAPP(2, "\\+?[1-9][0-9]{6,14}", 4096, 80, Duration.ZERO);
+  WHATSAPP(2, "WhatsApp", "\\+?[1-9][0-9]{6,14}", 4096, 80, Duration.ZERO);
 
   private final byte code;
+  private final String displayName;
   private final Pattern recipient;
   private final int maxTextLength;
   private final int defaultMessagesPerSecond;
@@ -34,11 +36,13 @@ public enum Platform {
 
   Platform(
       int code,
+      String displayName,
       String recipient,
       int maxTextLength,
       int defaultMessagesPerSecond,
       Duration defaultRecipientInterval) {
     this.code = (byte) code;
+    this.displayName = displayName;
     this.recipient = Pattern.compile(recipient);
     this.maxTextLength = maxTextLength;
     this.defaultMessagesPerSecond = defaultMessagesPerSecond;
@@ -58,6 +62,11 @@ public enum Platform {
       }
     }
     throw new IllegalArgumentException("unknown platform: " + id);
+  }
+
+  /** The platform's name as people write it ({@code WhatsApp}), for documentation and logs. */
+  public String displayName() {
+    return displayName;
   }
 
   /** The stable one-byte code of this platform in stored keys (never its ordinal). */

@@ -3,11 +3,15 @@ package org.schedmsg.scheduler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import org.schedmsg.contracts.config.Env;
+import org.schedmsg.contracts.config.KafkaClientSettings;
 import org.schedmsg.contracts.config.ServiceExit;
+import org.schedmsg.contracts.config.SettingValues;
 import org.schedmsg.observability.OpsConfig;
 import org.schedmsg.observability.OpsServer;
 import org.schedmsg.observability.RunningService;
 import org.schedmsg.scheduler.config.SchedulerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the scheduler from the environment; the only place that reads it. Exits as every service
@@ -16,6 +20,8 @@ import org.schedmsg.scheduler.config.SchedulerConfig;
  * ERROR, what {@code /health/live} reports as {@code streams_failed}).
  */
 public final class App {
+  private static final Logger log = LoggerFactory.getLogger(App.class);
+
   private App() {}
 
   public static void main(String[] args) {
@@ -30,11 +36,17 @@ public final class App {
         settings -> start(settings, clock));
   }
 
-  /** Every setting, read and validated before anything connects. */
+  /**
+   * Every setting, read and validated before anything connects, and logged as one masked line
+   * (secrets hidden; Kafka client properties by key only).
+   */
   private record Settings(SchedulerConfig config, OpsConfig ops) {
     static Settings fromEnv(Env env) {
-      return new Settings(
-          SchedulerConfig.fromEnv(env), OpsConfig.fromEnv(env, OpsConfig.SCHEDULER_PORT));
+      SettingValues values = SchedulerConfig.read(env);
+      SchedulerConfig config = SchedulerConfig.from(values, KafkaClientSettings.fromEnv(env));
+      OpsConfig ops = OpsConfig.fromEnv(env, OpsConfig.SCHEDULER_PORT);
+      log.info("scheduler settings: {}; Kafka client properties: {}", values, config.kafkaClient());
+      return new Settings(config, ops);
     }
   }
 

@@ -2,7 +2,7 @@ package org.schedmsg.scheduler.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -21,7 +20,12 @@ import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.Env;
 import org.schedmsg.contracts.config.KafkaClientSettings;
+import org.schedmsg.contracts.config.Setting;
 import org.schedmsg.contracts.config.SettingKeys;
+import org.schedmsg.contracts.config.SettingRule;
+import org.schedmsg.contracts.config.SettingValues;
+import org.schedmsg.contracts.config.SettingsDefinition;
+import org.schedmsg.contracts.config.SharedSettings;
 
 /**
  * Settings of the scheduler stream, read once from the environment by {@link #fromEnv(Env)} and
@@ -89,42 +93,13 @@ public record SchedulerConfig(
     return "SCHEDULER_" + platform.name() + "_SENDER_GROUP";
   }
 
-  /** Every environment key this config reads. */
-  public static final List<String> KEYS =
-      Stream.of(
-              List.of(
-                  BOOTSTRAP_SERVERS,
-                  KAFKA_CLIENT_CONFIG_FILE,
-                  TOPIC_NAMESPACE,
-                  APPLICATION_ID,
-                  STATE_DIR,
-                  PUNCTUATE_INTERVAL,
-                  COMMIT_INTERVAL,
-                  MAX_RELEASES_PER_PUNCTUATION,
-                  LEASE,
-                  RETRY_BACKOFF_BASE,
-                  RETRY_BACKOFF_MAX,
-                  REPLICATION_FACTOR,
-                  MAX_ATTEMPTS),
-              Arrays.stream(Platform.values()).map(SchedulerConfig::releaseRateKey).toList(),
-              List.of(STANDBY_REPLICAS, SESSION_TIMEOUT, MAX_UNSENT, MAX_UNSENT_TIME),
-              Arrays.stream(Platform.values()).map(SchedulerConfig::senderGroupKey).toList(),
-              List.of(CATCH_UP_LAG))
-          .flatMap(List::stream)
-          .toList();
-
   public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofMillis(100);
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
   public static final int DEFAULT_MAX_RELEASES_PER_PUNCTUATION = 1000;
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_RETRY_BACKOFF_BASE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofMinutes(15);
-
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
-
-  /** Telegram's default limit: about 30 messages per second per bot. */
-
-  /** WhatsApp Cloud API's default limit: 80 messages per second per phone number. */
   public static final int DEFAULT_STANDBY_REPLICAS = 0;
 
   /**
@@ -154,6 +129,147 @@ public record SchedulerConfig(
   /** Let the broker's {@code default.replication.factor} decide. */
   public static final int DEFAULT_REPLICATION_FACTOR = -1;
 
+  /** Every setting of the scheduler, in README order: the Kafka connection, then its own. */
+  public static final SettingsDefinition DEFINITION =
+      SettingsDefinition.of(SharedSettings.kafka(), ownSettings());
+
+  /** Every environment key this config reads. */
+  public static final List<String> KEYS = DEFINITION.keys();
+
+  private static List<Setting> ownSettings() {
+    List<Setting> settings = new ArrayList<>();
+    settings.add(
+        Setting.text(
+                APPLICATION_ID,
+                "Kafka Streams `application.id` (consumer group, prefix of the changelog topics)")
+            .withComputedDefault("`<namespace>-scheduler`")
+            .withRule(
+                SettingRule.matching("[a-zA-Z0-9._-]+", "letters, digits, '.', '_' and '-'")));
+    settings.add(
+        Setting.text(
+                STATE_DIR,
+                "where RocksDB keeps the `messages` store; keep it across restarts to avoid"
+                    + " restoring from the changelog")
+            .withComputedDefault("`<java.io.tmpdir>/<application id>`"));
+    settings.add(
+        Setting.duration(
+                PUNCTUATE_INTERVAL, "how often the wall-clock punctuator looks for due messages")
+            .withDefault(DEFAULT_PUNCTUATE_INTERVAL)
+            .withRule(SettingRule.positive()));
+    settings.add(
+        Setting.duration(
+                COMMIT_INTERVAL,
+                "Kafka Streams `commit.interval.ms`; under exactly-once, releases become visible at"
+                    + " commit")
+            .withDefault(DEFAULT_COMMIT_INTERVAL)
+            .withRule(SettingRule.positive()));
+    settings.add(
+        Setting.integer(
+                MAX_RELEASES_PER_PUNCTUATION,
+                "cap of due-index entries visited (released, rejected or dropped) per platform per"
+                    + " punctuation")
+            .withDefault(DEFAULT_MAX_RELEASES_PER_PUNCTUATION)
+            .withRule(SettingRule.atLeast(1)));
+    settings.add(
+        Setting.duration(
+                LEASE,
+                "the senders' longest possible attempt: a released message is not released again"
+                    + " before it, and no retry is due sooner after the last attempt")
+            .withDefault(DEFAULT_LEASE)
+            .withRule(SettingRule.positive()));
+    settings.add(
+        Setting.duration(RETRY_BACKOFF_BASE, "backoff before the first retry; doubles per attempt")
+            .withDefault(DEFAULT_RETRY_BACKOFF_BASE)
+            .withRule(SettingRule.positive()));
+    settings.add(
+        Setting.duration(
+                RETRY_BACKOFF_MAX,
+                "cap of the backoff (before jitter); not shorter than `" + RETRY_BACKOFF_BASE + "`")
+            .withDefault(DEFAULT_RETRY_BACKOFF_MAX)
+            .withRule(SettingRule.positive()));
+    settings.add(
+        Setting.integer(
+                REPLICATION_FACTOR,
+                "replication factor of the changelog topics; -1 = the broker's default")
+            .withDefault(DEFAULT_REPLICATION_FACTOR)
+            .withRule(
+                SettingRule.of(
+                    "-1 (broker default) or at least 1",
+                    v -> (Integer) v == -1 || (Integer) v >= 1)));
+    settings.add(
+        Setting.integer(
+                MAX_ATTEMPTS,
+                "a pending row with at least this many attempts is rejected"
+                    + " (`max_attempts_exceeded:…`) at its due time; the senders use the same"
+                    + " default")
+            .withDefault(DEFAULT_MAX_ATTEMPTS)
+            .withRule(SettingRule.atLeast(1)));
+    for (Platform platform : Platform.values()) {
+      settings.add(
+          Setting.integer(
+                  releaseRateKey(platform),
+                  platform.displayName()
+                      + " releases per second, shared by the stream tasks (each releases its"
+                      + " share); the default is the platform's documented limit")
+              .withDefault(platform.defaultMessagesPerSecond())
+              .withRule(SettingRule.atLeast(1)));
+    }
+    settings.add(
+        Setting.integer(
+                STANDBY_REPLICAS,
+                "Kafka Streams `num.standby.replicas`: warm copies of the stores on other"
+                    + " instances, for fast fail-over")
+            .withDefault(DEFAULT_STANDBY_REPLICAS)
+            .withRule(SettingRule.atLeast(0)));
+    settings.add(
+        Setting.duration(
+                SESSION_TIMEOUT,
+                "consumer `session.timeout.ms` (heartbeat a third of it): how long the tasks of a"
+                    + " crashed instance wait before they move to another; the broker bounds it"
+                    + " (`group.min.session.timeout.ms`, default 6 s)")
+            .withDefault(DEFAULT_SESSION_TIMEOUT)
+            .withRule(SettingRule.positive()));
+    settings.add(
+        Setting.integer(
+                MAX_UNSENT,
+                "most released messages a platform's senders may have outstanding (their group's"
+                    + " lag on the delivery topic) before releases are held back, so a backlog"
+                    + " waits in the priority index rather than in the FIFO topic; `0` turns it"
+                    + " off")
+            .withDefault(DEFAULT_MAX_UNSENT)
+            .withRule(SettingRule.atLeast(0)));
+    settings.add(
+        Setting.duration(
+                MAX_UNSENT_TIME,
+                "most time's worth of sends, at the senders' measured drain rate, they may have"
+                    + " outstanding (at least 100 messages, at most `"
+                    + MAX_UNSENT
+                    + "`); bounds how long an urgent release waits behind earlier ones on the"
+                    + " delivery topic; `0s` leaves the count alone")
+            .withDefault(DEFAULT_MAX_UNSENT_TIME)
+            .withRule(SettingRule.notNegative()));
+    for (Platform platform : Platform.values()) {
+      settings.add(
+          Setting.text(
+                  senderGroupKey(platform),
+                  "the "
+                      + platform.displayName()
+                      + " senders' consumer group (its lag is what `"
+                      + MAX_UNSENT
+                      + "` bounds)")
+              .withComputedDefault("`" + Topics.senderGroupId("<namespace>", platform) + "`"));
+    }
+    settings.add(
+        Setting.duration(
+                CATCH_UP_LAG,
+                "a change that arrives longer than this after its commit (this host's clock"
+                    + " against the database's) means the CDC input is catching up after a gap:"
+                    + " releases wait until it has (section \"Catching up\"); `0s` turns it off")
+            .withDefault(DEFAULT_CATCH_UP_LAG)
+            .withRule(SettingRule.notNegative()));
+    return settings;
+  }
+
   /** The application id used when {@value #APPLICATION_ID} is not set. */
   public static String defaultApplicationId(String namespace) {
     return namespace + "-scheduler";
@@ -164,81 +280,79 @@ public record SchedulerConfig(
     return Path.of(System.getProperty("java.io.tmpdir"), applicationId);
   }
 
+  /**
+   * Only what no single setting's rule can say (each setting's own rule is checked where it is
+   * read, in {@link #DEFINITION}): every platform has its values, and the backoff cap is not
+   * shorter than its base.
+   */
   public SchedulerConfig {
-    requireText(bootstrapServers, BOOTSTRAP_SERVERS);
+    Objects.requireNonNull(bootstrapServers, BOOTSTRAP_SERVERS);
     Objects.requireNonNull(kafkaClient, "kafkaClient");
-    requireText(topicNamespace, TOPIC_NAMESPACE);
-    requireValidNamespace(topicNamespace);
-    requireText(applicationId, APPLICATION_ID);
-    if (!applicationId.matches("[a-zA-Z0-9._-]+")) {
-      throw new IllegalArgumentException(APPLICATION_ID + " may hold only a-z A-Z 0-9 . _ -");
-    }
+    Objects.requireNonNull(topicNamespace, TOPIC_NAMESPACE);
+    Objects.requireNonNull(applicationId, APPLICATION_ID);
     Objects.requireNonNull(stateDir, STATE_DIR);
-    requirePositive(punctuateInterval, PUNCTUATE_INTERVAL);
-    requirePositive(commitInterval, COMMIT_INTERVAL);
-    if (maxReleasesPerPunctuation < 1) {
-      throw new IllegalArgumentException(MAX_RELEASES_PER_PUNCTUATION + " must be at least 1");
-    }
-    requirePositive(lease, LEASE);
-    requirePositive(retryBackoffBase, RETRY_BACKOFF_BASE);
-    requirePositive(retryBackoffMax, RETRY_BACKOFF_MAX);
+    Objects.requireNonNull(punctuateInterval, PUNCTUATE_INTERVAL);
+    Objects.requireNonNull(commitInterval, COMMIT_INTERVAL);
+    Objects.requireNonNull(lease, LEASE);
+    Objects.requireNonNull(retryBackoffBase, RETRY_BACKOFF_BASE);
+    Objects.requireNonNull(retryBackoffMax, RETRY_BACKOFF_MAX);
+    Objects.requireNonNull(sessionTimeout, SESSION_TIMEOUT);
+    Objects.requireNonNull(maxUnsentTime, MAX_UNSENT_TIME);
+    Objects.requireNonNull(catchUpLag, CATCH_UP_LAG);
     if (retryBackoffMax.compareTo(retryBackoffBase) < 0) {
       throw new IllegalArgumentException(
           RETRY_BACKOFF_MAX + " must not be shorter than " + RETRY_BACKOFF_BASE);
     }
-    if (replicationFactor != -1 && replicationFactor < 1) {
-      throw new IllegalArgumentException(
-          REPLICATION_FACTOR + " must be -1 (broker default) or at least 1");
-    }
-    requireAtLeast(maxAttempts, 1, MAX_ATTEMPTS);
     releaseRates = eachPlatform(releaseRates, "releaseRates");
-    for (Platform platform : Platform.values()) {
-      requireAtLeast(releaseRates.get(platform), 1, releaseRateKey(platform));
-    }
-    requireAtLeast(standbyReplicas, 0, STANDBY_REPLICAS);
-    requirePositive(sessionTimeout, SESSION_TIMEOUT);
-    requireAtLeast(maxUnsent, 0, MAX_UNSENT);
-    Objects.requireNonNull(maxUnsentTime, MAX_UNSENT_TIME);
-    if (maxUnsentTime.isNegative()) {
-      throw new IllegalArgumentException(MAX_UNSENT_TIME + " must not be negative");
-    }
     senderGroups = eachPlatform(senderGroups, "senderGroups");
-    for (Platform platform : Platform.values()) {
-      requireText(senderGroups.get(platform), senderGroupKey(platform));
-    }
-    Objects.requireNonNull(catchUpLag, CATCH_UP_LAG);
-    if (catchUpLag.isNegative()) {
-      throw new IllegalArgumentException(CATCH_UP_LAG + " must not be negative");
-    }
   }
 
-  /** Reads and validates every key; throws {@link IllegalArgumentException} naming a bad key. */
+  /**
+   * Reads and checks every setting; the defaults computed from other settings (application id,
+   * state directory, sender groups) are filled in, so the values print as they are used.
+   *
+   * @throws IllegalArgumentException naming a bad or missing key, never its value
+   */
+  public static SettingValues read(Env env) {
+    SettingValues values = DEFINITION.read(env);
+    String namespace = values.text(TOPIC_NAMESPACE);
+    values = values.withDefault(APPLICATION_ID, defaultApplicationId(namespace));
+    values = values.withDefault(STATE_DIR, defaultStateDir(values.text(APPLICATION_ID)).toString());
+    for (Platform platform : Platform.values()) {
+      values =
+          values.withDefault(senderGroupKey(platform), Topics.senderGroupId(namespace, platform));
+    }
+    return values;
+  }
+
+  /** Reads and checks every key; throws {@link IllegalArgumentException} naming a bad key. */
   public static SchedulerConfig fromEnv(Env env) {
-    String namespace = env.string(TOPIC_NAMESPACE, Topics.DEFAULT_NAMESPACE);
-    requireValidNamespace(namespace); // before the sender groups are named after it
-    String applicationId = env.string(APPLICATION_ID, defaultApplicationId(namespace));
-    String stateDir = env.optional(STATE_DIR).orElse(defaultStateDir(applicationId).toString());
+    return from(read(env), KafkaClientSettings.fromEnv(env));
+  }
+
+  /** The config of {@code values} (from {@link #read}) and the Kafka client settings. */
+  public static SchedulerConfig from(SettingValues values, KafkaClientSettings kafkaClient) {
     return new SchedulerConfig(
-        env.required(BOOTSTRAP_SERVERS),
-        KafkaClientSettings.fromEnv(env),
-        namespace,
-        applicationId,
-        Path.of(stateDir),
-        env.duration(PUNCTUATE_INTERVAL, DEFAULT_PUNCTUATE_INTERVAL),
-        env.duration(COMMIT_INTERVAL, DEFAULT_COMMIT_INTERVAL),
-        env.integer(MAX_RELEASES_PER_PUNCTUATION, DEFAULT_MAX_RELEASES_PER_PUNCTUATION),
-        env.duration(LEASE, DEFAULT_LEASE),
-        env.duration(RETRY_BACKOFF_BASE, DEFAULT_RETRY_BACKOFF_BASE),
-        env.duration(RETRY_BACKOFF_MAX, DEFAULT_RETRY_BACKOFF_MAX),
-        env.integer(REPLICATION_FACTOR, DEFAULT_REPLICATION_FACTOR),
-        env.integer(MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS),
-        perPlatform(p -> env.integer(releaseRateKey(p), p.defaultMessagesPerSecond())),
-        env.integer(STANDBY_REPLICAS, DEFAULT_STANDBY_REPLICAS),
-        env.duration(SESSION_TIMEOUT, DEFAULT_SESSION_TIMEOUT),
-        env.integer(MAX_UNSENT, DEFAULT_MAX_UNSENT),
-        env.duration(MAX_UNSENT_TIME, DEFAULT_MAX_UNSENT_TIME),
-        perPlatform(p -> env.string(senderGroupKey(p), Topics.of(namespace).senderGroupId(p))),
-        env.duration(CATCH_UP_LAG, DEFAULT_CATCH_UP_LAG));
+        values.text(BOOTSTRAP_SERVERS),
+        kafkaClient,
+        values.text(TOPIC_NAMESPACE),
+        values.text(APPLICATION_ID),
+        Path.of(values.text(STATE_DIR)),
+        values.duration(PUNCTUATE_INTERVAL),
+        values.duration(COMMIT_INTERVAL),
+        values.integer(MAX_RELEASES_PER_PUNCTUATION),
+        values.duration(LEASE),
+        values.duration(RETRY_BACKOFF_BASE),
+        values.duration(RETRY_BACKOFF_MAX),
+        values.integer(REPLICATION_FACTOR),
+        values.integer(MAX_ATTEMPTS),
+        perPlatform(p -> values.integer(releaseRateKey(p))),
+        values.integer(STANDBY_REPLICAS),
+        values.duration(SESSION_TIMEOUT),
+        values.integer(MAX_UNSENT),
+        values.duration(MAX_UNSENT_TIME),
+        perPlatform(p -> values.text(senderGroupKey(p))),
+        values.duration(CATCH_UP_LAG));
   }
 
   /** This config with {@code lag} as {@link #catchUpLag()}. */
@@ -342,31 +456,5 @@ public record SchedulerConfig(
       }
     }
     return Collections.unmodifiableMap(new EnumMap<>(values));
-  }
-
-  private static void requireText(String value, String key) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException("missing required setting " + key);
-    }
-  }
-
-  private static void requireValidNamespace(String namespace) {
-    try {
-      Topics.of(namespace);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(TOPIC_NAMESPACE + " has characters Kafka forbids");
-    }
-  }
-
-  private static void requireAtLeast(int value, int min, String key) {
-    if (value < min) {
-      throw new IllegalArgumentException(key + " must be at least " + min);
-    }
-  }
-
-  private static void requirePositive(Duration value, String key) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(key + " must be a positive duration");
-    }
   }
 }

@@ -3,13 +3,10 @@ package org.schedmsg.scheduler.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -20,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.Env;
+import org.schedmsg.contracts.config.SettingsReadme;
 
 class SchedulerConfigTest {
   static final Map<String, String> MINIMAL = Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9092");
@@ -142,16 +140,27 @@ class SchedulerConfigTest {
         assertThat(SchedulerConfig.KEYS).contains((String) field.get(null));
       }
     }
-    assertThat(SchedulerConfig.KEYS).doesNotHaveDuplicates();
+    for (Platform platform : Platform.values()) {
+      assertThat(SchedulerConfig.KEYS)
+          .contains(SchedulerConfig.releaseRateKey(platform))
+          .contains(SchedulerConfig.senderGroupKey(platform));
+    }
   }
 
   @Test
-  void shouldDocumentEveryKeyWhenReadmeListsConfig() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
+  void shouldMatchReadmeSettingsTableWhenGenerated() {
+    SettingsReadme.requireCurrent(Path.of("README.md"), SchedulerConfig.DEFINITION);
+  }
 
-    assertThat(SchedulerConfig.KEYS)
-        .allSatisfy(key -> assertThat(readme).contains("| `" + key + "` |"));
-    assertThat(Arrays.stream(readme.split("\n")).filter(l -> l.matches("\\| `[A-Z_]+` \\|.*")))
-        .hasSameSizeAs(SchedulerConfig.KEYS);
+  @Test
+  void shouldPrintEverySettingWithComputedDefaultsWhenRead() {
+    String line = SchedulerConfig.read(new Env(MINIMAL)).toString();
+
+    assertThat(line)
+        .contains("SCHEDULER_APPLICATION_ID=schedmsg-scheduler")
+        .contains("SCHEDULER_TELEGRAM_SENDER_GROUP=schedmsg-sender-telegram")
+        .contains("SCHEDULER_LEASE=30s")
+        .contains("KAFKA_CLIENT_CONFIG_FILE=<none>");
+    assertThat(line.split(", ")).hasSameSizeAs(SchedulerConfig.KEYS);
   }
 }
