@@ -3,6 +3,7 @@ package org.schedmsg.bench;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
 import java.util.Map;
+import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.config.SettingKeys;
 import org.schedmsg.infra.postgres.DevCredentials;
@@ -67,7 +68,7 @@ final class PipelineContestant implements Contestant {
     env.putAll(overrides);
     DeliveryTopicReleases releases =
         new DeliveryTopicReleases(
-            arena.bootstrapServers(), topics.telegram().name(), arena.releases());
+            arena.bootstrapServers(), topics.delivery(Platform.TELEGRAM).name(), arena.releases());
     SchedulerIngest ingest =
         new SchedulerIngest(
             arena.bootstrapServers(),

@@ -1,7 +1,11 @@
 package org.schedmsg.contracts;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -13,8 +17,8 @@ import org.schedmsg.contracts.serde.JsonSerde;
  * cluster.
  *
  * @param cdc row changes of {@code scheduled_messages}, keyed by message id (compacted)
- * @param telegram released Telegram deliveries, keyed by recipient id
- * @param whatsapp released WhatsApp deliveries, keyed by recipient id
+ * @param deliveries each platform's released deliveries ({@code <namespace>.delivery.<platform
+ *     id>.v1}), keyed by recipient id; every {@link Platform} has one
  * @param cdcOffsets the CDC ingestor's Debezium offsets (internal, compacted)
  * @param rejections messages the scheduler will never release, keyed by message id; the senders
  *     write them {@code failed}
@@ -26,8 +30,7 @@ import org.schedmsg.contracts.serde.JsonSerde;
 public record Topics(
     String namespace,
     Topic<String, ScheduledMessageChange> cdc,
-    Topic<String, DeliveryRequest> telegram,
-    Topic<String, DeliveryRequest> whatsapp,
+    Map<Platform, Topic<String, DeliveryRequest>> deliveries,
     String cdcOffsets,
     Topic<String, RejectedMessage> rejections,
     Topic<byte[], byte[]> cdcDeadLetters,
@@ -50,6 +53,16 @@ public record Topics(
   /** Header of CDC records naming their schema version. */
   public static final String CDC_SCHEMA_VERSION_HEADER = "schedmsg-schema-version";
 
+  public Topics {
+    Objects.requireNonNull(namespace, "namespace");
+    EnumMap<Platform, Topic<String, DeliveryRequest>> every = new EnumMap<>(Platform.class);
+    every.putAll(deliveries);
+    if (every.size() != Platform.values().length) {
+      throw new IllegalArgumentException("every platform needs a delivery topic");
+    }
+    deliveries = Collections.unmodifiableMap(every);
+  }
+
   public static Topics of(String namespace) {
     Objects.requireNonNull(namespace, "namespace");
     if (!namespace.matches("[a-zA-Z0-9._-]+")) {
@@ -57,14 +70,18 @@ public record Topics(
     }
     Serde<String> key = Serdes.String();
     Serde<DeliveryRequest> delivery = new JsonSerde<>(DeliveryRequest.class);
+    Map<Platform, Topic<String, DeliveryRequest>> deliveries = new EnumMap<>(Platform.class);
+    for (Platform platform : Platform.values()) {
+      deliveries.put(
+          platform, new Topic<>(namespace + ".delivery." + platform.id() + ".v1", key, delivery));
+    }
     return new Topics(
         namespace,
         new Topic<>(
             namespace + ".cdc.scheduled-messages.v1",
             key,
             new JsonSerde<>(ScheduledMessageChange.class)),
-        new Topic<>(namespace + ".delivery.telegram.v1", key, delivery),
-        new Topic<>(namespace + ".delivery.whatsapp.v1", key, delivery),
+        deliveries,
         namespace + ".cdc.offsets",
         new Topic<>(
             namespace + ".scheduler.rejections.v1", key, new JsonSerde<>(RejectedMessage.class)),
@@ -81,10 +98,7 @@ public record Topics(
 
   /** The delivery topic of {@code platform}. */
   public Topic<String, DeliveryRequest> delivery(Platform platform) {
-    return switch (platform) {
-      case TELEGRAM -> telegram;
-      case WHATSAPP -> whatsapp;
-    };
+    return deliveries.get(Objects.requireNonNull(platform, "platform"));
   }
 
   /**
@@ -101,8 +115,9 @@ public record Topics(
     return namespace + "-sender-" + platform.id();
   }
 
+  /** Every platform's delivery topic, in {@link Platform} order. */
   public List<Topic<String, DeliveryRequest>> deliveryTopics() {
-    return List.of(telegram, whatsapp);
+    return List.copyOf(deliveries.values());
   }
 
   /**
@@ -112,7 +127,8 @@ public record Topics(
   public List<TopicDescriptor> descriptors() {
     List<String> deliveryReaders =
         List.of("the platform's sender", "platform teams (read_committed)", "operators replaying");
-    return List.of(
+    List<TopicDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(
         new TopicDescriptor(
             cdc.name(),
             "The current state of a scheduled_messages row after each insert, update or"
@@ -125,58 +141,68 @@ public record Topics(
             true,
             null,
             "cdc-ingestor",
-            List.of("scheduler-stream", "operators rebuilding scheduler state")),
-        delivery(telegram, "Telegram", deliveryReaders),
-        delivery(whatsapp, "WhatsApp", deliveryReaders),
-        new TopicDescriptor(
-            rejections.name(),
-            "A message the scheduler will never release (delivery window expired, maximum"
-                + " attempts, undeliverable row); the sender of its platform writes the row"
-                + " failed with the reason.",
-            "message id (UUID string)",
-            "rejected-message.v1.schema.json",
-            List.of(),
-            DELIVERY_PARTITIONS,
-            false,
-            DELIVERY_RETENTION,
-            "scheduler-stream",
-            List.of("sender-telegram", "sender-whatsapp", "operators")),
-        new TopicDescriptor(
-            receipts.name(),
-            "A platform's delivery status of a message it accepted (WhatsApp webhook: sent,"
-                + " delivered, read, failed with the error code), after it was written to the row."
-                + " May repeat and arrive out of order: the highest of sent < delivered < read"
-                + " wins, failed is terminal.",
-            "message id (UUID string): one message's receipts in order on one partition",
-            "delivery-receipt.v1.schema.json",
-            List.of(),
-            DELIVERY_PARTITIONS,
-            false,
-            DELIVERY_RETENTION,
-            "sender-whatsapp (webhook)",
-            List.of("platform teams", "operators")),
-        new TopicDescriptor(
-            cdcDeadLetters.name(),
-            "A CDC record the scheduler could not read: its original key and value bytes.",
-            "the original record key (bytes)",
-            null,
-            List.of("headers naming the source topic, partition, offset and the exception class"),
-            1,
-            false,
-            DELIVERY_RETENTION,
-            "scheduler-stream",
-            List.of("operators")),
-        new TopicDescriptor(
-            cdcOffsets,
-            "Debezium's source offsets of the CDC ingestor (internal).",
-            "Debezium's offset key",
-            null,
-            List.of(),
-            1,
-            true,
-            null,
-            "cdc-ingestor",
-            List.of("cdc-ingestor")));
+            List.of("scheduler-stream", "operators rebuilding scheduler state")));
+    for (Platform platform : Platform.values()) {
+      descriptors.add(delivery(delivery(platform), platform.displayName(), deliveryReaders));
+    }
+    List<String> rejectionReaders = new ArrayList<>();
+    for (Platform platform : Platform.values()) {
+      rejectionReaders.add("sender-" + platform.id());
+    }
+    rejectionReaders.add("operators");
+    descriptors.addAll(
+        List.of(
+            new TopicDescriptor(
+                rejections.name(),
+                "A message the scheduler will never release (delivery window expired, maximum"
+                    + " attempts, undeliverable row); the sender of its platform writes the row"
+                    + " failed with the reason.",
+                "message id (UUID string)",
+                "rejected-message.v1.schema.json",
+                List.of(),
+                DELIVERY_PARTITIONS,
+                false,
+                DELIVERY_RETENTION,
+                "scheduler-stream",
+                rejectionReaders),
+            new TopicDescriptor(
+                receipts.name(),
+                "A platform's delivery status of a message it accepted (WhatsApp webhook: sent,"
+                    + " delivered, read, failed with the error code), after it was written to the row."
+                    + " May repeat and arrive out of order: the highest of sent < delivered < read"
+                    + " wins, failed is terminal.",
+                "message id (UUID string): one message's receipts in order on one partition",
+                "delivery-receipt.v1.schema.json",
+                List.of(),
+                DELIVERY_PARTITIONS,
+                false,
+                DELIVERY_RETENTION,
+                "sender-whatsapp (webhook)",
+                List.of("platform teams", "operators")),
+            new TopicDescriptor(
+                cdcDeadLetters.name(),
+                "A CDC record the scheduler could not read: its original key and value bytes.",
+                "the original record key (bytes)",
+                null,
+                List.of(
+                    "headers naming the source topic, partition, offset and the exception class"),
+                1,
+                false,
+                DELIVERY_RETENTION,
+                "scheduler-stream",
+                List.of("operators")),
+            new TopicDescriptor(
+                cdcOffsets,
+                "Debezium's source offsets of the CDC ingestor (internal).",
+                "Debezium's offset key",
+                null,
+                List.of(),
+                1,
+                true,
+                null,
+                "cdc-ingestor",
+                List.of("cdc-ingestor"))));
+    return List.copyOf(descriptors);
   }
 
   private static TopicDescriptor delivery(

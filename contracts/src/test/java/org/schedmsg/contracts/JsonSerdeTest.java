@@ -64,7 +64,7 @@ class JsonSerdeTest {
   void shouldRoundTripDeliveryRequestWhenSerialized() throws Exception {
     DeliveryRequest request =
         DeliveryRequest.of(sample(), Instant.parse("2026-11-28T08:00:00.200Z"));
-    var serde = TOPICS.telegram().valueSerde();
+    var serde = TOPICS.delivery(Platform.TELEGRAM).valueSerde();
     byte[] bytes = serde.serializer().serialize("t", request);
     assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(request);
     assertThat(request.deliveryDeadline()).isEqualTo(Instant.parse("2026-11-28T08:01:00.123456Z"));

@@ -326,8 +326,8 @@ class OperatorCliIT {
     assertThat(run.out())
         .contains("CDC replication slots")
         .contains("telegram priority 5")
-        .contains(topics.telegram().name())
-        .contains(topics.whatsapp().name());
+        .contains(topics.delivery(Platform.TELEGRAM).name())
+        .contains(topics.delivery(Platform.WHATSAPP).name());
   }
 
   @Test
@@ -372,7 +372,7 @@ class OperatorCliIT {
   void shouldRefuseReplayWhenSenderGroupIsActive() throws Exception {
     String group = topics.namespace() + "-sender-telegram";
     try (KafkaConsumer<String, String> member = consumer(group)) {
-      member.subscribe(List.of(topics.telegram().name()));
+      member.subscribe(List.of(topics.delivery(Platform.TELEGRAM).name()));
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(30))
           .until(
@@ -445,7 +445,11 @@ class OperatorCliIT {
   }
 
   private byte[] json(DeliveryRequest request) {
-    return topics.telegram().valueSerde().serializer().serialize(topics.telegram().name(), request);
+    return topics
+        .delivery(Platform.TELEGRAM)
+        .valueSerde()
+        .serializer()
+        .serialize(topics.delivery(Platform.TELEGRAM).name(), request);
   }
 
   /** The record as a scheduler from before row versions wrote it (no {@code row_version}). */
@@ -462,7 +466,8 @@ class OperatorCliIT {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       for (byte[] value : values) {
-        producer.send(new ProducerRecord<>(topics.telegram().name(), "123", value));
+        producer.send(
+            new ProducerRecord<>(topics.delivery(Platform.TELEGRAM).name(), "123", value));
       }
       producer.flush();
     }
@@ -470,7 +475,7 @@ class OperatorCliIT {
 
   private void consumeAllAndCommit(String group, int expected) {
     try (KafkaConsumer<String, String> consumer = consumer(group)) {
-      consumer.subscribe(List.of(topics.telegram().name()));
+      consumer.subscribe(List.of(topics.delivery(Platform.TELEGRAM).name()));
       int[] seen = {0};
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(30))

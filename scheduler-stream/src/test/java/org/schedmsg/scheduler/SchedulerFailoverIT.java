@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.contracts.ScheduledMessageChange;
 import org.schedmsg.contracts.Topic;
@@ -122,7 +123,7 @@ class SchedulerFailoverIT {
   }
 
   private KafkaConsumer<String, DeliveryRequest> deliveryConsumer() {
-    Topic<String, DeliveryRequest> telegram = topics.telegram();
+    Topic<String, DeliveryRequest> telegram = topics.delivery(Platform.TELEGRAM);
     Properties props = new Properties();
     props.put(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.shared().bootstrapServers());

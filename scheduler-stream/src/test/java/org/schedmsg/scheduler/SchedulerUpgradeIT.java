@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.schedmsg.contracts.DeliveryRequest;
+import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.ScheduledMessage;
 import org.schedmsg.contracts.ScheduledMessageChange;
 import org.schedmsg.contracts.Topic;
@@ -207,7 +208,7 @@ class SchedulerUpgradeIT {
 
   private static KafkaConsumer<String, DeliveryRequest> deliveries(
       TestInfrastructure infra, Topics topics) {
-    Topic<String, DeliveryRequest> telegram = topics.telegram();
+    Topic<String, DeliveryRequest> telegram = topics.delivery(Platform.TELEGRAM);
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, TestInfrastructure.uniqueName("observer"));

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.schedmsg.contracts.DeliveryHeaders;
+import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.contracts.testing.RepositoryFiles;
 
@@ -39,7 +40,7 @@ class ReadmeExampleConsumerTest {
                 .resolve(
                     "contracts/src/test/java/org/schedmsg/contracts/docs/ExampleDeliveryConsumer.java"));
     assertThat(source)
-        .contains(Topics.defaults().telegram().name())
+        .contains(Topics.defaults().delivery(Platform.TELEGRAM).name())
         .contains(DeliveryHeaders.MESSAGE_ID)
         .contains(DeliveryHeaders.PRIORITY);
   }

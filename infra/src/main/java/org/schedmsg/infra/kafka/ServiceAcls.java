@@ -44,12 +44,10 @@ public final class ServiceAcls {
       String user, Topics topics, String applicationId, Collection<String> senderGroups) {
     Acls acls = new Acls(user);
     acls.topic(topics.cdc().name(), AclOperation.READ);
-    for (String output :
-        List.of(
-            topics.telegram().name(),
-            topics.whatsapp().name(),
-            topics.rejections().name(),
-            topics.cdcDeadLetters().name())) {
+    for (var delivery : topics.deliveryTopics()) {
+      acls.topic(delivery.name(), AclOperation.WRITE);
+    }
+    for (String output : List.of(topics.rejections().name(), topics.cdcDeadLetters().name())) {
       acls.topic(output, AclOperation.WRITE);
     }
     acls.add(ResourceType.GROUP, applicationId, PatternType.LITERAL, AclOperation.READ);

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
+import org.schedmsg.contracts.Platform;
 import org.schedmsg.contracts.Topics;
 import org.schedmsg.infra.testing.TestInfrastructure;
 import org.schedmsg.provisioning.TopicProvisioner;
@@ -29,11 +30,14 @@ class TopicProvisionerIT {
       Map<String, TopicDescription> described =
           admin
               .describeTopics(
-                  List.of(topics.cdc().name(), topics.telegram().name(), topics.whatsapp().name()))
+                  List.of(
+                      topics.cdc().name(),
+                      topics.delivery(Platform.TELEGRAM).name(),
+                      topics.delivery(Platform.WHATSAPP).name()))
               .allTopicNames()
               .get(30, TimeUnit.SECONDS);
       assertThat(described.get(topics.cdc().name()).partitions()).hasSize(Topics.CDC_PARTITIONS);
-      assertThat(described.get(topics.telegram().name()).partitions()).hasSize(3);
+      assertThat(described.get(topics.delivery(Platform.TELEGRAM).name()).partitions()).hasSize(3);
       ConfigResource cdc = new ConfigResource(ConfigResource.Type.TOPIC, topics.cdc().name());
       Config config = admin.describeConfigs(List.of(cdc)).all().get(30, TimeUnit.SECONDS).get(cdc);
       assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");

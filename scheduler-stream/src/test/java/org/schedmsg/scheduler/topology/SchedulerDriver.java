@@ -140,8 +140,8 @@ final class SchedulerDriver implements AutoCloseable {
     cdc =
         driver.createInputTopic(
             cdcTopic.name(), cdcTopic.keySerde().serializer(), cdcTopic.valueSerde().serializer());
-    telegram = output(topics.telegram());
-    whatsapp = output(topics.whatsapp());
+    telegram = output(topics.delivery(Platform.TELEGRAM));
+    whatsapp = output(topics.delivery(Platform.WHATSAPP));
     Topic<String, RejectedMessage> rejected = topics.rejections();
     rejections =
         driver.createOutputTopic(

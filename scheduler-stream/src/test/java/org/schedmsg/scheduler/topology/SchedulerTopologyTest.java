@@ -297,7 +297,7 @@ class SchedulerTopologyTest {
   void shouldCarryRowsCurrentVersionWhenReleasedAfterEachChange() {
     TestOutputTopic<String, byte[]> raw =
         driver.driver.createOutputTopic(
-            driver.config.topics().telegram().name(),
+            driver.config.topics().delivery(Platform.TELEGRAM).name(),
             new StringDeserializer(),
             new ByteArrayDeserializer());
     ScheduledMessage row = MessageRow.pendingAt(START).rowVersion(5).build();

@@ -79,7 +79,7 @@ class SecureTelegramSenderIT {
 
     try (KafkaProducer<String, Object> scheduler = schedulerProducer(group)) {
       scheduler.beginTransaction();
-      scheduler.send(release(topics.telegram(), due));
+      scheduler.send(release(topics.delivery(Platform.TELEGRAM), due));
       scheduler.send(rejection(rejected));
       scheduler.commitTransaction();
     }
@@ -117,7 +117,7 @@ class SecureTelegramSenderIT {
     KafkaProducer<String, Object> producer =
         new KafkaProducer<>(
             client.clientProperties("test scheduler", own),
-            topics.telegram().keySerde().serializer(),
+            topics.delivery(Platform.TELEGRAM).keySerde().serializer(),
             (topic, value) -> serialize(topic, value));
     producer.initTransactions();
     return producer;
@@ -125,7 +125,7 @@ class SecureTelegramSenderIT {
 
   private byte[] serialize(String topic, Object value) {
     if (value instanceof DeliveryRequest request) {
-      return topics.telegram().valueSerde().serializer().serialize(topic, request);
+      return topics.delivery(Platform.TELEGRAM).valueSerde().serializer().serialize(topic, request);
     }
     return topics.rejections().valueSerde().serializer().serialize(topic, (RejectedMessage) value);
   }

@@ -96,8 +96,8 @@ class TelegramSenderIT {
     KafkaProducer<String, DeliveryRequest> kafka =
         new KafkaProducer<>(
             props,
-            topics.telegram().keySerde().serializer(),
-            topics.telegram().valueSerde().serializer());
+            topics.delivery(Platform.TELEGRAM).keySerde().serializer(),
+            topics.delivery(Platform.TELEGRAM).valueSerde().serializer());
     kafka.initTransactions();
     return kafka;
   }
@@ -107,7 +107,8 @@ class TelegramSenderIT {
     producer.beginTransaction();
     for (DeliveryRequest request : requests) {
       ProducerRecord<String, DeliveryRequest> record =
-          new ProducerRecord<>(topics.telegram().name(), request.recipientId(), request);
+          new ProducerRecord<>(
+              topics.delivery(Platform.TELEGRAM).name(), request.recipientId(), request);
       record
           .headers()
           .add(DeliveryHeaders.MESSAGE_ID, bytes(request.messageId().toString()))
@@ -232,7 +233,8 @@ class TelegramSenderIT {
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
     try (KafkaProducer<String, String> raw =
         new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-      raw.send(new ProducerRecord<>(topics.telegram().name(), "6006", "{not json"));
+      raw.send(
+          new ProducerRecord<>(topics.delivery(Platform.TELEGRAM).name(), "6006", "{not json"));
       raw.flush();
     }
 

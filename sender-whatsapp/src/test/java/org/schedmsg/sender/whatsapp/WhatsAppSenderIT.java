@@ -62,8 +62,8 @@ class WhatsAppSenderIT {
     producer =
         new KafkaProducer<>(
             props,
-            topics.whatsapp().keySerde().serializer(),
-            topics.whatsapp().valueSerde().serializer());
+            topics.delivery(Platform.WHATSAPP).keySerde().serializer(),
+            topics.delivery(Platform.WHATSAPP).valueSerde().serializer());
     producer.initTransactions();
   }
 
@@ -97,7 +97,9 @@ class WhatsAppSenderIT {
   private void release(DeliveryRequest... requests) {
     producer.beginTransaction();
     for (DeliveryRequest request : requests) {
-      producer.send(new ProducerRecord<>(topics.whatsapp().name(), request.recipientId(), request));
+      producer.send(
+          new ProducerRecord<>(
+              topics.delivery(Platform.WHATSAPP).name(), request.recipientId(), request));
     }
     producer.commitTransaction();
   }

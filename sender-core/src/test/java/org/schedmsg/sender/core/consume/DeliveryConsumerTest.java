@@ -34,7 +34,8 @@ import org.schedmsg.sender.core.testing.SettableClock;
 import org.schedmsg.sender.core.testing.TestRequests;
 
 class DeliveryConsumerTest {
-  private final Topic<String, DeliveryRequest> topic = Topics.of("unit").telegram();
+  private final Topic<String, DeliveryRequest> topic =
+      Topics.of("unit").delivery(Platform.TELEGRAM);
   private final TopicPartition partition = new TopicPartition(topic.name(), 0);
   private final Map<TopicPartition, OffsetAndMetadata> commits = new ConcurrentHashMap<>();
   private final MockConsumer<String, DeliveryRequest> kafka =
