@@ -1,5 +1,6 @@
 package org.schedmsg.contracts;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,7 +42,10 @@ public final class DeliveryHeaders {
   private static Map<String, String> descriptions() {
     Map<String, String> d = new LinkedHashMap<>();
     d.put(MESSAGE_ID, "scheduled_messages.id (UUID)");
-    d.put(PLATFORM, "telegram or whatsapp");
+    d.put(
+        PLATFORM,
+        "the platform id: "
+            + String.join(", ", Arrays.stream(Platform.values()).map(Platform::id).toList()));
     d.put(PRIORITY, "1 (most urgent) .. 9");
     d.put(ATTEMPTS, "the row's attempts when released (decimal)");
     d.put(SCHEMA_VERSION, "schema version of the value (decimal)");

@@ -3,6 +3,7 @@ package org.schedmsg.contracts;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -10,7 +11,8 @@ import java.util.regex.Pattern;
  * A delivery platform and the facts about it that more than one service uses, in one place: its
  * wire and database name (the lower-case {@link #id()}), the recipients and texts it takes (the
  * scheduler rejects what the platform's client would refuse, with the same rule), its default
- * rates, and its stable code in the scheduler's keys. Root README, "Adding a platform".
+ * rates, its stable code in the scheduler's keys, and which of its failures end a recurring series.
+ * Root README, "Adding a platform".
  */
 public enum Platform {
   /**
@@ -19,13 +21,28 @@ public enum Platform {
    * messages per second per bot, one per second per chat.
    */
   TELEGRAM(
-      1, "Telegram", "-?[0-9]{1,19}|@[A-Za-z][A-Za-z0-9_]{4,31}", 4096, 30, Duration.ofSeconds(1)),
+      1,
+      "Telegram",
+      "-?[0-9]{1,19}|@[A-Za-z][A-Za-z0-9_]{4,31}",
+      4096,
+      30,
+      Duration.ofSeconds(1),
+      // 403: bot blocked by the user, user deactivated, bot kicked from the chat
+      List.of("403", "400:chat_not_found")),
 
   /**
    * WhatsApp Cloud API: an E.164 number (optional {@code +}, 7 to 15 digits, no leading 0); a text
    * body of up to 4096 characters; 80 messages per second per business phone number.
    */
-  WHATSAPP(2, "WhatsApp", "\\+?[1-9][0-9]{6,14}", 4096, 80, Duration.ZERO);
+  WHATSAPP(
+      2,
+      "WhatsApp",
+      "\\+?[1-9][0-9]{6,14}",
+      4096,
+      80,
+      Duration.ZERO,
+      // 131026: undeliverable (not a WhatsApp user, old app version, ...); 131021: to itself
+      List.of("131026", "131021"));
 
   private final byte code;
   private final String displayName;
@@ -33,6 +50,7 @@ public enum Platform {
   private final int maxTextLength;
   private final int defaultMessagesPerSecond;
   private final Duration defaultRecipientInterval;
+  private final List<String> seriesEndingReasons;
 
   Platform(
       int code,
@@ -40,13 +58,16 @@ public enum Platform {
       String recipient,
       int maxTextLength,
       int defaultMessagesPerSecond,
-      Duration defaultRecipientInterval) {
+      Duration defaultRecipientInterval,
+      List<String> seriesEndingErrors) {
     this.code = (byte) code;
     this.displayName = displayName;
     this.recipient = Pattern.compile(recipient);
     this.maxTextLength = maxTextLength;
     this.defaultMessagesPerSecond = defaultMessagesPerSecond;
     this.defaultRecipientInterval = defaultRecipientInterval;
+    this.seriesEndingReasons =
+        seriesEndingErrors.stream().map(error -> id() + ":" + error).toList();
   }
 
   @JsonValue
@@ -107,5 +128,13 @@ public enum Platform {
   /** The platform's default minimum interval between two sends to one recipient. */
   public Duration defaultRecipientInterval() {
     return defaultRecipientInterval;
+  }
+
+  /**
+   * Failure reasons of this platform ({@code <id>:<error>} prefixes) meaning the recipient cannot
+   * be reached at all, so that a recurring series ends instead of failing again the same way.
+   */
+  public List<String> seriesEndingReasons() {
+    return seriesEndingReasons;
   }
 }

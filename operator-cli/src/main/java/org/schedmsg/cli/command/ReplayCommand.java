@@ -49,7 +49,11 @@ public final class ReplayCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--platform", required = true, description = "telegram or whatsapp")
+  @Option(
+      names = "--platform",
+      required = true,
+      completionCandidates = PlatformIds.class,
+      description = "${COMPLETION-CANDIDATES}")
   String platform;
 
   @ArgGroup(multiplicity = "1")
@@ -129,11 +133,7 @@ public final class ReplayCommand implements Callable<Integer> {
   }
 
   private Platform platform() {
-    try {
-      return Platform.fromId(platform);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--platform must be telegram or whatsapp");
-    }
+    return PlatformIds.parse(platform, m -> new ParameterException(spec.commandLine(), m));
   }
 
   private Map<TopicPartition, Long> startOffsets(ConsumerGroupOffsets groups, String topic)

@@ -27,7 +27,11 @@ public final class ScheduleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--platform", required = true, description = "telegram or whatsapp")
+  @Option(
+      names = "--platform",
+      required = true,
+      completionCandidates = PlatformIds.class,
+      description = "${COMPLETION-CANDIDATES}")
   String platform;
 
   @Option(names = "--recipient", required = true, description = "chat id or E.164 number")
@@ -78,12 +82,7 @@ public final class ScheduleCommand implements Callable<Integer> {
   }
 
   private NewMessage validated() {
-    Platform target;
-    try {
-      target = Platform.fromId(platform);
-    } catch (IllegalArgumentException e) {
-      throw usage("--platform must be telegram or whatsapp");
-    }
+    Platform target = PlatformIds.parse(platform, this::usage);
     if (priority < 1 || priority > 9) {
       throw usage("--priority must be between 1 and 9");
     }

@@ -1,6 +1,9 @@
 package org.schedmsg.sender.core.retry;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
+import org.schedmsg.contracts.Platform;
 
 /**
  * The one list of failure reasons that end a recurring series: the recipient cannot be reached (or
@@ -10,17 +13,20 @@ import java.util.List;
  * delivery_window_expired}) inserts the next occurrence. The sender-core README lists them.
  */
 public final class SeriesEndingFailures {
-  /** Reason prefixes that end a series, with what they mean. */
-  public static final List<String> PREFIXES =
+  /** Reasons of any platform that end a series, with what they mean. */
+  private static final List<String> ANY_PLATFORM =
       List.of(
-          "telegram:403", // bot blocked by the user, user deactivated, bot kicked from the chat
-          "telegram:400:chat_not_found",
-          "whatsapp:131026", // message undeliverable: not a WhatsApp user, old app version, ...
-          "whatsapp:131021", // recipient cannot be the sender
           "invalid_recipient", // scheduler rejection: no usable recipient id
           "invalid_recurrence", // the pattern or the series metadata cannot be read
           "invalid_parameters", // every copy would carry the same unusable parameters
           "invalid_metadata"); // every copy would carry the same unusable metadata
+
+  /** Reason prefixes that end a series: each platform's ({@link Platform}), then the above. */
+  public static final List<String> PREFIXES =
+      Stream.concat(
+              Arrays.stream(Platform.values()).flatMap(p -> p.seriesEndingReasons().stream()),
+              ANY_PLATFORM.stream())
+          .toList();
 
   private SeriesEndingFailures() {}
 
